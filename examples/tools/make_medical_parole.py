@@ -1,0 +1,107 @@
+"""Regenerate the fictional sample documents of examples/medical-parole (run from the repo root).
+
+Every person, institution and number in them is invented.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import LETTER, landscape
+from reportlab.lib.units import inch
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.lib.styles import getSampleStyleSheet
+
+from parolekit.render.fonts import register, FAMILY
+
+HERE = Path(__file__).resolve().parents[1] / "medical-parole"
+
+
+def doc(path: Path, title: str, paras: list[str], pagesize=LETTER, table=None) -> None:
+    register()
+    ss = getSampleStyleSheet()
+    body = ss["BodyText"].clone("b", fontName=FAMILY, fontSize=11, leading=15)
+    head = ss["Title"].clone("t", fontName=FAMILY + "-Bold", fontSize=15)
+    story = [Paragraph(title, head), Spacer(1, 8)]
+    for p in paras:
+        story.append(Paragraph(p, body))
+    if table:
+        story.append(Spacer(1, 8))
+        story.append(Table(table, style=[("FONTNAME", (0, 0), (-1, -1), FAMILY),
+                                         ("GRID", (0, 0), (-1, -1), 0.4, "grey")]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    SimpleDocTemplate(str(path), pagesize=pagesize, invariant=1, title=title).build(story)
+
+
+def main() -> None:
+    ex = HERE / "exhibits"
+    letter_es = [
+        "Tegucigalpa, 2 de octubre de 2026",
+        "A quien corresponda:",
+        "Certifico que la paciente Lucía Fernanda Ramírez Castillo, de 38 años, está bajo mi cuidado "
+        "desde enero de 2025 con diagnóstico de leucemia linfoblástica aguda (LLA) de células B, "
+        "en recaída tras dos ciclos de quimioterapia de inducción.",
+        "La terapia de células CAR-T que requiere no está disponible en Honduras ni en ningún centro "
+        "público o privado del país. Sin este tratamiento, su pronóstico es de pocos meses.",
+        "Recomiendo su traslado urgente a un centro especializado en los Estados Unidos.",
+    ] * 2 + ["Dra. Ana Ruiz Mejía, Hematóloga, Hospital Escuela (ficticio), Tegucigalpa"]
+    doc(ex / "ruiz-letter.es.pdf", "Hospital Escuela — Servicio de Hematología", letter_es)
+    letter_en = [
+        "Tegucigalpa, October 2, 2026",
+        "To whom it may concern:",
+        "I certify that the patient Lucía Fernanda Ramírez Castillo, age 38, has been under my care "
+        "since January 2025 with a diagnosis of B-cell acute lymphoblastic leukemia (ALL), in "
+        "relapse after two cycles of induction chemotherapy.",
+        "The CAR-T cell therapy she requires is not available in Honduras, in any public or private "
+        "center in the country. Without this treatment, her prognosis is a few months.",
+        "I recommend her urgent transfer to a specialized center in the United States.",
+    ] * 2 + ["Dr. Ana Ruiz Mejía, Hematologist, Hospital Escuela (fictional), Tegucigalpa"]
+    doc(ex / "ruiz-letter.en.pdf", "Hospital Escuela — Hematology Service [English translation]",
+        letter_en)
+    doc(ex / "acceptance-letter.pdf", "Gulf Coast Cancer Center (fictional) — Letter of Acceptance", [
+        "November 3, 2026",
+        "Our cellular therapy program has reviewed the records of Ms. Lucía Fernanda Ramírez Castillo "
+        "and accepts her for evaluation and CAR-T therapy, with treatment planned to begin on "
+        "January 15, 2027.",
+        "Dr. Nguyễn Thị Hương, MD, Director of Cellular Therapy",
+    ])
+    doc(ex / "cost-estimate.pdf", "Estimate of Treatment Costs", [
+        "Estimated cost of evaluation, CAR-T therapy and 100 days of follow-up care.",
+    ], table=[["Item", "USD"], ["Evaluation", "18,000"], ["CAR-T product and infusion", "410,000"],
+              ["Hospital stay (est. 21 days)", "96,000"], ["Follow-up", "24,000"],
+              ["Total", "548,000"]])
+    doc(ex / "sponsor-funds.pdf", "First Fictional Bank — Statement of Account", [
+        "Account holder: Ana Ramírez. Statement period: October 2026.",
+        "This letter confirms funds on deposit and a charitable commitment from the Helping Hands "
+        "Foundation (fictional) covering the estimated treatment cost.",
+    ])
+    doc(ex / "country-report.pdf", "Availability of Cellular Therapy in Central America (excerpt)", [
+        "Landscape table from a fictional regional health report.",
+    ], pagesize=landscape(LETTER), table=[["Country", "CAR-T available", "Nearest center"],
+                                          ["Honduras", "No", "Outside region"],
+                                          ["Guatemala", "No", "Outside region"],
+                                          ["Nicaragua", "No", "Outside region"]])
+    for name, title in (("i-131", "Form I-131 (SAMPLE — fictional placeholder, not a USCIS form)"),
+                        ("i-134", "Form I-134 (SAMPLE — fictional placeholder, not a USCIS form)")):
+        doc(HERE / "forms" / f"{name}.pdf", title, ["This page stands in for the completed form."] * 3)
+    # A phone photo stored sideways with EXIF orientation 6, as phones do.
+    img = Image.new("RGB", (640, 450), (226, 232, 240))
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, 0, 640, 70], fill=(30, 60, 110))
+    d.text((20, 25), "REPUBLICA DE HONDURAS - PASAPORTE (FICTIONAL SAMPLE)", fill=(255, 255, 255))
+    d.rectangle([30, 110, 200, 330], outline=(90, 90, 90), width=3)
+    for i, line in enumerate(["Apellidos / Surname: RAMIREZ CASTILLO", "Nombres / Given names: LUCIA FERNANDA",
+                              "Nacimiento / Birth: 14 MAR 1988", "No. P0000000 (fictional)"]):
+        d.text((230, 120 + 40 * i), line, fill=(0, 0, 0))
+    stored = img.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    stored.save(buf, "JPEG", quality=80, exif=exif.tobytes(), dpi=(150, 150))
+    (ex / "passport.jpg").write_bytes(buf.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m parolekit`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,232 @@
+"""Assemble the packet with pikepdf: pages in plan order, stamps, bookmarks, links, page labels."""
+
+from __future__ import annotations
+
+import gc
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem
+
+from .intake import Source
+from .plan import PagePlan
+from .render.doc import Rendered
+from .sanitize import clean_pages, flatten_forms
+from .stamp import RESOURCE, footer_text, stamp_stream
+
+
+@dataclass
+class Piece:
+    """Where the pages of one plan part come from: a rendered section or an input's selection."""
+
+    rendered: Rendered | None = None
+    source: Source | None = None
+
+
+@dataclass
+class Bookmark:
+    title: str
+    page: int  # 1-based packet page
+    children: list["Bookmark"] = field(default_factory=list)
+    source: Source | None = None  # nest this source's own outline under the bookmark
+
+
+@contextmanager
+def _gc_paused():
+    # The collector costs 10-20% on thousands of page objects that are never garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, title: str,
+             date_iso: str, producer: str, bates_prefix: str | None = None, label_word: str = "Exhibit",
+             page_offset: int = 0, volume: tuple[int, int] | None = None,
+             plan_parts: list | None = None) -> pikepdf.Pdf:
+    """A new PDF holding the planned pages (all, or one volume's parts); not yet saved."""
+    parts = plan_parts if plan_parts is not None else plan.parts
+    out = pikepdf.new()
+    opened: dict[int, pikepdf.Pdf] = {}
+    # page objects of each source, keyed by source identity: (objgen) -> packet page
+    landing: dict[tuple[int, tuple[int, int]], int] = {}
+    with _gc_paused():
+        for (start, _part), piece in zip(parts, pieces):
+            if piece.rendered is not None:
+                pdf = pikepdf.open(io.BytesIO(piece.rendered.data))
+                opened[id(pdf)] = pdf
+                out.pages.extend(pdf.pages)
+            else:
+                src = piece.source
+                assert src is not None and src.pdf is not None
+                src_pages = list(src.pdf.pages)
+                chosen = [src_pages[i] for i in src.pages]
+                if not getattr(src, "_cleaned", False):
+                    flatten_forms(src.pdf)
+                    src_pages = list(src.pdf.pages)
+                    chosen = [src_pages[i] for i in src.pages]
+                    clean_pages(src.pdf, chosen, {p.obj.objgen for p in chosen})
+                    src._cleaned = True  # type: ignore[attr-defined]
+                for k, page in enumerate(chosen):
+                    landing[(id(src), page.obj.objgen)] = start + k
+                out.pages.extend(chosen)
+        pages = list(out.pages)
+        _stamp(out, pages, plan, parts, page_offset, bates_prefix, label_word, volume)
+        _links(out, pages, plan, parts, pieces, page_offset)
+        _outline(out, bookmarks, landing, page_offset, len(pages))
+        _metadata(out, title, date_iso, producer, page_offset)
+    out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
+    return out
+
+
+def _stamp(out, pages, plan: PagePlan, parts, offset, bates_prefix, label_word, volume) -> None:
+    font = out.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
+                                        Encoding=Name.WinAnsiEncoding))
+    push = out.make_indirect(pikepdf.Stream(out, b"q\n"))
+    info = {p.number: p for p in plan.page_info()}
+    wanted = {start + k for start, part in parts for k in range(part.pages)}
+    numbers = sorted(wanted)
+    for page, number in zip(pages, numbers):
+        pi = info[number]
+        bates = f"{bates_prefix}-{number:06d}" if bates_prefix else ""
+        text = footer_text(number, plan.total, pi.exhibit, pi.within, pi.of, bates, volume, label_word)
+        obj = page.obj
+        res = obj.get("/Resources")
+        if not isinstance(res, Dictionary):
+            res = obj.Resources = Dictionary()
+        fonts = res.get("/Font")
+        if not isinstance(fonts, Dictionary):
+            fonts = res.Font = Dictionary()
+        name = _font_name(fonts, font)
+        stream = stamp_stream(text, obj.get("/MediaBox"), obj.get("/CropBox"),
+                              _rotation(obj.get("/Rotate", 0)), str(name)[1:])
+        page.contents_add(push, prepend=True)
+        page.contents_add(pikepdf.Stream(out, b"\nQ\n" + stream), prepend=False)
+
+
+def _font_name(fonts: Dictionary, font) -> Name:
+    """Our font's resource name on this page, never taking a name the page already uses."""
+    i = 0
+    while True:
+        name = Name("/" + RESOURCE + (str(i) if i else ""))
+        existing = fonts.get(name)
+        if existing is None:
+            fonts[name] = font
+            return name
+        if existing.is_indirect and existing.objgen == font.objgen:
+            return name
+        i += 1
+
+
+def _rotation(value) -> int:
+    try:
+        return int(value) % 360
+    except (TypeError, ValueError):
+        return 0
+
+
+def _links(out, pages, plan: PagePlan, parts, pieces, offset) -> None:
+    for (start, _part), piece in zip(parts, pieces):
+        if piece.rendered is None:
+            continue
+        for link in piece.rendered.links:
+            target = plan.exhibits.get(link.target)
+            if target is None:
+                continue
+            src_i, dst_i = start - 1 + link.page - offset, target.start - 1 - offset
+            if not (0 <= src_i < len(pages)):
+                continue
+            if 0 <= dst_i < len(pages):
+                dest = Array([pages[dst_i].obj, Name.Fit])
+                action = None
+            else:  # the exhibit is in another volume: no link across files
+                continue
+            annot = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array(list(link.rect)),
+                               Border=Array([0, 0, 0]), Dest=dest)
+            _ = action
+            obj = pages[src_i].obj
+            if "/Annots" not in obj:
+                obj.Annots = Array()
+            obj.Annots.append(out.make_indirect(annot))
+
+
+def _outline(out, bookmarks: list[Bookmark], landing, offset: int, count: int) -> None:
+    def item(b: Bookmark) -> OutlineItem | None:
+        idx = b.page - 1 - offset
+        if not (0 <= idx < count):
+            return None
+        node = OutlineItem(b.title, idx)
+        for child in b.children:
+            c = item(child)
+            if c is not None:
+                node.children.append(c)
+        if b.source is not None:
+            node.children.extend(_source_outline(b.source, landing, offset, count))
+        return node
+
+    with out.open_outline() as outline:
+        for b in bookmarks:
+            node = item(b)
+            if node is not None:
+                outline.root.append(node)
+    out.Root.PageMode = Name.UseOutlines
+
+
+def _source_outline(src: Source, landing, offset: int, count: int, limit: int = 2000) -> list[OutlineItem]:
+    """The exhibit's own bookmarks, re-pointed at packet pages; entries to dropped pages vanish."""
+    try:
+        if src.pdf is None or "/Outlines" not in src.pdf.Root:
+            return []
+        seen = [0]
+        with src.pdf.open_outline(strict=False) as outline:
+            return _copy_items(src, outline.root, landing, offset, count, seen, limit, 0)
+    except Exception:  # a damaged outline is not worth failing a packet for
+        return []
+
+
+def _copy_items(src, items, landing, offset, count, seen, limit, depth) -> list[OutlineItem]:
+    out: list[OutlineItem] = []
+    if depth > 8:
+        return out
+    for it in items:
+        seen[0] += 1
+        if seen[0] > limit:
+            break
+        children = _copy_items(src, it.children, landing, offset, count, seen, limit, depth + 1)
+        page = _dest_page(src, it)
+        n = landing.get((id(src), page)) if page is not None else None
+        if n is None or not (0 <= n - 1 - offset < count):
+            out.extend(children)  # keep reachable children of an unreachable parent
+            continue
+        node = OutlineItem(str(it.title or "")[:200], n - 1 - offset)
+        node.children.extend(children)
+        out.append(node)
+    return out
+
+
+def _dest_page(src: Source, it: OutlineItem):
+    dest = it.destination
+    if dest is None and it.action is not None and it.action.get("/S") == Name.GoTo:
+        dest = it.action.get("/D")
+    if isinstance(dest, (pikepdf.String, Name)):
+        from .sanitize import _named_dests
+        dest = _named_dests(src.pdf)(dest)
+    if isinstance(dest, Array) and len(dest) and isinstance(dest[0], Dictionary) and dest[0].is_indirect:
+        return dest[0].objgen
+    if isinstance(dest, int):
+        pages = src.pdf.pages
+        return pages[dest].obj.objgen if 0 <= dest < len(pages) else None
+    return None
+
+
+def _metadata(out, title: str, date_iso: str, producer: str, offset: int) -> None:
+    stamp = "D:" + date_iso.replace("-", "") + "000000Z"
+    out.docinfo = out.make_indirect(Dictionary(Title=pikepdf.String(title), Producer=producer,
+                                               Creator=producer, CreationDate=stamp, ModDate=stamp))
+    # Viewer page numbers equal the printed ones ("Page N"), volumes included.
+    out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D, St=offset + 1)]))

@@ -1,0 +1,148 @@
+"""The `parolekit` command: a thin typer layer that calls the library and renders its results."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ParolekitError, Problem
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+                  help="Build indexed, paginated, bookmarked evidence packets from a case manifest.")
+# stdout is for data (lint json, schema); people read stderr. Markup is off: titles have brackets.
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+out = Console(highlight=False, markup=False, soft_wrap=True)
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"parolekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Print the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for internal errors."),
+) -> None:
+    _state["debug"] = debug
+
+
+def print_problems(problems: list[Problem], console: Console = err) -> None:
+    for p in problems:
+        style = "red" if p.severity == "error" else "yellow"
+        line = Text()
+        line.append(f"{p.file}:{p.line}:{p.column}: " if p.file else f"{p.line}:{p.column}: ")
+        line.append(p.severity, style=style)
+        line.append(f" [{p.code}] ", style="dim")
+        line.append(p.message)
+        console.print(line)
+
+
+def report_error(e: ParolekitError, console: Console = err) -> None:
+    console.print(Text("error: ", style="bold red") + Text(e.message))
+    print_problems(e.problems, console)
+    if e.problems:
+        n_err = sum(p.severity == "error" for p in e.problems)
+        console.print(Text(f"{n_err} error(s); nothing was written.", style="red"))
+
+
+def _sigterm(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+@app.command()
+def build(
+    manifests: list[Path] = typer.Argument(..., help="Case manifest(s), e.g. cases/*/case.yaml."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output PDF (one manifest only)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Cases built in parallel (default: CPU cores)."),
+    max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb",
+                                                help="Split into volumes under this size (MB)."),
+    allow_path: list[Path] = typer.Option([], "--allow-path",
+                                          help="Also accept input files under this folder."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr."),
+) -> None:
+    """Build the packet PDF (and its receipt) for each manifest."""
+    signal.signal(signal.SIGTERM, _sigterm)
+    if output and len(manifests) > 1:
+        err.print("error: -o names one output file; give one manifest, or set output.file in each")
+        raise typer.Exit(2)
+    from .batch import build_many
+
+    try:
+        code = build_many(manifests, output=output, jobs=jobs or (os.cpu_count() or 1),
+                          max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
+                          console=err, debug=_state["debug"])
+    except KeyboardInterrupt:
+        err.print("interrupted: no packet was written.")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(code)
+
+
+@app.command()
+def lint(
+    manifests: list[Path] = typer.Argument(..., help="Case manifest(s) to check."),
+    format: str = typer.Option("auto", "--format", "-f", help="text | json | github | auto."),
+    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+    allow_path: list[Path] = typer.Option([], "--allow-path", help="Also accept files under this folder."),
+) -> None:
+    """Check manifests (and their files) without building; for CI and review."""
+    from .lint import lint_manifest, render_report
+
+    if format not in ("auto", "text", "json", "github"):
+        err.print(f"error: unknown format '{format}'; use text, json, github or auto")
+        raise typer.Exit(2)
+    if format == "auto":
+        format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    results = [lint_manifest(m, allow_paths=allow_path) for m in manifests]
+    code = render_report(results, format, strict, out, err)
+    raise typer.Exit(code)
+
+
+@app.command()
+def schema() -> None:
+    """Print the manifest's JSON Schema (for editors and CI)."""
+    from .model import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def init(directory: Path = typer.Argument(..., help="Folder for the new case (created).")) -> None:
+    """Create a new case folder with a commented manifest that lints and builds as it is."""
+    from .scaffold import init_case
+
+    try:
+        made = init_case(directory)
+    except ParolekitError as e:
+        report_error(e)
+        raise typer.Exit(e.exit_code)
+    for path in made:
+        err.print(f"created {path}")
+    err.print(f"next: edit {directory / 'case.yaml'}, then run: parolekit build {directory / 'case.yaml'}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted.")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception:  # pragma: no cover - the last guard against tracebacks
+        if _state["debug"]:
+            raise
+        err.print("internal error: parolekit failed unexpectedly. Run again with --debug and "
+                  "report the traceback (it contains no case data unless you paste it).")
+        sys.exit(EXIT_INTERNAL)

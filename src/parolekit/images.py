@@ -1,0 +1,189 @@
+"""Photos and scans become PDF pages of their own size: JPEG passed through, others lossless."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # iPhone photos; optional at import so a broken wheel does not break PDFs.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except Exception:  # pragma: no cover - depends on the platform's wheel
+    pillow_heif = None
+
+DEFAULT_DPI = 200.0
+# An image that decodes past this is refused before it is decoded (decompression bombs).
+MAX_PIXELS = 150_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+MULTI_PAGE_FORMATS = {"TIFF", "MPO"}
+
+# Where a stored pixel (x, y; y down, 0..1) lands on the displayed image, per EXIF orientation.
+_ORIENT = {
+    1: lambda x, y: (x, y), 2: lambda x, y: (1 - x, y), 3: lambda x, y: (1 - x, 1 - y),
+    4: lambda x, y: (x, 1 - y), 5: lambda x, y: (y, x), 6: lambda x, y: (1 - y, x),
+    7: lambda x, y: (1 - y, 1 - x), 8: lambda x, y: (y, 1 - x),
+}
+
+
+class ImageProblem(Exception):
+    """An image that cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class ImagePage:
+    width_pt: float
+    height_pt: float
+    dpi: float
+
+
+def image_matrix(orientation: int, page_w: float, page_h: float) -> list[float]:
+    """The `cm` matrix drawing an image's unit square upright on a page of page_w x page_h."""
+    f = _ORIENT.get(orientation, _ORIENT[1])
+
+    def to_page(u: float, v: float) -> tuple[float, float]:
+        X, Y = f(u, 1 - v)  # image space v=1 is the stored top row
+        return X * page_w, (1 - Y) * page_h
+
+    e, f0 = to_page(0, 0)
+    ax, ay = to_page(1, 0)
+    cx, cy = to_page(0, 1)
+    return [ax - e, ay - f0, cx - e, cy - f0, e, f0]
+
+
+def _dpi(img: Image.Image) -> float:
+    dpi = img.info.get("dpi")
+    try:
+        x = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        x = 0.0
+    # 1 dpi or 72 dpi with no real density is what cameras write when they do not know.
+    return x if x >= 30 else DEFAULT_DPI
+
+
+def _open(path: Path) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(path)
+            if img.width * img.height > MAX_PIXELS:
+                raise Image.DecompressionBombError("too many pixels")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageProblem(f"the image is too large to decode safely (more than "
+                           f"{MAX_PIXELS // 1_000_000} megapixels); scale it down or export it "
+                           "as a PDF") from None
+    except UnidentifiedImageError:
+        raise ImageProblem("the image cannot be read (unknown or damaged format); "
+                           "re-export it as JPEG, PNG or PDF") from None
+    except OSError as e:
+        raise ImageProblem(f"the image cannot be read ({e}); re-export it") from e
+    return img
+
+
+def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImagePage]:
+    """Append one page per frame of the image at *path* to *pdf*."""
+    img = _open(path)
+    frames = img.n_frames if img.format in MULTI_PAGE_FORMATS else 1
+    out = []
+    try:
+        for index in range(getattr(img, "n_frames", 1) if frames > 1 else 1):
+            img.seek(index)
+            out.append(_add_frame(path, img, pdf, max_dpi))
+    except ImageProblem:
+        raise
+    except (OSError, ValueError, SyntaxError) as e:
+        raise ImageProblem(f"the image is damaged or truncated ({e}); re-export or re-scan it") from e
+    return out
+
+
+def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> ImagePage:
+    img.load()  # decode now so truncated files fail here, not in the writer
+    dpi = _dpi(img)
+    orientation = 1
+    try:
+        orientation = int(img.getexif().get(0x0112, 1) or 1)
+    except Exception:  # a broken EXIF block is no reason to refuse a photo
+        orientation = 1
+    if img.format == "JPEG" and dpi <= max_dpi and img.mode in ("L", "RGB", "CMYK"):
+        stream = _jpeg_stream(path, img, pdf)
+        w, h = img.size
+    else:
+        frame = img if img.format == "JPEG" else ImageOps.exif_transpose(img)
+        if frame is not img:
+            orientation = 1
+        frame = _flatten(frame)
+        if dpi > max_dpi:
+            scale = max_dpi / dpi
+            frame = frame.resize((max(1, round(frame.width * scale)), max(1, round(frame.height * scale))),
+                                 Image.Resampling.LANCZOS)
+            dpi = float(max_dpi)
+        stream = _encode(frame, pdf, photo=img.format in ("JPEG", "HEIF", "MPO", "WEBP"))
+        w, h = frame.size
+    sw, sh = w * 72.0 / dpi, h * 72.0 / dpi
+    page_w, page_h = (sh, sw) if orientation in (5, 6, 7, 8) else (sw, sh)
+    matrix = image_matrix(orientation, page_w, page_h)
+    content = pikepdf.Stream(pdf, ("q %s cm /Im0 Do Q" % " ".join(f"{v:.4f}" for v in matrix)).encode())
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, round(page_w, 3), round(page_h, 3)],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=stream)),
+        Contents=content,
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    return ImagePage(page_w, page_h, dpi)
+
+
+def _jpeg_stream(path: Path, img: Image.Image, pdf: pikepdf.Pdf) -> pikepdf.Stream:
+    data = path.read_bytes()
+    colorspace = {"L": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB,
+                  "CMYK": pikepdf.Name.DeviceCMYK}[img.mode]
+    stream = pikepdf.Stream(pdf, data)
+    stream.Type = pikepdf.Name.XObject
+    stream.Subtype = pikepdf.Name.Image
+    stream.Width, stream.Height = img.size
+    stream.ColorSpace = colorspace
+    stream.BitsPerComponent = 8
+    stream.Filter = pikepdf.Name.DCTDecode
+    if img.mode == "CMYK" and "adobe" in img.info:
+        stream.Decode = [1, 0, 1, 0, 1, 0, 1, 0]  # Adobe writes CMYK JPEGs inverted
+    return stream
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """RGB, L or 1-bit, with any transparency composited onto white paper."""
+    if img.mode == "1":
+        return img
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return img.point(lambda v: v / 256).convert("L")
+    if img.mode == "P":
+        img = img.convert("RGBA") if "transparency" in img.info else img.convert("RGB")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    if img.mode in ("L", "RGB"):
+        return img
+    return img.convert("RGB")
+
+
+def _encode(img: Image.Image, pdf: pikepdf.Pdf, photo: bool) -> pikepdf.Stream:
+    if photo and img.mode in ("RGB", "L"):
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=90, optimize=False)
+        stream = pikepdf.Stream(pdf, buf.getvalue())
+        stream.Filter = pikepdf.Name.DCTDecode
+    else:
+        stream = pikepdf.Stream(pdf, zlib.compress(img.tobytes(), 6))
+        stream.Filter = pikepdf.Name.FlateDecode
+    stream.Type = pikepdf.Name.XObject
+    stream.Subtype = pikepdf.Name.Image
+    stream.Width, stream.Height = img.size
+    stream.ColorSpace = pikepdf.Name.DeviceRGB if img.mode == "RGB" else pikepdf.Name.DeviceGray
+    stream.BitsPerComponent = 1 if img.mode == "1" else 8
+    return stream

@@ -1,0 +1,229 @@
+"""Inspect every input file: what it really is, whether it opens, its pages and their selection."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from .images import ImageProblem, image_pages
+from .manifest import Case
+from .selection import SelectionError, describe, parse_selection
+
+IMAGE_KINDS = {"jpeg": "JPEG image", "png": "PNG image", "gif": "GIF image", "tiff": "TIFF image",
+               "heic": "HEIC photo", "bmp": "BMP image", "webp": "WebP image"}
+_EXT_KIND = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".gif": "gif",
+             ".tif": "tiff", ".tiff": "tiff", ".heic": "heic", ".heif": "heic", ".bmp": "bmp",
+             ".webp": "webp"}
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"MiHE", b"MiHB"}
+
+
+def sniff(head: bytes) -> str:
+    """What a file is by its first bytes: pdf, jpeg, png, ..., 'empty', 'text' or 'unknown'."""
+    if not head:
+        return "empty"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "heic"
+    if head[:2] == b"BM":
+        return "bmp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    try:
+        head[:512].decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "unknown"
+
+
+_KIND_WORDS = {"pdf": "a PDF", "empty": "empty (0 bytes)", "text": "plain text, not a PDF or image",
+               "unknown": "not a PDF or an image", **{k: f"a {v}" for k, v in IMAGE_KINDS.items()}}
+
+
+@dataclass
+class Source:
+    """One input file as it will be used: its pages, selection and an open PDF of them."""
+
+    ref: tuple  # manifest key path of the file value, e.g. ('exhibits', 2, 'file')
+    relative: str
+    path: Path
+    kind: str = ""
+    sha256: str = ""
+    size: int = 0
+    page_count: int = 0
+    pages: list[int] = field(default_factory=list)
+    pdf: pikepdf.Pdf | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def selection(self) -> str:
+        return describe(self.pages, self.page_count)
+
+
+def file_refs(case: Case) -> list[tuple[tuple, str, str | None, str | None]]:
+    """Every input file named by the manifest: (key path, relative path, pages, password_env)."""
+    m = case.manifest
+    refs: list[tuple[tuple, str, str | None, str | None]] = []
+    for i, form in enumerate(m.forms):
+        refs.append((("forms", i, "file"), form.file, form.pages, form.password_env))
+    for i, decl in enumerate(m.declarations):
+        if decl.signed_file:
+            refs.append((("declarations", i, "signed_file"), decl.signed_file, None, None))
+    for i, ex in enumerate(m.exhibits):
+        if ex.files:
+            for j, rel in enumerate(ex.files):
+                refs.append((("exhibits", i, "files", j), rel, None, ex.password_env))
+        else:
+            refs.append((("exhibits", i, "file"), ex.file, ex.pages, ex.password_env))
+        if ex.translation:
+            t = ex.translation
+            refs.append((("exhibits", i, "translation", "file"), t.file, t.pages, t.password_env))
+    return refs
+
+
+def check_path(case: Case, ref: tuple, relative: str, allow: list[Path]) -> Path | None:
+    """The resolved path of an input, or None with a problem when it is missing or outside."""
+    path = case.resolve(relative)
+    roots = [case.base.resolve(), *(p.resolve() for p in allow)]
+    if not any(path.is_relative_to(r) for r in roots):
+        case.add(ref, "file-outside-case",
+                 f"'{relative}' is outside the case folder; move it into the folder or allow its "
+                 "folder with --allow-path DIR")
+        return None
+    if not path.exists():
+        case.add(ref, "file-missing", f"'{relative}' does not exist; check the name and folder "
+                 f"(paths are relative to {case.path.name})")
+        return None
+    if not path.is_file():
+        case.add(ref, "file-not-a-file", f"'{relative}' is a folder, not a file; name the file")
+        return None
+    return path
+
+
+def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool = True) -> list[Source]:
+    """Open and check every input; problems go to case.problems (all of them, not the first)."""
+    max_dpi = case.manifest.output.max_dpi
+    sources: list[Source] = []
+    seen: dict[str, tuple] = {}
+    for ref, relative, pages, password_env in file_refs(case):
+        path = check_path(case, ref, relative, allow or [])
+        if path is None:
+            continue
+        src = Source(ref, relative, path)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror}); "
+                     "check its permissions")
+            continue
+        src.size = len(data)
+        src.sha256 = hashlib.sha256(data).hexdigest()
+        src.kind = sniff(data[:1024])
+        if src.sha256 in seen and seen[src.sha256] != ref:
+            case.add(ref, "file-duplicate", f"'{relative}' has the same content as "
+                     f"{case.keypath(seen[src.sha256])}; remove one of them", severity="warning")
+        seen.setdefault(src.sha256, ref)
+        if not _check_kind(case, src):
+            continue
+        if not open_pdfs:
+            sources.append(src)
+            continue
+        if src.kind == "pdf":
+            ok = _open_pdf(case, src, password_env)
+        else:
+            ok = _open_image(case, src, max_dpi)
+        if not ok:
+            continue
+        if src.page_count == 0:
+            case.add(ref, "file-no-pages", f"'{relative}' has no pages; re-export or replace it")
+            continue
+        try:
+            src.pages = parse_selection(pages, src.page_count)
+        except SelectionError as e:
+            sel_ref = ref[:-1] + ("pages",) if ref[-1] == "file" else ref
+            case.add(sel_ref, "pages-out-of-range" if "out of range" in str(e) else "pages-invalid",
+                     f"{e} ('{relative}')")
+            continue
+        sources.append(src)
+    return sources
+
+
+def _check_kind(case: Case, src: Source) -> bool:
+    expected = _EXT_KIND.get(src.path.suffix.lower())
+    actual = src.kind
+    if actual == "empty":
+        case.add(src.ref, "file-empty", f"'{src.relative}' is empty (0 bytes); replace it with "
+                 "the real document")
+        return False
+    if actual in ("text", "unknown"):
+        case.add(src.ref, "file-wrong-type", f"'{src.relative}' is {_KIND_WORDS[actual]}; "
+                 "give a PDF or an image (JPEG, PNG, TIFF, HEIC)")
+        return False
+    if expected is None:
+        case.add(src.ref, "file-wrong-type", f"'{src.relative}' has an unsupported extension; "
+                 "give a .pdf, .jpg, .png, .tif or .heic file")
+        return False
+    if expected != actual:
+        ext = src.path.suffix.lower()
+        case.add(src.ref, "file-wrong-type", f"this {ext} file is {_KIND_WORDS[actual]}; rename "
+                 f"'{src.relative}' to match what it is, or export the right file")
+        return False
+    return True
+
+
+def _open_pdf(case: Case, src: Source, password_env: str | None) -> bool:
+    password = ""
+    if password_env:
+        password = os.environ.get(password_env, "")
+        if not password:
+            case.add(src.ref, "file-password-missing", f"'{src.relative}' needs the password in "
+                     f"${password_env}, which is not set; export {password_env}=... and build again")
+            return False
+    try:
+        pdf = pikepdf.open(src.path, password=password)
+        count = len(pdf.pages)
+    except pikepdf.PasswordError:
+        if password_env:
+            case.add(src.ref, "file-password-wrong", f"'{src.relative}': the password in "
+                     f"${password_env} does not open it; check the password")
+        else:
+            case.add(src.ref, "file-encrypted", f"'{src.relative}' is encrypted with a password; "
+                     "set `password_env: NAME` on this exhibit and export NAME=<password>")
+        return False
+    except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as e:
+        case.add(src.ref, "file-corrupt", f"'{src.relative}' is damaged and cannot be repaired "
+                 f"({_short(e)}); download or export it again")
+        return False
+    src.pdf = pdf
+    src.page_count = count
+    src.warnings = [str(w) for w in pdf.get_warnings()] if hasattr(pdf, "get_warnings") else []
+    return True
+
+
+def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
+    pdf = pikepdf.new()
+    try:
+        image_pages(src.path, pdf, max_dpi)
+    except ImageProblem as e:
+        case.add(src.ref, "file-corrupt", f"'{src.relative}': {e}")
+        return False
+    src.pdf = pdf
+    src.page_count = len(pdf.pages)
+    return True
+
+
+def _short(e: Exception) -> str:
+    text = str(e).split(": ", 1)[-1] if ": " in str(e) else str(e)
+    return text[:160]

@@ -1,0 +1,212 @@
+"""Load a case manifest: YAML node tree, schema validation, and located, id-named problems."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ManifestError, Problem, ProblemList, display_path
+from .model import Manifest
+from .yamltree import Located, decode_manifest, parse_yaml
+
+# List sections whose items are named by their `id` in key paths.
+_ID_LISTS = {"exhibits", "declarations"}
+
+
+@dataclass
+class Case:
+    """A loaded manifest: the validated model, where each value sits, and its folder."""
+
+    path: Path
+    manifest: Manifest
+    located: Located
+    sha256: str
+    problems: ProblemList = field(default_factory=ProblemList)
+
+    @property
+    def base(self) -> Path:
+        return self.path.parent
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+        return self.located.where(path, key)
+
+    def keypath(self, path: tuple) -> str:
+        return keypath(self.located.data, path)
+
+    def add(self, path: tuple, code: str, message: str, severity: str = "error",
+            key: bool = False) -> None:
+        """Record a problem located at *path* (a tuple of keys and list indices)."""
+        line, col = self.where(path, key)
+        kp = self.keypath(path)
+        self.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp, severity)
+
+    def resolve(self, relative: str) -> Path:
+        return (self.base / relative).resolve()
+
+
+def keypath(data: Any, path: tuple) -> str:
+    """`exhibits[physician-letter].file` for ('exhibits', 3, 'file'); positions as `[#4]`."""
+    out = ""
+    node = data
+    parent_key = None
+    for part in path:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            if parent_key in _ID_LISTS and isinstance(ident, str) and ident:
+                out += f"[{ident}]"
+            else:
+                out += f"[#{part + 1}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+            parent_key = part
+    return out
+
+
+def load_case(path: Path | str) -> Case:
+    """Read and validate a manifest; raise ManifestError listing every problem found."""
+    path = Path(path)
+    problems = ProblemList(file=display_path(path))
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: no such manifest; check the path.") from None
+    except IsADirectoryError:
+        raise ManifestError(f"{path}: is a folder; give the case's .yaml file.") from None
+    except OSError as e:
+        raise ManifestError(f"{path}: cannot read the manifest ({e.strerror}).") from e
+    sha = hashlib.sha256(raw).hexdigest()
+    text = decode_manifest(raw, problems)
+    located = parse_yaml(text, problems) if text is not None else None
+    if located is None:
+        raise ManifestError(f"{problems.file}: cannot read the manifest", problems.sorted())
+    case = Case(path.resolve(), None, located, sha, problems)  # type: ignore[arg-type]
+    if not isinstance(located.data, dict):
+        case.add((), "manifest-not-mapping",
+                 "the manifest must be a mapping of keys (parolekit:, case:, exhibits: ...); "
+                 "start from `parolekit init`.")
+        raise ManifestError(f"{problems.file}: invalid manifest", problems.sorted())
+    try:
+        case.manifest = Manifest.model_validate(located.data)
+    except ValidationError as e:
+        for err in e.errors():
+            _add_schema_problem(case, err)
+    if case.manifest is None or problems.errors:
+        raise ManifestError(f"{problems.file}: the manifest has errors", problems.sorted())
+    return case
+
+
+_KIND_WORDS = {
+    "dict_type": "a mapping (key: value lines)", "model_type": "a mapping (key: value lines)",
+    "list_type": "a list (lines starting with '- ')", "string_type": "text",
+    "int_parsing": "a whole number", "int_type": "a whole number", "float_parsing": "a number",
+    "float_type": "a number", "bool_parsing": "true or false", "bool_type": "true or false",
+}
+
+
+def _add_schema_problem(case: Case, err: dict) -> None:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    data = case.located.data
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        hint = ""
+        if parent is not None:
+            close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1, cutoff=0.6)
+            if close:
+                hint = f"; did you mean '{close[0]}'?"
+            else:
+                hint = f"; allowed keys here: {', '.join(parent.model_fields)}"
+        case.add(loc, "unknown-key", f"unknown key '{loc[-1]}'{hint}", key=True)
+        return
+    if kind == "missing":
+        case.add(loc[:-1], "missing-key", f"missing required key '{loc[-1]}'; add it "
+                 f"(see the example in `parolekit init`)")
+        return
+    if loc and loc[0] == "parolekit" and kind.startswith("literal"):
+        case.add(loc, "unsupported-version",
+                 f"unsupported format version '{value}'; this parolekit reads `parolekit: 1`")
+        return
+    if kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        code = "invalid-date" if "date" in msg else "invalid-value"
+        case.add(loc, code, msg if msg.endswith(".") else msg + ".")
+        return
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        case.add(loc, "invalid-value", f"'{value}' is not allowed; use one of {expected}")
+        return
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "id" or (len(loc) >= 2 and loc[-2] == "exhibits"):
+            case.add(loc, "invalid-id", f"'{value}' is not a valid id; use lowercase letters, "
+                     "digits and hyphens, e.g. physician-letter")
+        elif loc and loc[-1] == "a_number":
+            case.add(loc, "invalid-a-number", f"'{value}' is not an A-number; write A followed by "
+                     "8 or 9 digits, e.g. A123456789")
+        elif loc and loc[-1] == "bates_prefix":
+            case.add(loc, "invalid-value", f"'{value}' cannot be a Bates prefix; use up to 20 "
+                     "ASCII letters, digits, '-', '_' or '.'")
+        elif loc and loc[-1] == "language":
+            case.add(loc, "invalid-value", f"'{value}' is not a language code; use an ISO 639-1 "
+                     "code such as es, ht, ru")
+        else:
+            case.add(loc, "invalid-value", f"'{value}' has the wrong form ({err['msg']})")
+        return
+    if kind in ("too_short",):
+        case.add(loc, "empty-list", "needs at least one item; add one")
+        return
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        case.add(loc, "invalid-value", f"'{value}': {err['msg'].lower()}")
+        return
+    if kind in _KIND_WORDS:
+        got = "nothing" if value is None else f"'{value}'" if isinstance(value, str) else type(value).__name__
+        case.add(loc, "invalid-type", f"expected {_KIND_WORDS[kind]}, got {got}")
+        return
+    _ = data
+    case.add(loc, "invalid-value", f"{err['msg']}; check this value against the manifest format")
+
+
+def _model_at(loc: tuple):
+    """The pydantic model class that validates the mapping at *loc*, if any."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    model: Any = Manifest
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field_info = model.model_fields.get(part) if isinstance(model, type) else None
+        if field_info is None:
+            return None
+        ann = field_info.annotation
+        model = _find_model(ann, get_args, get_origin, BaseModel)
+        if model is None:
+            return None
+    return model
+
+
+def _find_model(ann, get_args, get_origin, base):
+    if isinstance(ann, type) and issubclass(ann, base):
+        return ann
+    for arg in get_args(ann):
+        found = _find_model(arg, get_args, get_origin, base)
+        if found is not None:
+            return found
+    return None
+
+
+def problems_of(error: ManifestError) -> list[Problem]:
+    return error.problems

@@ -1,0 +1,254 @@
+"""The manifest's data model (format version 1); pydantic validates it and emits its JSON Schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def _parse_date(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    m = _FULL_DATE.match(text)
+    if not m:
+        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as e:
+        raise ValueError(f"'{text}' is not a real date ({e}); check the day and month") from None
+
+
+def _parse_partial(value: object) -> object:
+    text = str(value).strip()
+    m = _PARTIAL_DATE.match(text)
+    if not m:
+        raise ValueError(f"'{text}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        dt.date(year, month, day)
+    except ValueError as e:
+        raise ValueError(f"'{text}' is not a real date ({e}); check the day and month") from None
+    return text
+
+
+def _parse_bool(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "false"):
+        return text == "true"
+    raise ValueError(f"'{value}' is not true or false; write true or false")
+
+
+def _version(value: object) -> object:
+    text = str(value).strip()
+    return int(text) if text.isdigit() else value
+
+
+def _lines(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+def _as_text(value: object) -> object:
+    # Scalars arrive as written; a number-looking value in a text field stays text.
+    return value if value is None or isinstance(value, (str, list, dict)) else str(value)
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date),
+                 Field(json_schema_extra={"type": "string", "format": "date"})]
+PartialDate = Annotated[str, BeforeValidator(_parse_partial),
+                        Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+Bool = Annotated[bool, BeforeValidator(_parse_bool)]
+Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
+Id = Annotated[str, Field(pattern=SLUG, max_length=64)]
+Lines = Annotated[list[Text], Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+
+class Beneficiary(Strict):
+    name: Text
+    birth_date: Date | None = None
+    citizenship: Text | None = None
+    a_number: Annotated[str, Field(pattern=r"^A?-?\d{3}-?\d{3}-?\d{3}$")] | None = None
+
+
+class Person(Strict):
+    name: Text
+    relationship: Text | None = None
+    address: Lines | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+class Representative(Strict):
+    name: Text
+    firm: Text | None = None
+    address: Lines | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    bar_number: Text | None = Field(None, description="Bar number or EOIR ID, printed under the signature")
+
+
+class Recipient(Strict):
+    name: Text
+    address: Lines | None = None
+
+
+CaseKind = Literal["humanitarian-parole", "reparole", "asylum", "waiver", "other"]
+Reason = Literal["medical", "family", "safety", "public-benefit", "legal-proceedings", "other"]
+
+
+class Case(Strict):
+    title: Text
+    kind: CaseKind
+    reasons: list[Reason] = []
+    date: Date
+    beneficiaries: Annotated[list[Beneficiary], Field(min_length=1)]
+    petitioner: Person | None = None
+    representative: Representative | None = None
+    recipient: Recipient
+
+
+class CoverLetter(Strict):
+    body: Text | None = None
+    file: Text | None = None
+    template: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "CoverLetter":
+        if self.body and self.file:
+            raise ValueError("give either `body` or `file`, not both")
+        return self
+
+
+class Form(Strict):
+    name: Text
+    file: Text
+    beneficiary: Annotated[int, Field(ge=1)] | None = None
+    pages: Text | None = None
+    password_env: Text | None = None
+
+
+class Declarant(Strict):
+    name: Text
+    role: Literal["beneficiary", "petitioner", "family", "expert", "witness", "other"]
+    qualifications: Text | None = None
+
+
+class Executed(Strict):
+    date: Date | None = None
+    place: Text | None = None
+    in_us: Bool = True
+
+
+class Interpreter(Strict):
+    name: Text
+    language: Text
+    address: Text | None = None
+
+
+class Declaration(Strict):
+    id: Id
+    title: Text | None = Field(None, description="Index title; default 'Declaration of <name>'")
+    declarant: Declarant
+    text: Text | None = Field(None, description="Markdown text, or a path to a .md file")
+    executed: Executed | None = None
+    interpreter: Interpreter | None = None
+    signed_file: Text | None = None
+    tags: list[Text] = []
+
+
+class Translator(Strict):
+    name: Text
+    address: Annotated[Lines, BeforeValidator(_lines)]
+    phone: Text
+    email: Text | None = None
+
+
+class Translation(Strict):
+    file: Text
+    translator: Translator
+    pages: Text | None = None
+    password_env: Text | None = None
+
+
+Category = Literal["identity", "medical", "financial", "family", "country-conditions", "legal", "other"]
+
+
+class Exhibit(Strict):
+    id: Id
+    title: Text
+    file: Text | None = None
+    files: Annotated[list[Text], Field(min_length=1)] | None = None
+    pages: Text | None = None
+    date: Date | None = None
+    category: Category | None = None
+    language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]+)?$")] = "en"
+    translation: Translation | None = None
+    password_env: Text | None = None
+    tags: list[Text] = Field([], description="Free labels used by lint's evidence rules, e.g. i-134, physician-letter")
+    beneficiary: Annotated[int, Field(ge=1)] | None = Field(None, description="Which beneficiary (1-based) it concerns")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Exhibit":
+        if self.file and self.files:
+            raise ValueError("give either `file` or `files`, not both")
+        if not self.file and not self.files:
+            raise ValueError("an exhibit needs `file:` (or `files:` for several scans)")
+        return self
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.files or [self.file])  # type: ignore[list-item]
+
+
+class Event(Strict):
+    date: PartialDate
+    event: Text
+    exhibits: list[Id] = []
+    planned: Bool = False
+
+
+class Claim(Strict):
+    claim: Text
+    exhibits: Annotated[list[Id], Field(min_length=1)]
+
+
+class Output(Strict):
+    file: Text | None = None
+    labels: Literal["letters", "numbers"] = "letters"
+    paper: Literal["letter", "a4"] = "letter"
+    bates_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")] | None = None
+    max_file_mb: Annotated[float, Field(gt=0)] | None = None
+    max_dpi: Annotated[int, Field(ge=72, le=1200)] = 300
+
+
+class Manifest(Strict):
+    parolekit: Annotated[Literal[1], BeforeValidator(_version)]
+    case: Case
+    cover_letter: CoverLetter | None = None
+    forms: list[Form] = []
+    declarations: list[Declaration] = []
+    exhibits: list[Exhibit] = []
+    chronology: list[Event] = []
+    claims: list[Claim] = []
+    output: Output = Output()
+
+
+def json_schema() -> dict:
+    """The manifest's JSON Schema (draft 2020-12), for editors and CI."""
+    schema = Manifest.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "parolekit case manifest, version 1"
+    return schema

@@ -1,0 +1,128 @@
+"""Write the packet and its receipt atomically: a temporary file, fsync, then rename."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from . import __version__
+from .errors import OutputError
+from .intake import Source
+from .manifest import Case
+from .plan import PagePlan
+from .validate import text_files
+
+
+@dataclass
+class Written:
+    path: Path
+    receipt: Path
+    sha256: str
+    pages: int
+    bytes: int
+
+
+def default_output(case: Case) -> Path:
+    configured = case.manifest.output.file
+    if configured:
+        return case.resolve(configured)
+    return case.path.with_suffix(".pdf")
+
+
+def check_output_path(case: Case, output: Path | str | None, sources: list[Source]) -> Path:
+    """Where the packet goes; a problem (not an exception) when it would overwrite an input."""
+    path = Path(output).resolve() if output else default_output(case)
+    ref = ("output", "file") if not output and case.manifest.output.file else ()
+    inputs = {case.path.resolve(), *(s.path.resolve() for s in sources),
+              *(case.resolve(v) for _r, v in text_files(case))}
+    receipt = path.with_name(path.stem + ".receipt.json")
+    if path in inputs or receipt in inputs:
+        case.add(ref, "output-overwrites-input", f"the output '{path.name}' is also an input; "
+                 "parolekit never writes over its inputs. Choose another name with -o or `output.file`")
+    elif path.suffix.lower() != ".pdf":
+        case.add(ref, "output-not-pdf", f"the output '{path.name}' must end in .pdf")
+    elif path.is_dir():
+        case.add(ref, "output-is-folder", f"the output '{path}' is a folder; name a .pdf file")
+    return path
+
+
+@contextmanager
+def atomic_path(final: Path):
+    """Yield a temporary path beside *final*; rename it into place only if the block succeeds."""
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+        os.close(fd)
+    except OSError as e:
+        raise OutputError(f"cannot write to {final.parent} ({e.strerror}); check the folder "
+                          "exists and is writable") from e
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, final)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_pdf(pdf: pikepdf.Pdf, path: Path) -> None:
+    """Save deterministically: same inputs, same bytes (the /ID is derived from the content)."""
+    try:
+        pdf.save(path, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    except OSError as e:
+        raise OutputError(f"cannot write {path.name} ({e.strerror}); check free space and "
+                          "permissions") from e
+
+
+def write_packet(case: Case, pdf: pikepdf.Pdf, path: Path, plan: PagePlan,
+                 sources: list[Source], volumes: list[dict] | None = None) -> Written:
+    with atomic_path(path) as tmp:
+        save_pdf(pdf, tmp)
+        digest = sha256_file(tmp)
+        size = tmp.stat().st_size
+        receipt_path = path.with_name(path.stem + ".receipt.json")
+        receipt = make_receipt(case, path, digest, plan, sources, volumes)
+        with atomic_path(receipt_path) as rtmp:
+            rtmp.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return Written(path, receipt_path, digest, plan.total, size)
+
+
+def _rel(case: Case, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(case.base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: list[Source],
+                 volumes: list[dict] | None = None) -> dict:
+    """What went in and what came out, for the file and for anyone checking it later."""
+    return {
+        "parolekit": __version__,
+        "manifest": {"path": case.path.name, "sha256": case.sha256},
+        "inputs": [{"path": s.relative, "key": case.keypath(s.ref), "sha256": s.sha256,
+                    "kind": s.kind, "page_count": s.page_count, "pages_used": s.selection,
+                    "pages_used_count": len(s.pages)} for s in sources],
+        "exhibits": [{"id": p.id, "label": p.label, "title": p.title, "start": p.start, "end": p.end,
+                      "pages": p.end - p.start + 1, "volume": p.volume} for p in plan.exhibits.values()],
+        "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
+        "volumes": volumes or [],
+    }

@@ -1,0 +1,1 @@
+"""Generated pages (cover letter, index, chronology, claims, separators, declarations, certificates)."""

@@ -1,0 +1,73 @@
+"""Render a list of flowables to PDF bytes, counting pages and recording link rectangles."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import inch
+from reportlab.platypus import Flowable, SimpleDocTemplate
+
+from . import fonts
+
+PAPER = {"letter": LETTER, "a4": A4}
+# The bottom margin leaves room for the footer stamp added at assembly.
+MARGINS = dict(leftMargin=1 * inch, rightMargin=1 * inch, topMargin=0.9 * inch, bottomMargin=1.0 * inch)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A clickable rectangle on page *page* (0-based within the section) to an exhibit id."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+    target: str
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    pages: int
+    links: list[Link] = field(default_factory=list)
+
+
+class LinkTo(Flowable):
+    """Wraps a flowable and records where it was drawn, so assembly can make it a link."""
+
+    def __init__(self, inner: Flowable, target: str, sink: list[Link]):
+        super().__init__()
+        self.inner, self.target, self.sink = inner, target, sink
+
+    def wrap(self, aw, ah):
+        self.width, self.height = self.inner.wrap(aw, ah)
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        return []  # a row is kept whole; it moves to the next page instead
+
+    def draw(self):
+        self.inner.drawOn(self.canv, 0, 0)
+        x, y = self.canv.absolutePosition(0, 0)
+        page = self.canv.getPageNumber() - 1
+        self.sink.append(Link(page, (x, y, x + self.width, y + self.height), self.target))
+
+
+def render(story: list, paper: str = "letter", title: str = "", links: list[Link] | None = None,
+           on_page=None) -> Rendered:
+    """Build *story* into a PDF; reportlab's invariant mode keeps the bytes reproducible."""
+    fonts.register()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=PAPER[paper], title=title, author="parolekit",
+                            invariant=1, **MARGINS)
+    pages = [0]
+
+    def count(canvas, _doc):
+        pages[0] = canvas.getPageNumber()
+        if on_page:
+            on_page(canvas, _doc)
+
+    if links is not None:
+        links.clear()  # a rebuild records afresh
+    doc.build(list(story), onFirstPage=count, onLaterPages=count)
+    return Rendered(buf.getvalue(), pages[0], list(links or []))

@@ -1,0 +1,60 @@
+"""The embedded Unicode font (Source Serif Pro: Latin incl. Vietnamese, Cyrillic, Greek) and styles."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import font_source_serif_pro
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.fonts import addMapping
+
+FAMILY = "PKSerif"
+_FILES = {"": "Regular", "-Bold": "Bold", "-Italic": "It", "-BoldItalic": "BoldIt"}
+
+
+@functools.cache
+def register() -> str:
+    """Register the font family once per process; return its name."""
+    folder = Path(font_source_serif_pro.__file__).parent / "files"
+    for suffix, style in _FILES.items():
+        pdfmetrics.registerFont(TTFont(FAMILY + suffix, str(folder / f"SourceSerifPro-{style}.ttf")))
+    addMapping(FAMILY, 0, 0, FAMILY)
+    addMapping(FAMILY, 1, 0, FAMILY + "-Bold")
+    addMapping(FAMILY, 0, 1, FAMILY + "-Italic")
+    addMapping(FAMILY, 1, 1, FAMILY + "-BoldItalic")
+    return FAMILY
+
+
+def text(value: object) -> str:
+    """User text made safe for reportlab's paragraph markup, composed (NFC) for the font."""
+    return escape(unicodedata.normalize("NFC", str(value)))
+
+
+@functools.cache
+def styles() -> dict[str, ParagraphStyle]:
+    register()
+    base = ParagraphStyle("body", fontName=FAMILY, fontSize=11, leading=14.5, spaceAfter=7)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=10, leading=13, spaceAfter=2),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=13.5, spaceAfter=0),
+        "cellb": ParagraphStyle("cellb", parent=base, fontName=FAMILY + "-Bold", fontSize=10.5,
+                                leading=13.5, spaceAfter=0),
+        "title": ParagraphStyle("title", parent=base, fontName=FAMILY + "-Bold", fontSize=15,
+                                leading=19, alignment=TA_CENTER, spaceAfter=14),
+        "heading": ParagraphStyle("heading", parent=base, fontName=FAMILY + "-Bold", fontSize=12.5,
+                                  leading=16, spaceBefore=6, spaceAfter=6),
+        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "label": ParagraphStyle("label", parent=base, fontName=FAMILY + "-Bold", fontSize=40,
+                                leading=48, alignment=TA_CENTER, spaceAfter=24),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=16, leading=21,
+                                   alignment=TA_CENTER),
+        "numbered": ParagraphStyle("numbered", parent=base, leftIndent=28, firstLineIndent=-28),
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=18, bulletIndent=6, spaceAfter=3),
+    }

@@ -1,0 +1,80 @@
+"""Markdown (paragraphs, emphasis, lists, headings) to reportlab paragraph markup blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from .fonts import text
+
+_md = MarkdownIt("commonmark", {"breaks": False, "html": False})
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+@dataclass
+class Block:
+    kind: str  # paragraph | heading | bullet | ordered
+    markup: str
+    number: int = 0
+
+
+def escape_markdown(value: object) -> str:
+    """Backslash-escape every ASCII punctuation mark so text renders exactly as written."""
+    return _PUNCT.sub(r"\\\1", str(value))
+
+
+def blocks(source: str) -> list[Block]:
+    """Parse *source* into blocks whose markup reportlab's Paragraph understands."""
+    out: list[Block] = []
+    tokens = _md.parse(source or "")
+    lists: list[list] = []  # stack of [kind, counter]
+    kind = "paragraph"
+    for tok in tokens:
+        if tok.type == "bullet_list_open":
+            lists.append(["bullet", 0])
+        elif tok.type == "ordered_list_open":
+            lists.append(["ordered", int(tok.attrs.get("start", 1) or 1) - 1])
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif tok.type == "list_item_open" and lists:
+            lists[-1][1] += 1
+        elif tok.type == "heading_open":
+            kind = "heading"
+        elif tok.type == "heading_close":
+            kind = "paragraph"
+        elif tok.type == "inline":
+            markup = _inline(tok.children or [])
+            if lists:
+                out.append(Block(lists[-1][0], markup, lists[-1][1]))
+            else:
+                out.append(Block(kind, markup))
+        elif tok.type in ("fence", "code_block"):
+            out.append(Block("paragraph", text(tok.content).replace("\n", "<br/>")))
+    return out
+
+
+def _inline(children) -> str:
+    parts: list[str] = []
+    for child in children:
+        t = child.type
+        if t == "text":
+            parts.append(text(child.content))
+        elif t in ("softbreak", "hardbreak"):
+            parts.append("<br/>")
+        elif t == "em_open":
+            parts.append("<i>")
+        elif t == "em_close":
+            parts.append("</i>")
+        elif t == "strong_open":
+            parts.append("<b>")
+        elif t == "strong_close":
+            parts.append("</b>")
+        elif t == "code_inline":
+            parts.append(text(child.content))
+        elif t in ("link_open", "link_close", "image"):
+            continue
+        else:
+            parts.append(text(child.content))
+    return "".join(parts)

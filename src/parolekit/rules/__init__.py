@@ -1,0 +1,1 @@
+"""Evidence rules kept as data (YAML), loaded by the linter."""

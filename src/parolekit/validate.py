@@ -1,0 +1,118 @@
+"""Checks across the manifest that a schema cannot express: ids, citations, legal completeness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .manifest import Case
+
+
+def is_inline_text(value: str) -> bool:
+    """`text:` holds Markdown unless it is a single line naming a .md or .txt file."""
+    v = value.strip()
+    return "\n" in v or not v.lower().endswith((".md", ".markdown", ".txt"))
+
+
+def check_case(case: Case) -> None:
+    """Add every cross-reference and legal-content problem to case.problems."""
+    m = case.manifest
+    seen: dict[str, tuple] = {}
+    for section in ("declarations", "exhibits"):
+        for i, item in enumerate(getattr(m, section)):
+            ref = (section, i, "id")
+            if item.id in seen:
+                first = case.where(seen[item.id])[0]
+                case.add(ref, "duplicate-id", f"id '{item.id}' is already used on line {first}; "
+                         "give each exhibit and declaration its own id")
+            else:
+                seen[item.id] = ref
+    if not m.exhibits and not m.declarations:
+        case.add(("exhibits",), "no-exhibits", "the packet has no exhibits or declarations; add at "
+                 "least one under `exhibits:`")
+    for i, event in enumerate(m.chronology):
+        for j, ref in enumerate(event.exhibits):
+            if ref not in seen:
+                _unknown(case, ("chronology", i, "exhibits", j), ref, seen)
+    for i, claim in enumerate(m.claims):
+        for j, ref in enumerate(claim.exhibits):
+            if ref not in seen:
+                _unknown(case, ("claims", i, "exhibits", j), ref, seen)
+    for i, ex in enumerate(m.exhibits):
+        if ex.language.lower() not in ("en", "eng") and ex.translation is None:
+            case.add(("exhibits", i, "language"), "translation-missing",
+                     f"the exhibit is in '{ex.language}' but has no English translation; add "
+                     "`translation:` with `file:` and `translator:` (name, address, phone), "
+                     "as 8 CFR 103.2(b)(3) requires")
+    for i, form in enumerate(m.forms):
+        if form.beneficiary and form.beneficiary > len(m.case.beneficiaries):
+            case.add(("forms", i, "beneficiary"), "form-beneficiary-unknown",
+                     f"there is no beneficiary {form.beneficiary} (the case lists "
+                     f"{len(m.case.beneficiaries)}); fix the number")
+    for i, decl in enumerate(m.declarations):
+        _check_declaration(case, i, decl)
+    for ref, value in text_files(case):
+        _check_text_file(case, ref, value)
+
+
+def text_files(case: Case) -> list[tuple[tuple, str]]:
+    """Manifest values that name text inputs (declaration text, letter body, template)."""
+    m = case.manifest
+    out: list[tuple[tuple, str]] = []
+    for i, decl in enumerate(m.declarations):
+        if decl.text and not is_inline_text(decl.text):
+            out.append((("declarations", i, "text"), decl.text.strip()))
+    if m.cover_letter and m.cover_letter.file:
+        out.append((("cover_letter", "file"), m.cover_letter.file))
+    if m.cover_letter and m.cover_letter.template:
+        out.append((("cover_letter", "template"), m.cover_letter.template))
+    return out
+
+
+def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
+    path = case.resolve(relative)
+    if not path.is_file():
+        case.add(ref, "file-missing", f"'{relative}' does not exist; check the name (paths are "
+                 f"relative to {case.path.name})")
+        return
+    try:
+        path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        case.add(ref, "file-not-utf8", f"'{relative}' is not UTF-8 text; save it as UTF-8")
+    except OSError as e:
+        case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror})")
+
+
+def _check_declaration(case: Case, i: int, decl) -> None:
+    if decl.declarant.role == "expert" and not decl.declarant.qualifications:
+        case.add(("declarations", i, "declarant"), "expert-qualifications-missing",
+                 "an expert declaration must open with the expert's qualifications; add "
+                 "`qualifications:` under `declarant:`")
+    if not decl.text and not decl.signed_file:
+        case.add(("declarations", i), "declaration-text-missing",
+                 "the declaration has no `text:` (Markdown or a .md file) and no `signed_file:`; "
+                 "add one")
+    ex = decl.executed
+    if ex is None or ex.date is None:
+        case.add(("declarations", i, "executed") if ex else ("declarations", i),
+                 "declaration-undated", "the declaration has no execution date; add "
+                 "`executed: {date: YYYY-MM-DD, place: ..., in_us: ...}` (28 U.S.C. § 1746)")
+    if ex is None or not ex.place:
+        if ex is not None and ex.date is not None:
+            case.add(("declarations", i, "executed"), "declaration-place-missing",
+                     "the declaration does not say where it was executed; add `place:` "
+                     "(city and country) under `executed:`")
+
+
+def _unknown(case: Case, ref: tuple, value: str, seen: dict) -> None:
+    import difflib
+
+    close = difflib.get_close_matches(value, list(seen), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else "; cite the id of an exhibit or declaration"
+    case.add(ref, "unknown-citation", f"no exhibit or declaration has the id '{value}'{hint}")
+
+
+def read_text(case: Case, value: str) -> str:
+    """Inline Markdown as given, or the contents of the file it names."""
+    if is_inline_text(value):
+        return value
+    return Path(case.resolve(value.strip())).read_text(encoding="utf-8")

@@ -1,0 +1,100 @@
+"""Make fictional input files at test time: text PDFs of any size and rotation, photos and scans."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.pdfgen import canvas
+
+SIZES = {"letter": LETTER, "a4": A4, "letter-landscape": landscape(LETTER), "a4-landscape": landscape(A4)}
+
+
+def text_pdf(path: Path, pages: int = 1, size: str | tuple = "letter", title: str = "Document",
+             lines: list[str] | None = None, rotate: int = 0, outline: bool = False) -> Path:
+    """A PDF whose page k says "<title> page k" (extractable), optionally /Rotate'd."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, h = SIZES[size] if isinstance(size, str) else size
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(w, h), invariant=1)
+    for k in range(1, pages + 1):
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(min(54, w * 0.1), h - min(72, h * 0.3), f"{title} page {k}")
+        c.setFont("Helvetica", 10)
+        y = h - 100
+        for line in lines or []:
+            if y < 80:
+                break
+            c.drawString(54, y, line)
+            y -= 14
+        if outline:
+            c.bookmarkPage(f"p{k}")
+            c.addOutlineEntry(f"{title} section {k}", f"p{k}", level=0)
+        c.showPage()
+    c.save()
+    data = buf.getvalue()
+    if rotate:
+        pdf = pikepdf.open(io.BytesIO(data))
+        for p in pdf.pages:
+            p.obj.Rotate = rotate
+        pdf.save(path)
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def photo(path: Path, size: tuple[int, int] = (400, 300), orientation: int = 1, dpi: int | None = None,
+          fmt: str | None = None, mode: str = "RGB", text: str = "TOP") -> Path:
+    """An image with a dark band at its visual top, so tests can tell which way is up."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, h = size
+    img = Image.new("RGB", (w, h), (235, 235, 235))
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, 0, w, max(4, h // 6)], fill=(20, 20, 20))
+    d.text((10, h // 2), text, fill=(0, 0, 0))
+    # Store it so that applying the EXIF orientation shows the band at the top.
+    inverse = {1: None, 3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90,
+               8: Image.Transpose.ROTATE_270}
+    if inverse.get(orientation):
+        img = img.transpose(inverse[orientation])
+    if mode != "RGB":
+        img = img.convert(mode)
+    kwargs: dict = {}
+    fmt = fmt or {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".tiff": "TIFF"}[
+        path.suffix.lower()]
+    if dpi:
+        kwargs["dpi"] = (dpi, dpi)
+    if fmt == "JPEG":
+        exif = Image.Exif()
+        if orientation != 1:
+            exif[0x0112] = orientation
+        kwargs["exif"] = exif.tobytes()
+        kwargs["quality"] = 85
+    img.save(path, fmt, **kwargs)
+    return path
+
+
+def manifest(path: Path, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+CASE_HEAD = """\
+parolekit: 1
+case:
+  title: Request for Humanitarian Parole
+  kind: humanitarian-parole
+  reasons: [medical]
+  date: 2026-11-20
+  beneficiaries:
+    - name: Test Beneficiary
+      birth_date: 1988-03-14
+      citizenship: Honduras
+  recipient:
+    name: USCIS Humanitarian Affairs Branch
+    address: [P.O. Box 0000, "City, ST 00000"]
+"""
