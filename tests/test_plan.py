@@ -1,0 +1,39 @@
+"""The page planner is pure: lengths in, every page number out."""
+
+from __future__ import annotations
+
+from parolekit.labels import label, letter_label
+from parolekit.plan import ExhibitSpec, Part, plan_pages
+
+
+def _plan():
+    front = [Part("cover", "cover", 2), Part("form", "form:0", 3, "Form I-131"), Part("index", "index", 1),
+             Part("chronology", "chronology", 0)]
+    exhibits = [ExhibitSpec("a", "A", "First", parts=(Part("declaration", "a", 2),), is_declaration=True),
+                ExhibitSpec("b", "B", "Second", parts=(Part("document", "b", 5), Part("translation", "b", 5),
+                                                       Part("certificate", "b", 1)))]
+    return plan_pages(front, exhibits)
+
+
+def test_ranges_are_contiguous_and_total_adds_up():
+    plan = _plan()
+    assert plan.sections == {"cover": (1, 2), "form:0": (3, 5), "index": (6, 6)}
+    a, b = plan.exhibits["a"], plan.exhibits["b"]
+    assert (a.start, a.end, a.first_content, a.content_pages) == (7, 9, 8, 2)
+    assert (b.start, b.end, b.content_pages) == (10, 21, 11)
+    assert plan.total == 21
+    numbers = [p.number for p in plan.page_info()]
+    assert numbers == list(range(1, 22))
+
+
+def test_page_info_numbers_exhibit_pages():
+    info = _plan().page_info()
+    assert info[6].exhibit == "A" and info[6].within == 0  # separator sheet
+    assert (info[7].exhibit, info[7].within, info[7].of) == ("A", 1, 2)
+    assert (info[20].exhibit, info[20].within, info[20].of) == ("B", 11, 11)
+    assert info[0].exhibit == "" and info[5].part.kind == "index"
+
+
+def test_labels():
+    assert [letter_label(n) for n in (1, 26, 27, 52, 53, 702, 703)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    assert label(3, "numbers") == "3"
