@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from .errors import EXIT_INTERNAL, EXIT_OK, ParolekitError, Problem
+from .errors import EXIT_CASE, EXIT_INTERNAL, EXIT_OK, ParolekitError, Problem, display_path
+
+STAGES = ("load", "validate", "inspect", "render", "plan", "assemble", "write", "verify")
 
 
 @dataclass
@@ -27,13 +33,15 @@ class Outcome:
     problems: list[Problem] | None = None
     rows: list[tuple[str, str, int, str]] | None = None  # label, title, pages, range
     warnings: list[Problem] | None = None
+    volumes: list[str] | None = None  # every file written when the packet is split
 
 
 def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | None = None,
               allow_paths: list[Path] | None = None, debug: bool = False, progress=None) -> Outcome:
+    """Build one case and describe the result; never raises for a case's own problems."""
     from .pipeline import build_packet
 
-    name = str(manifest)
+    name = display_path(Path(manifest))
     try:
         r = build_packet(manifest, output, allow_paths=allow_paths, max_file_mb=max_file_mb,
                          progress=progress)
@@ -46,33 +54,168 @@ def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | N
             traceback.print_exc()
         return Outcome(name, False, EXIT_INTERNAL,
                        message=f"internal error ({type(e).__name__}); run with --debug and report it")
-    rows = [(p.label, p.title, p.end - p.start + 1, p.range) for p in r.plan.exhibits.values()]
+    rows = [(p.label, p.title, p.end - p.start + 1,
+             p.range if len(r.files) < 2 else f"{p.range} (vol. {_vols(p)})")
+            for p in r.plan.exhibits.values()]
     return Outcome(name, True, EXIT_OK, str(r.output), r.pages, r.seconds, rows=rows,
-                   warnings=r.warnings)
+                   warnings=r.warnings, volumes=[str(f.path) for f in r.files] if len(r.files) > 1 else None)
+
+
+def _vols(p) -> str:
+    last = getattr(p, "last_volume", p.volume)
+    return f"{p.volume}" if last == p.volume else f"{p.volume}\u2013{last}"
+
+
+# --- worker side -------------------------------------------------------------------------------
+_queue = None  # set in each worker process: where stage names go
+
+
+def _init_worker(queue) -> None:
+    global _queue
+    _queue = queue
+
+
+def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_paths, debug) -> Outcome:
+    def report(stage: str) -> None:
+        if _queue is not None:
+            _queue.put((index, stage))
+
+    return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report)
+
+
+# --- parent side -------------------------------------------------------------------------------
+class _Display:
+    """An overall bar plus one line per running case naming its stage; silent when off."""
+
+    def __init__(self, console: Console, names: list[str], enabled: bool):
+        self.names = names
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=True,
+                                 disable=not enabled)
+        self.overall = self.progress.add_task("cases", total=len(names))
+        self.running: dict[int, TaskID] = {}
+        self.finished: set[int] = set()
+        self.lock = threading.Lock()
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+    def stage(self, index: int, stage: str) -> None:
+        with self.lock:
+            if index in self.finished:  # a late message from a worker's queue
+                return
+            desc = f"  {self.names[index]}: {stage}"
+            step = STAGES.index(stage) + 1 if stage in STAGES else None
+            if index not in self.running:
+                self.running[index] = self.progress.add_task(desc, total=len(STAGES))
+            self.progress.update(self.running[index], description=desc, completed=step)
+
+    def done(self, index: int) -> None:
+        with self.lock:
+            self.finished.add(index)
+            task = self.running.pop(index, None)
+            if task is not None:
+                self.progress.remove_task(task)
+            self.progress.advance(self.overall)
 
 
 def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_file_mb: float | None,
                allow_paths: list[Path], quiet: bool, console: Console, debug: bool = False) -> int:
-    """Build every manifest; a failing case does not stop the others. Returns the exit code."""
+    """Build every manifest; a failing case does not stop the others. Returns the exit code.
+
+    With one manifest the exit code is that build's own (1 case problems, 3 output, 4 internal);
+    with several it is 1 when any case failed, and the summary names each failed case and why.
+    """
     from .cli import print_problems
 
-    outcomes: list[Outcome] = []
-    for m in manifests:
-        o = build_one(m, output, max_file_mb, allow_paths, debug)
-        outcomes.append(o)
-        _report(o, console, quiet, print_problems, single=len(manifests) == 1)
-    failed = [o for o in outcomes if not o.ok]
-    if len(manifests) > 1 and not quiet:
-        _summary(outcomes, console)
+    single = len(manifests) == 1
+    names = [display_path(Path(m)) for m in manifests]
+    outcomes: list[Outcome | None] = [None] * len(manifests)
+    live = not quiet and console.is_terminal
+
+    def finish(i: int, o: Outcome) -> None:
+        outcomes[i] = o
+        display.done(i)
+        _report(o, console, quiet, print_problems, single)
+
+    with _Display(console, names, live) as display:
+        if jobs <= 1 or single:
+            for i, m in enumerate(manifests):
+                o = build_one(m, output, max_file_mb, allow_paths, debug,
+                              progress=lambda stage, i=i: display.stage(i, stage))
+                finish(i, o)
+        else:
+            _run_pool(manifests, output, max_file_mb, allow_paths, debug, min(jobs, len(manifests)),
+                      display, finish)
+
+    done = [o for o in outcomes if o is not None]
+    failed = [o for o in done if not o.ok]
+    if not single and not quiet:
+        _summary(done, console)
+    if not single and failed:
+        # Scripts read the last lines: each failed case and why, even with --quiet.
+        for o in failed:
+            console.print(Text(f"failed: {o.manifest}: {_why(o)}"))
     if failed:
-        return max(o.exit_code for o in failed)
+        return failed[0].exit_code if single else EXIT_CASE
     return EXIT_OK
+
+
+def _run_pool(manifests, output, max_file_mb, allow_paths, debug, jobs, display: _Display, finish) -> None:
+    # 'spawn' never forks a parent holding open PDFs and threads; 'forkserver' would too, but is
+    # not available everywhere.
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    stop = threading.Event()
+
+    def pump() -> None:
+        while not stop.is_set():
+            try:
+                index, stage = queue.get(timeout=0.1)
+            except Exception:
+                continue
+            display.stage(index, stage)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=(queue,))
+    try:
+        pending: dict[Future, int] = {
+            pool.submit(_build_in_worker, i, m, output, max_file_mb, allow_paths, debug): i
+            for i, m in enumerate(manifests)}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i = pending.pop(fut)
+                try:
+                    o = fut.result()
+                except KeyboardInterrupt:
+                    raise
+                except Exception as e:  # a worker that died (out of memory, killed)
+                    o = Outcome(display_path(Path(manifests[i])), False, EXIT_INTERNAL,
+                                message=f"the build process stopped unexpectedly ({type(e).__name__}); "
+                                "build this case alone to see why")
+                finish(i, o)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        stop.set()
+        reader.join(timeout=1)
+        queue.close()
 
 
 def _report(o: Outcome, console: Console, quiet: bool, print_problems, single: bool) -> None:
     if not o.ok:
         console.print(Text(f"{o.manifest}: ", style="bold") + Text("failed: ", style="bold red") +
-                      Text(o.message))
+                      Text(_why(o)))
         if o.problems:
             print_problems(o.problems, console)
         return
@@ -88,6 +231,14 @@ def _report(o: Outcome, console: Console, quiet: bool, print_problems, single: b
             table.add_row(Text(lab), Text(title), str(pages), Text(rng))
         console.print(table)
     console.print(Text(f"{o.manifest}: wrote {o.output} ({o.pages} pages, {o.seconds:.1f} s)"))
+    for v in o.volumes or []:
+        console.print(Text(f"  volume {v}"))
+
+
+def _why(o: Outcome) -> str:
+    # Case errors already name the case; do not say it twice.
+    prefix = o.manifest + ": "
+    return o.message[len(prefix):] if o.message.startswith(prefix) else o.message
 
 
 def _summary(outcomes: list[Outcome], console: Console) -> None:
@@ -95,8 +246,11 @@ def _summary(outcomes: list[Outcome], console: Console) -> None:
     for col in ("Case", "Result", "Pages", "Output or problem"):
         table.add_column(col)
     for o in outcomes:
+        why = _why(o)
+        if o.problems:
+            why += f" ({len(o.problems)} problem{'s' if len(o.problems) != 1 else ''}, listed above)"
         table.add_row(Text(o.manifest), Text("ok", style="green") if o.ok else Text("FAILED", style="red"),
-                      str(o.pages) if o.ok else "", Text(o.output if o.ok else o.message))
+                      str(o.pages) if o.ok else "", Text(o.output if o.ok else why))
     console.print(table)
     bad = sum(not o.ok for o in outcomes)
     console.print(Text(f"{len(outcomes) - bad} built, {bad} failed"))

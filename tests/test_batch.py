@@ -1,0 +1,87 @@
+"""Batch builds: parallel processes, a failing case that does not stop the others, same bytes."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from factory import CASE_HEAD, manifest, text_pdf
+
+from parolekit.batch import STAGES, Outcome, build_one
+
+
+def _case(folder: Path, pages: int = 2, broken: bool = False) -> Path:
+    text_pdf(folder / "exhibits" / "letter.pdf", pages=pages, title=f"Letter {folder.name}")
+    return manifest(folder / "case.yaml", CASE_HEAD + f"""\
+output:
+  file: out/packet.pdf
+exhibits:
+  - id: letter
+    title: Letter for {folder.name}
+    file: exhibits/{'missing' if broken else 'letter'}.pdf
+""")
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> list[Path]:
+    return [_case(tmp_path / "alpha", 2), _case(tmp_path / "bravo", 3, broken=True),
+            _case(tmp_path / "charlie", 4)]
+
+
+def test_a_broken_case_does_not_stop_the_others(cli, cases):
+    code, stdout, stderr = cli("build", *cases, "--jobs", "2")
+    assert code == 1
+    assert (cases[0].parent / "out" / "packet.pdf").is_file()
+    assert (cases[2].parent / "out" / "packet.pdf").is_file()
+    assert not (cases[1].parent / "out").exists()
+    assert stdout == ""  # people read stderr; stdout stays clean for data
+    assert "2 built, 1 failed" in stderr
+    failed = [line for line in stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and "bravo" in failed[0]
+    assert "file-missing" in stderr and "missing.pdf" in stderr
+
+
+def test_quiet_prints_only_the_failures(cli, cases):
+    code, stdout, stderr = cli("build", *cases, "--jobs", "1", "--quiet")
+    assert code == 1 and stdout == ""
+    assert "Summary" not in stderr and "wrote" not in stderr
+    assert "bravo" in stderr and "alpha" not in stderr
+
+
+def test_parallel_builds_are_byte_identical_to_serial(cli, tmp_path):
+    ones = [_case(tmp_path / "serial" / n, k) for n, k in (("a", 2), ("b", 5), ("c", 1))]
+    shutil.copytree(tmp_path / "serial", tmp_path / "parallel")
+    twos = [tmp_path / "parallel" / n / "case.yaml" for n in "abc"]
+    assert cli("build", *ones, "--jobs", "1", "-q")[0] == 0
+    assert cli("build", *twos, "--jobs", "2", "-q")[0] == 0
+    for one, two in zip(ones, twos):
+        a, b = one.parent / "out" / "packet.pdf", two.parent / "out" / "packet.pdf"
+        assert a.read_bytes() == b.read_bytes()
+        ra, rb = (p.with_name("packet.receipt.json").read_text() for p in (a, b))
+        assert ra == rb
+
+
+def test_build_reports_every_stage_in_order(cases):
+    seen: list[str] = []
+    o = build_one(cases[0], progress=seen.append)
+    assert o.ok and o.pages > 0
+    assert seen == list(STAGES)
+
+
+def test_outcomes_cross_process_boundaries(cases):
+    backs = []
+    for m in cases:
+        o = build_one(m)
+        back = pickle.loads(pickle.dumps(o))
+        assert isinstance(back, Outcome) and back == o
+        backs.append(back)
+    assert [b.ok for b in backs] == [True, False, True]
+    assert backs[1].problems and backs[1].problems[0].code == "file-missing"
+
+
+def test_one_output_for_many_manifests_is_refused(cli, cases, tmp_path):
+    code, _out, err = cli("build", *cases, "-o", tmp_path / "x.pdf")
+    assert code == 2 and "one manifest" in err
