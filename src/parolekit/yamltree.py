@@ -67,8 +67,12 @@ def parse_yaml(text: str, problems: ProblemList) -> Located | None:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = e.problem or e.context or "invalid YAML"
+        if e.context_mark is not None and "end of stream" in (e.problem or ""):
+            # An unclosed quote or bracket is reported at the end of the file; point at its start.
+            what = f"{e.context} that is never closed"
+            mark = e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problems.add(line, col, "yaml-syntax",
                      f"YAML syntax error: {what}. Check indentation and quoting near this line "
                      "(quote values containing ': ' or '#').")
