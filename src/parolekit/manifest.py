@@ -6,11 +6,11 @@ import difflib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .errors import ManifestError, Problem, ProblemList, display_path
+from .errors import ManifestError, ProblemList, display_path
 from .model import Manifest
 from .yamltree import Located, decode_manifest, parse_yaml
 
@@ -119,7 +119,6 @@ def _add_schema_problem(case: Case, err: dict) -> None:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
-    data = case.located.data
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1])
         hint = ""
@@ -174,16 +173,11 @@ def _add_schema_problem(case: Case, err: dict) -> None:
         got = "nothing" if value is None else f"'{value}'" if isinstance(value, str) else type(value).__name__
         case.add(loc, "invalid-type", f"expected {_KIND_WORDS[kind]}, got {got}")
         return
-    _ = data
     case.add(loc, "invalid-value", f"{err['msg']}; check this value against the manifest format")
 
 
 def _model_at(loc: tuple):
     """The pydantic model class that validates the mapping at *loc*, if any."""
-    from typing import get_args, get_origin
-
-    from pydantic import BaseModel
-
     model: Any = Manifest
     for part in loc:
         if isinstance(part, int):
@@ -192,21 +186,18 @@ def _model_at(loc: tuple):
         if field_info is None:
             return None
         ann = field_info.annotation
-        model = _find_model(ann, get_args, get_origin, BaseModel)
+        model = _find_model(ann)
         if model is None:
             return None
     return model
 
 
-def _find_model(ann, get_args, get_origin, base):
-    if isinstance(ann, type) and issubclass(ann, base):
+def _find_model(ann):
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
         return ann
     for arg in get_args(ann):
-        found = _find_model(arg, get_args, get_origin, base)
+        found = _find_model(arg)
         if found is not None:
             return found
     return None
 
-
-def problems_of(error: ManifestError) -> list[Problem]:
-    return error.problems
