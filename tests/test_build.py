@@ -175,3 +175,24 @@ exhibits:
     first = result.plan.exhibits["long"].first_content
     assert ["Long page 1" in texts[first - 1], "Long page 2" in texts[first], "Long page 5" in texts[first + 1]] == [True] * 3
     assert result.plan.exhibits["scans"].content_pages == 2
+
+
+def test_exhibit_bookmarks_nest_under_it_and_follow_selection(tmp_path):
+    text_pdf(tmp_path / "book.pdf", pages=4, title="Book", outline=True)
+    manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+exhibits:
+  - id: book
+    title: A book with chapters
+    file: book.pdf
+    pages: "2-4"
+""")
+    result = build_packet(tmp_path / "case.yaml")
+    reader = PdfReader(result.output)
+    outline = reader.outline
+    i = next(k for k, o in enumerate(outline) if not isinstance(o, list) and o.title.startswith("Exhibit A"))
+    children = outline[i + 1]
+    assert isinstance(children, list)
+    first = result.plan.exhibits["book"].first_content
+    got = [(c.title, reader.get_destination_page_number(c) + 1) for c in children]
+    # Section 1 (page 1) was not selected: its bookmark is gone; the others moved with their pages.
+    assert got == [("Book section 2", first), ("Book section 3", first + 1), ("Book section 4", first + 2)]
