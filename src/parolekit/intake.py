@@ -156,6 +156,8 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             case.add(sel_ref, "pages-out-of-range" if "out of range" in str(e) else "pages-invalid",
                      f"{e} ('{relative}')")
             continue
+        if src.kind == "pdf" and not _check_pages(case, src):
+            continue
         sources.append(src)
     return sources
 
@@ -204,12 +206,42 @@ def _open_pdf(case: Case, src: Source, password_env: str | None) -> bool:
         return False
     except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as e:
         case.add(src.ref, "file-corrupt", f"'{src.relative}' is damaged and cannot be repaired "
-                 f"({_short(e)}); download or export it again")
+                 f"({_short(e)}); download or export it again (if this is the only copy, open it in a "
+                 "PDF reader and print it to a new PDF)")
         return False
     src.pdf = pdf
     src.page_count = count
-    src.warnings = [str(w) for w in pdf.get_warnings()] if hasattr(pdf, "get_warnings") else []
+    src.warnings = [_unpath(str(w), src.path) for w in pdf.get_warnings()]
+    if src.warnings:
+        case.add(src.ref, "file-repaired", f"'{src.relative}' is damaged and was repaired on reading "
+                 f"({_short_text(_first_detail(src.warnings))}); check its pages in the packet, "
+                 "or get a fresh copy", severity="warning")
     return True
+
+
+def _check_pages(case: Case, src: Source) -> bool:
+    """Decode the content of every selected page: a page that cannot be read would print blank."""
+    assert src.pdf is not None
+    pages = src.pdf.pages
+    bad: list[int] = []
+    reason = ""
+    for i in src.pages:
+        try:
+            contents = pages[i].obj.get("/Contents")
+            streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+            for stream in streams:
+                if isinstance(stream, pikepdf.Stream):
+                    stream.read_bytes()
+        except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as e:
+            bad.append(i + 1)
+            reason = reason or _short_text(_unpath(str(e), src.path))
+    if not bad:
+        return True
+    which = describe([b - 1 for b in bad], -1)
+    case.add(src.ref, "file-corrupt", f"'{src.relative}' is damaged: page{'s' if len(bad) > 1 else ''} "
+             f"{which} cannot be read ({reason}) and would print blank or garbled; download or "
+             "export it again, or leave those pages out with `pages:`")
+    return False
 
 
 def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
@@ -227,3 +259,22 @@ def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
 def _short(e: Exception) -> str:
     text = str(e).split(": ", 1)[-1] if ": " in str(e) else str(e)
     return text[:160]
+
+
+def _unpath(text: str, path: Path) -> str:
+    """qpdf's message without the absolute path it starts with (the manifest names the file)."""
+    return text.replace(str(path), path.name)
+
+
+def _first_detail(warnings: list[str]) -> str:
+    for w in warnings:
+        if not w.endswith("file is damaged"):
+            return w
+    return warnings[0]
+
+
+def _short_text(text: str) -> str:
+    # qpdf says "file.pdf (object 3 0, offset 79): stream inflate: ...": keep the plain part.
+    if "): " in text:
+        return text.rsplit("): ", 1)[-1][:160]
+    return text.split(": ", 1)[-1][:160]
