@@ -61,7 +61,9 @@ def _inline(children) -> str:
         t = child.type
         if t == "text":
             parts.append(text(child.content))
-        elif t in ("softbreak", "hardbreak"):
+        elif t == "softbreak":
+            parts.append(" ")  # a line wrapped in the source is not a line break on the page
+        elif t == "hardbreak":
             parts.append("<br/>")
         elif t == "em_open":
             parts.append("<i>")

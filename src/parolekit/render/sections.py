@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
@@ -12,7 +9,8 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from ..model import Manifest
 from ..plan import PagePlan
 from .doc import PAPER, MARGINS, Link, LinkTo, Rendered, render
-from .fonts import FAMILY, styles, text
+from .fonts import styles, text
+from .timeline import Mark, timeline
 from .words import join_names, long_date, sort_key
 
 _GRID = TableStyle([
@@ -63,99 +61,68 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1) -> 
         cells = [Paragraph(text(place.label), st["cellb"]), Paragraph(text(place.title), st["cell"]),
                  Paragraph(text(long_date(place.date) if place.date else "\u2014"), st["cell"])]
         if vol:
-            cells.append(Paragraph(str(place.volume), st["cell"]))
+            cells.append(Paragraph(text(place.volumes), st["cell"]))  # "2\u20133": cut across files
         cells.append(Paragraph(text(place.range), st["cell"]))
         story.append(LinkTo(_row(cells, widths), place.id, links))
     story.append(Spacer(1, 10))
-    story.append(Paragraph(f"The packet has {plan.total} pages. Page numbers are those printed at "
-                           "the foot of each page.", st["small"]))
+    files = f" in {volumes} volumes (separate files)" if vol else ""
+    story.append(Paragraph(f"The packet has {plan.total} pages{files}. Page numbers are those printed "
+                           "at the foot of each page" + (", and run on from one volume to the next."
+                                                         if vol else "."), st["small"]))
     return render(story, paper, title="Index of exhibits", links=links)
 
 
-def _parse(value: str) -> dt.date:
-    parts = [int(p) for p in value.split("-")] + [1, 1]
-    return dt.date(parts[0], parts[1], parts[2])
-
-
-def timeline(m: Manifest, width: float) -> Drawing:
-    """Past events as filled dots, planned ones hollow, on one axis, with the packet date marked."""
-    events = sorted(m.chronology, key=lambda e: sort_key(e.date))
-    height = 1.7 * inch
-    d = Drawing(width, height)
-    dates = [_parse(e.date) for e in events] + [m.case.date]
-    lo, hi = min(dates), max(dates)
-    span = max((hi - lo).days, 1)
-    left, right, axis_y = 18, width - 18, height / 2
-
-    def x(day: dt.date) -> float:
-        return left + (right - left) * (day - lo).days / span
-
-    planned = [_parse(e.date) for e in events if e.planned]
-    if planned:
-        x0, x1 = x(min(planned)), x(max(planned))
-        d.add(Rect(x0 - 6, axis_y - 14, max(x1 - x0, 0) + 12, 28, fillColor=colors.HexColor("#e8eef7"),
-                   strokeColor=None))
-        d.add(String((x0 + x1) / 2, axis_y - 28, "proposed treatment window", fontName=FAMILY,
-                     fontSize=7.5, textAnchor="middle", fillColor=colors.HexColor("#34495e")))
-    d.add(Line(left, axis_y, right, axis_y, strokeColor=colors.black, strokeWidth=1))
-    today = x(m.case.date)
-    d.add(Line(today, axis_y - 22, today, axis_y + 22, strokeColor=colors.HexColor("#c0392b"),
-               strokeWidth=1, strokeDashArray=[2, 2]))
-    d.add(String(today, axis_y + 26, "packet date", fontName=FAMILY, fontSize=7.5,
-                 textAnchor="middle", fillColor=colors.HexColor("#c0392b")))
-    for i, (event, day) in enumerate(zip(events, (_parse(e.date) for e in events)), start=1):
-        cx = x(day)
-        if event.planned:
-            d.add(Circle(cx, axis_y, 4.5, fillColor=colors.white, strokeColor=colors.HexColor("#2c6fbb"),
-                         strokeWidth=1.3))
-        else:
-            d.add(Circle(cx, axis_y, 4.5, fillColor=colors.HexColor("#2c3e50"), strokeColor=None))
-        up = i % 2 == 1
-        d.add(String(cx, axis_y + (9 if up else -17), str(i), fontName=FAMILY, fontSize=8,
-                     textAnchor="middle"))
-    d.add(String(left, 6, long_date(lo.isoformat()), fontName=FAMILY, fontSize=7.5))
-    d.add(String(right, 6, long_date(hi.isoformat()), fontName=FAMILY, fontSize=7.5, textAnchor="end"))
-    d.add(Circle(right - 92, height - 8, 3, fillColor=colors.HexColor("#2c3e50"), strokeColor=None))
-    d.add(String(right - 86, height - 10.5, "past", fontName=FAMILY, fontSize=7.5))
-    d.add(Circle(right - 50, height - 8, 3, fillColor=colors.white, strokeColor=colors.HexColor("#2c6fbb")))
-    d.add(String(right - 44, height - 10.5, "planned", fontName=FAMILY, fontSize=7.5))
-    return d
+def _citations(plan: PagePlan, refs: list[str], links: list[Link], titles: bool = False) -> list:
+    """One paragraph per cited exhibit ("Ex. C at 14"), each a link to where the exhibit begins."""
+    st = styles()
+    out: list = []
+    for ref in refs:
+        markup = text(cite(plan, ref))
+        if titles:
+            markup = f"<b>{markup}</b><br/><font size=8.5>{text(plan.exhibits[ref].title)}</font>"
+        out.append(LinkTo(Paragraph(markup, st["cell"]), ref, links))
+    return out or [Paragraph("\u2014", st["cell"])]
 
 
 def chronology(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
-    """Date, event and citations ("Ex. C at 14"), sorted by date, with a timeline figure."""
+    """A timeline figure, then date, event and citations ("Ex. C at 14"), sorted by date."""
     st = styles()
     w = _frame_width(paper)
     links: list[Link] = []
-    widths = [0.35 * inch, 1.25 * inch, w - 3.0 * inch, 1.4 * inch]
+    widths = [0.35 * inch, 1.2 * inch, w - 3.05 * inch, 1.5 * inch]
+    # sorted() is stable: events on the same date keep their manifest order.
+    events = sorted(m.chronology, key=lambda e: sort_key(e.date))
+    marks = [Mark(i, e.date, e.event, e.planned) for i, e in enumerate(events, start=1)]
     story = _head("CHRONOLOGY", m)
-    story.append(timeline(m, w))
-    story.append(Spacer(1, 8))
+    story.append(timeline(marks, m.case.date, w))
+    story.append(Spacer(1, 10))
     story.append(_row([Paragraph(h, st["cellb"]) for h in ("#", "Date", "Event", "Evidence")],
                       widths, header=True))
-    events = sorted(m.chronology, key=lambda e: sort_key(e.date))
     for i, e in enumerate(events, start=1):
-        when = text(long_date(e.date)) + ("<br/><i>(planned)</i>" if e.planned else "")
-        what = f"<i>Planned:</i> {text(e.event)}" if e.planned else text(e.event)
-        cites = "; ".join(cite(plan, ref) for ref in e.exhibits) or "\u2014"
-        row = _row([Paragraph(str(i), st["cell"]), Paragraph(when, st["cell"]),
-                    Paragraph(what, st["cell"]), Paragraph(text(cites), st["cell"])], widths)
-        story.append(LinkTo(row, e.exhibits[0], links) if e.exhibits else row)
+        when = text(long_date(e.date))
+        what = text(e.event)
+        if e.planned:
+            when += "<br/><i>(planned)</i>"
+            what = what if e.event.lower().startswith("planned") else f"<i>Planned:</i> {what}"
+        story.append(_row([Paragraph(str(i), st["cell"]), Paragraph(when, st["cell"]),
+                           Paragraph(what, st["cell"]), _citations(plan, e.exhibits, links)], widths))
+    if any(e.planned for e in events):
+        story.append(Spacer(1, 6))
+        story.append(Paragraph("Events marked <i>planned</i> have not yet happened; they are "
+                               "scheduled as the cited evidence shows.", st["small"]))
     return render(story, paper, title="Chronology", links=links)
 
 
 def claims(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
-    """Each claim with the exhibits that prove it, by label and page."""
+    """Each claim with the exhibits that prove it: label, packet page and title."""
     st = styles()
     w = _frame_width(paper)
     links: list[Link] = []
-    widths = [0.35 * inch, w - 2.35 * inch, 2.0 * inch]
+    widths = [0.35 * inch, w - 3.05 * inch, 2.7 * inch]
     story = _head("SUMMARY OF CLAIMS AND EVIDENCE", m)
     story.append(_row([Paragraph(h, st["cellb"]) for h in ("#", "Claim", "Evidence")], widths,
                       header=True))
     for i, c in enumerate(m.claims, start=1):
-        cites = "<br/>".join(text(cite(plan, ref)) for ref in c.exhibits)
-        row = _row([Paragraph(str(i), st["cell"]), Paragraph(text(c.claim), st["cell"]),
-                    Paragraph(cites, st["cell"])], widths)
-        story.append(LinkTo(row, c.exhibits[0], links))
+        story.append(_row([Paragraph(str(i), st["cell"]), Paragraph(text(c.claim), st["cell"]),
+                           _citations(plan, c.exhibits, links, titles=True)], widths))
     return render(story, paper, title="Claims", links=links)

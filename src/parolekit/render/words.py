@@ -49,6 +49,23 @@ def long_date(value: dt.date | str | None) -> str:
     return long_date(dt.date(int(parts[0]), int(parts[1]), int(parts[2])))
 
 
+def short_date(value: dt.date | str) -> str:
+    """2026-11-20 -> Nov 20, 2026; 2025-03 -> Mar 2025; 2025 -> 2025 (for figures)."""
+    full = long_date(value)
+    for month in _MONTHS:
+        if full.startswith(month):
+            return month[:3] + full[len(month):]
+    return full
+
+
+def start_of(value: dt.date | str) -> dt.date:
+    """The first day of a full or partial date's period: 2025-03 -> 2025-03-01."""
+    if isinstance(value, dt.date):
+        return value
+    parts = [int(p) for p in str(value).split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
 def sort_key(value: str) -> tuple[int, int, int, int]:
     """Partial dates sort at the start of their period, before full dates in it."""
     parts = [int(p) for p in str(value).split("-")]
