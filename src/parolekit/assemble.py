@@ -23,6 +23,7 @@ class Piece:
 
     rendered: Rendered | None = None
     source: Source | None = None
+    skip: int = 0  # pages of the part left out at its start (it began in the previous volume)
 
 
 @dataclass
@@ -48,19 +49,28 @@ def _gc_paused():
 def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, title: str,
              date_iso: str, producer: str, bates_prefix: str | None = None, label_word: str = "Exhibit",
              page_offset: int = 0, volume: tuple[int, int] | None = None,
-             plan_parts: list | None = None) -> pikepdf.Pdf:
-    """A new PDF holding the planned pages (all, or one volume's parts); not yet saved."""
+             plan_parts: list | None = None, volume_files: list[tuple[str, int, int]] | None = None
+             ) -> pikepdf.Pdf:
+    """A new PDF holding the planned pages (all, or one volume's parts); not yet saved.
+
+    For a volume, *plan_parts* are its (first page, part) runs, *page_offset* the packet pages in
+    earlier volumes, and *volume_files* (file name, first page, last page) of every volume, so links
+    to exhibits in another volume open that file at the right page.
+    """
     parts = plan_parts if plan_parts is not None else plan.parts
     out = pikepdf.new()
     opened: dict[int, pikepdf.Pdf] = {}
     # page objects of each source, keyed by source identity: (objgen) -> packet page
     landing: dict[tuple[int, tuple[int, int]], int] = {}
     with _gc_paused():
-        for (start, _part), piece in zip(parts, pieces):
+        for (start, part), piece in zip(parts, pieces):
             if piece.rendered is not None:
                 pdf = pikepdf.open(io.BytesIO(piece.rendered.data))
                 opened[id(pdf)] = pdf
-                out.pages.extend(pdf.pages)
+                if piece.skip or part.pages != piece.rendered.pages:
+                    out.pages.extend(list(pdf.pages)[piece.skip:piece.skip + part.pages])
+                else:
+                    out.pages.extend(pdf.pages)
             else:
                 src = piece.source
                 assert src is not None and src.pdf is not None
@@ -72,12 +82,14 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     chosen = [src_pages[i] for i in src.pages]
                     clean_pages(src.pdf, chosen, {p.obj.objgen for p in chosen})
                     src._cleaned = True  # type: ignore[attr-defined]
+                if piece.skip or part.pages != len(chosen):
+                    chosen = chosen[piece.skip:piece.skip + part.pages]
                 for k, page in enumerate(chosen):
                     landing[(id(src), page.obj.objgen)] = start + k
                 out.pages.extend(chosen)
         pages = list(out.pages)
         _stamp(out, pages, plan, parts, page_offset, bates_prefix, label_word, volume)
-        _links(out, pages, plan, parts, pieces, page_offset)
+        _links(out, pages, plan, parts, pieces, page_offset, volume_files)
         _outline(out, bookmarks, landing, page_offset, len(pages))
         _metadata(out, title, date_iso, producer, page_offset)
     out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
@@ -130,29 +142,39 @@ def _rotation(value) -> int:
         return 0
 
 
-def _links(out, pages, plan: PagePlan, parts, pieces, offset) -> None:
+def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None) -> None:
     for (start, _part), piece in zip(parts, pieces):
         if piece.rendered is None:
             continue
+        base = start - piece.skip  # the packet page of the rendering's first page
         for link in piece.rendered.links:
             target = plan.exhibits.get(link.target)
             if target is None:
                 continue
-            src_i, dst_i = start - 1 + link.page - offset, target.start - 1 - offset
+            src_i, dst_i = base - 1 + link.page - offset, target.start - 1 - offset
             if not (0 <= src_i < len(pages)):
                 continue
-            if 0 <= dst_i < len(pages):
-                dest = Array([pages[dst_i].obj, Name.Fit])
-                action = None
-            else:  # the exhibit is in another volume: no link across files
-                continue
             annot = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array(list(link.rect)),
-                               Border=Array([0, 0, 0]), Dest=dest)
-            _ = action
+                               Border=Array([0, 0, 0]))
+            if 0 <= dst_i < len(pages):
+                annot.Dest = Array([pages[dst_i].obj, Name.Fit])
+            else:  # the exhibit is in another volume: open that file (same folder) at its page
+                remote = _remote(volume_files, target.start)
+                if remote is None:
+                    continue
+                annot.A = Dictionary(S=Name.GoToR, F=pikepdf.String(remote[0]),
+                                     D=Array([remote[1], Name.Fit]), NewWindow=False)
             obj = pages[src_i].obj
             if "/Annots" not in obj:
                 obj.Annots = Array()
             obj.Annots.append(out.make_indirect(annot))
+
+
+def _remote(volume_files, page: int) -> tuple[str, int] | None:
+    for name, first, last in volume_files or []:
+        if first <= page <= last:
+            return name, page - first
+    return None
 
 
 def _outline(out, bookmarks: list[Bookmark], landing, offset: int, count: int) -> None:

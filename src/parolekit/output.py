@@ -122,7 +122,63 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                     "kind": s.kind, "page_count": s.page_count, "pages_used": s.selection,
                     "pages_used_count": len(s.pages)} for s in sources],
         "exhibits": [{"id": p.id, "label": p.label, "title": p.title, "start": p.start, "end": p.end,
-                      "pages": p.end - p.start + 1, "volume": p.volume} for p in plan.exhibits.values()],
+                      "pages": p.end - p.start + 1, "volume": p.volume,
+                      "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
     }
+
+
+def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
+    """Save *pdf* to a temporary file beside *final* (not yet in place): its size can be checked."""
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+        os.close(fd)
+    except OSError as e:
+        raise OutputError(f"cannot write to {final.parent} ({e.strerror}); check the folder "
+                          "exists and is writable") from e
+    tmp_path = Path(tmp)
+    try:
+        save_pdf(pdf, tmp_path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return tmp_path
+
+
+def discard(paths: list[Path]) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
+                  plan: PagePlan, sources: list[Source]) -> list[Written]:
+    """Put staged volumes (temporary file, final path, (first, last) packet pages) in place, with
+    one receipt listing every volume and its hash. All or nothing: on failure no volume is left."""
+    written: list[Written] = []
+    volumes: list[dict] = []
+    renamed: list[Path] = []
+    try:
+        for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            digest, size = sha256_file(tmp), tmp.stat().st_size
+            written.append(Written(final, base.with_name(base.stem + ".receipt.json"), digest,
+                                   last - first + 1, size))
+            volumes.append({"volume": number, "path": _rel(case, final), "sha256": digest,
+                            "bytes": size, "first_page": first, "last_page": last,
+                            "pages": last - first + 1})
+        lead = written[0]
+        receipt = make_receipt(case, lead.path, lead.sha256, plan, sources,
+                               volumes if len(staged) > 1 else None)
+        receipt["output"]["volumes"] = len(staged)
+        with atomic_path(lead.receipt) as rtmp:
+            rtmp.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            for tmp, final, _pages in staged:
+                os.replace(tmp, final)
+                renamed.append(final)
+    except BaseException:
+        discard([tmp for tmp, _f, _p in staged] + renamed)  # a partial set of volumes is worse than none
+        raise
+    return written

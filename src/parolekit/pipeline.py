@@ -15,15 +15,17 @@ from .errors import CaseError, Problem, display_path
 from .intake import Source, inspect_sources
 from .labels import label
 from .manifest import Case, load_case
-from .output import Written, check_output_path, write_packet
+from .output import Written, check_output_path, discard, stage_pdf, write_packet, write_volumes
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
 from .render.letter import cover_letter, default_body
 from .validate import check_case, read_text
+from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, place_volumes, split_volumes, volume_parts, volume_path
 
 Progress = Callable[[str], None]
 MAX_PLAN_ROUNDS = 6
+MAX_SIZE_ROUNDS = 4  # re-splits when a written volume turns out over the limit
 
 
 @dataclass
@@ -112,55 +114,178 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
     front_forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), f"Form {f.name}",
                         _ref(("forms", i, "file"))) for i, f in enumerate(m.forms)]
-    counts = {"cover": 1, "index": 1, "chronology": 1 if m.chronology else 0,
-              "claims": 1 if m.claims else 0}
+    limit = max_file_mb or m.output.max_file_mb
     rendered: dict[str, Rendered] = {}
-    plan = None
-    for _round in range(MAX_PLAN_ROUNDS):
-        # Front matter cites pages that depend on its own length: re-plan until it settles.
-        front = [Part("cover", "cover", counts["cover"], "Cover letter", "cover"), *front_forms,
-                 Part("index", "index", counts["index"], "Index of exhibits", "index"),
-                 Part("chronology", "chronology", counts["chronology"], "Chronology", "chronology"),
-                 Part("claims", "claims", counts["claims"], "Claims and evidence", "claims")]
-        plan = plan_pages(front, specs)
-        rendered["cover"] = cover_letter(m, plan, body, template, paper)
-        rendered["index"] = sections.exhibit_index(m, plan, paper)
-        if m.chronology:
-            rendered["chronology"] = sections.chronology(m, plan, paper)
-        if m.claims:
-            rendered["claims"] = sections.claims(m, plan, paper)
-        new = {k: (rendered[k].pages if k in rendered else 0) for k in counts}
-        if new == counts:
-            break
-        counts = new
-    else:  # pragma: no cover - lengths only grow with page numbers' digits
-        raise CaseError(f"{case.name}: the page plan did not settle; please report this")
-    assert plan is not None
 
-    step("assemble")
-    pieces = []
-    lookup = {**fixed, **rendered}
+    def settle(factors: dict[str, float]) -> tuple[PagePlan, list[Volume]]:
+        counts = {"cover": 1, "index": 1, "chronology": 1 if m.chronology else 0,
+                  "claims": 1 if m.claims else 0}
+        vols: list[Volume] = []
+        for _round in range(MAX_PLAN_ROUNDS):
+            # Front matter cites pages that depend on its own length (and, with volumes, on where
+            # the volumes break): re-plan until both settle.
+            front = [Part("cover", "cover", counts["cover"], "Cover letter", "cover"), *front_forms,
+                     Part("index", "index", counts["index"], "Index of exhibits", "index"),
+                     Part("chronology", "chronology", counts["chronology"], "Chronology", "chronology"),
+                     Part("claims", "claims", counts["claims"], "Claims and evidence", "claims")]
+            plan = plan_pages(front, specs)
+            before = vols
+            if limit:
+                sizes = _page_bytes(plan, {**fixed, **rendered}, by_ref, factors)
+                try:
+                    vols = split_volumes(plan, sizes, limit * MB)
+                except PageTooLarge as e:
+                    raise CaseError(_too_large(case.name, plan, e.page, e.size, limit)) from None
+                plan = place_volumes(plan, vols)
+            rendered["cover"] = cover_letter(m, plan, body, template, paper)
+            rendered["index"] = sections.exhibit_index(m, plan, paper, volumes=max(len(vols), 1))
+            if m.chronology:
+                rendered["chronology"] = sections.chronology(m, plan, paper)
+            if m.claims:
+                rendered["claims"] = sections.claims(m, plan, paper)
+            new = {k: (rendered[k].pages if k in rendered else 0) for k in counts}
+            if new == counts and (not limit or vols == before):
+                return plan, vols
+            counts = new
+        # pragma: no cover - lengths only grow with page numbers' digits
+        raise CaseError(f"{case.name}: the page plan did not settle; please report this")
+
+    bookmarks_of = lambda plan: _bookmarks(m, plan, by_ref)  # noqa: E731
+    producer = f"parolekit {__version__}"
+    lookup = fixed  # rendered front matter joins it below, per plan
+    if not limit:
+        plan, _ = settle({})
+        step("assemble")
+        lookup = {**fixed, **rendered}
+        pieces = [Piece(rendered=lookup[part.ref]) if part.ref in lookup else
+                  Piece(source=by_ref[_unref(part.ref)]) for _start, part in plan.parts]
+        pdf = assemble(plan, pieces, bookmarks_of(plan), title=m.case.title,
+                       date_iso=m.case.date.isoformat(), producer=producer,
+                       bates_prefix=m.output.bates_prefix)
+        step("write")
+        files = [write_packet(case, pdf, out_path, plan, sources)]
+        checks = [(files[0].path, plan.total)]
+    else:
+        factors: dict[str, float] = {}
+        for _attempt in range(MAX_SIZE_ROUNDS):
+            plan, vols = settle(factors)
+            step("assemble")
+            lookup = {**fixed, **rendered}
+            staged, over = _stage_volumes(m, plan, vols, lookup, by_ref, bookmarks_of(plan), producer,
+                                          out_path, limit)
+            if not over:
+                break
+            discard([tmp for tmp, _f, _p in staged])
+            # Estimates were low for these volumes: scale what went into them, then split again.
+            sizes = _page_bytes(plan, lookup, by_ref, factors)
+            for v, actual in over:
+                ratio = 1.05 * actual / max(sum(sizes[v.first - 1:v.last]), 1.0)
+                for _a, part, _skip in volume_parts(plan, v):
+                    factors[part.ref] = factors.get(part.ref, 1.0) * ratio
+        else:
+            raise CaseError(f"{case.name}: could not split the packet into volumes under "
+                            f"{limit:g} MB (tried {MAX_SIZE_ROUNDS} times); raise output.max_file_mb "
+                            "or lower output.max_dpi")
+        step("write")
+        files = write_volumes(case, staged, out_path, plan, sources)
+        checks = [(f.path, f.pages) for f in files]
+    step("verify")
+    for path, pages in checks:
+        with pikepdf.open(path) as check:
+            found = len(check.pages)
+        if found != pages:
+            for f in files:
+                f.path.unlink(missing_ok=True)
+            raise CaseError(f"{case.name}: the written file {path.name} has {found} pages but the "
+                            f"plan has {pages}; nothing was kept. Please report this.")
+    warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
+    return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
+                       files, warnings, time.perf_counter() - started)
+
+
+def _stage_volumes(m, plan: PagePlan, vols: list[Volume], lookup: dict, by_ref: dict,
+                   bookmarks: list[Bookmark], producer: str, out_path: Path, limit: float):
+    """Assemble and save each volume to a temporary file; report those over the limit."""
+    names = [(volume_path(out_path, v.number, v.count).name, v.first, v.last) for v in vols]
+    staged: list[tuple[Path, Path, tuple[int, int]]] = []
+    over: list[tuple[Volume, int]] = []
+    try:
+        for v in vols:
+            cut = volume_parts(plan, v)
+            pieces = [Piece(rendered=lookup[part.ref], skip=skip) if part.ref in lookup else
+                      Piece(source=by_ref[_unref(part.ref)], skip=skip) for _a, part, skip in cut]
+            title = m.case.title + (f" (Volume {v.number} of {v.count})" if v.count > 1 else "")
+            pdf = assemble(plan, pieces, _volume_bookmarks(bookmarks, plan, v), title=title,
+                           date_iso=m.case.date.isoformat(), producer=producer,
+                           bates_prefix=m.output.bates_prefix, page_offset=v.first - 1,
+                           volume=(v.number, v.count), plan_parts=[(a, part) for a, part, _s in cut],
+                           volume_files=names)
+            final = volume_path(out_path, v.number, v.count)
+            tmp = stage_pdf(pdf, final)
+            pdf.close()  # free this volume before the next is built
+            staged.append((tmp, final, (v.first, v.last)))
+            size = tmp.stat().st_size
+            if size > limit * MB:
+                over.append((v, size))
+    except BaseException:
+        discard([tmp for tmp, _f, _p in staged])
+        raise
+    return staged, over
+
+
+def _volume_bookmarks(bookmarks: list[Bookmark], plan: PagePlan, v: Volume) -> list[Bookmark]:
+    """A volume that opens in the middle of an exhibit gets an "(continued)" bookmark for it."""
+    if v.count <= 1:
+        return bookmarks
+    by_page = {b.page: b for b in bookmarks}
+    extra = []
+    for place in plan.exhibits.values():
+        if place.start < v.first <= place.end:
+            b = by_page.get(place.start)
+            extra.append(Bookmark(f"Exhibit {place.label}: {place.title} (continued)", v.first,
+                                  list(b.children) if b else [], b.source if b else None))
+    return extra + bookmarks
+
+
+def _page_bytes(plan: PagePlan, lookup: dict, by_ref: dict, factors: dict[str, float]) -> list[float]:
+    """Estimated bytes of every packet page: its input's share, rendered sizes, stamp overhead."""
+    out: list[float] = []
     for _start, part in plan.parts:
         if part.ref in lookup:
-            pieces.append(Piece(rendered=lookup[part.ref]))
-        else:
-            pieces.append(Piece(source=by_ref[_unref(part.ref)]))
-    bookmarks = _bookmarks(m, plan, by_ref)
-    producer = f"parolekit {__version__}"
-    pdf = assemble(plan, pieces, bookmarks, title=m.case.title, date_iso=m.case.date.isoformat(),
-                   producer=producer, bates_prefix=m.output.bates_prefix)
+            r = lookup[part.ref]
+            per = len(r.data) / max(r.pages, 1)
+        elif part.ref.startswith("src:"):
+            src = by_ref[_unref(part.ref)]
+            per = _source_bytes(src) / max(len(src.pages), 1)
+        else:  # front matter not rendered yet
+            per = 30_000.0
+        out.extend([per * factors.get(part.ref, 1.0) + PAGE_OVERHEAD] * part.pages)
+    return out
 
-    step("write")
-    written = write_packet(case, pdf, out_path, plan, sources)
-    step("verify")
-    with pikepdf.open(written.path) as check:
-        if len(check.pages) != plan.total:
-            written.path.unlink(missing_ok=True)
-            raise CaseError(f"{case.name}: the written packet has {len(check.pages)} pages but the "
-                            f"plan has {plan.total}; nothing was kept. Please report this.")
-    warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
-    return BuildResult(case.path, written.path, written.receipt, plan, plan.total, written.sha256,
-                       [written], warnings, time.perf_counter() - started)
+
+def _source_bytes(src: Source) -> float:
+    """What the selected pages of an input add to a file: a share of the PDF, or the image data."""
+    cached = getattr(src, "_bytes", None)
+    if cached is not None:
+        return cached
+    if src.kind == "pdf":
+        size = src.size * len(src.pages) / max(src.page_count, 1)
+    else:  # images were converted (maybe downsampled): measure what will be written
+        size = 0.0
+        for i, page in enumerate(src.pdf.pages if src.pdf is not None else []):
+            if i in src.pages:
+                for _name, xobj in page.obj.get("/Resources", {}).get("/XObject", {}).items():
+                    size += len(xobj.read_raw_bytes())
+    src._bytes = size  # type: ignore[attr-defined]
+    return size
+
+
+def _too_large(name: str, plan: PagePlan, page: int, size: float, limit: float) -> str:
+    info = next((p for p in plan.page_info() if p.number == page), None)
+    where = f" (Exhibit {info.exhibit}, p. {info.within})" if info and info.exhibit and info.within else ""
+    return (f"{name}: packet page {page}{where} is about {size / MB:.1f} MB on its own, over the "
+            f"{limit:g} MB volume limit, so no split can help; lower output.max_dpi, compress that "
+            "file, or raise output.max_file_mb / --max-file-mb")
 
 
 def _ref(ref: tuple) -> str:

@@ -42,10 +42,17 @@ class Placement:
     content_pages: int
     is_declaration: bool = False
     volume: int = 1
+    last_volume: int = 0  # when the exhibit runs on into later volumes (0: same as volume)
 
     @property
     def range(self) -> str:
         return f"{self.start}" if self.start == self.end else f"{self.start}\u2013{self.end}"
+
+    @property
+    def volumes(self) -> str:
+        """"2", or "2\u20133" for an exhibit cut across volumes."""
+        last = max(self.last_volume, self.volume)
+        return str(self.volume) if last == self.volume else f"{self.volume}\u2013{last}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,118 @@
+"""Volumes: cut a page plan into files under a size limit, on exhibit boundaries where possible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .plan import PagePlan, Part
+
+MB = 1_000_000  # portals state limits in MB; the decimal megabyte is the stricter reading
+PAGE_OVERHEAD = 600  # bytes per page for the page object, stamp stream and cross-reference
+FILE_OVERHEAD = 40_000  # catalog, outline, page labels, shared fonts
+HEADROOM = 0.97  # estimates are checked against the written files; aim a little under
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Packet pages first..last (inclusive) in file number `number` of `count`."""
+
+    number: int
+    count: int
+    first: int
+    last: int
+
+    @property
+    def pages(self) -> int:
+        return self.last - self.first + 1
+
+
+class PageTooLarge(Exception):
+    """One page alone is over the limit: no split can help."""
+
+    def __init__(self, page: int, size: float):
+        super().__init__(page, size)
+        self.page, self.size = page, size
+
+
+def volume_path(path: Path, number: int, count: int) -> Path:
+    """packet.pdf -> packet.vol2-of-3.pdf; a single volume keeps the plain name."""
+    if count <= 1:
+        return path
+    return path.with_name(f"{path.stem}.vol{number}-of-{count}{path.suffix}")
+
+
+def split_volumes(plan: PagePlan, page_bytes: list[float], limit_bytes: float) -> list[Volume]:
+    """Ranges of pages, each estimated under *limit_bytes*.
+
+    page_bytes[n - 1] is the estimated size of packet page n. Volume 1 starts with the front matter;
+    an exhibit moves whole to the next volume when it does not fit, and only an exhibit larger than a
+    volume is cut inside itself (at page boundaries).
+    """
+    budget = limit_bytes * HEADROOM - FILE_OVERHEAD
+    for n, size in enumerate(page_bytes, start=1):
+        if size > budget:
+            raise PageTooLarge(n, size)
+    groups = _groups(plan)
+    ranges: list[list[int]] = []  # [first, last]
+    used = 0.0
+    for first, last in groups:
+        size = sum(page_bytes[first - 1:last])
+        if ranges and used + size <= budget:
+            ranges[-1][1] = last
+            used += size
+        elif size <= budget:
+            ranges.append([first, last])
+            used = size
+        else:
+            # Larger than a volume: it begins a volume of its own and is cut at page boundaries.
+            ranges.append([first, first - 1])
+            used = 0.0
+            for n in range(first, last + 1):
+                if used + page_bytes[n - 1] > budget:
+                    ranges.append([n, n - 1])
+                    used = 0.0
+                ranges[-1][1] = n
+                used += page_bytes[n - 1]
+    count = len(ranges)
+    return [Volume(i, count, a, b) for i, (a, b) in enumerate(ranges, start=1)]
+
+
+def _groups(plan: PagePlan) -> list[tuple[int, int]]:
+    """Page runs that stay together when they can: the front matter, then each exhibit."""
+    firsts = sorted(p.start for p in plan.exhibits.values())
+    out: list[tuple[int, int]] = []
+    front_end = (firsts[0] - 1) if firsts else plan.total
+    if front_end >= 1:
+        out.append((1, front_end))
+    for place in sorted(plan.exhibits.values(), key=lambda p: p.start):
+        out.append((place.start, place.end))
+    return out
+
+
+def volume_of(volumes: list[Volume], page: int) -> Volume:
+    for v in volumes:
+        if v.first <= page <= v.last:
+            return v
+    raise ValueError(page)
+
+
+def place_volumes(plan: PagePlan, volumes: list[Volume]) -> PagePlan:
+    """The same plan with each exhibit's first and last volume recorded."""
+    exhibits = {k: replace(p, volume=volume_of(volumes, p.start).number,
+                           last_volume=volume_of(volumes, p.end).number)
+                for k, p in plan.exhibits.items()}
+    return PagePlan(list(plan.parts), exhibits, dict(plan.sections), plan.total)
+
+
+def volume_parts(plan: PagePlan, volume: Volume) -> list[tuple[int, Part, int]]:
+    """The plan's parts cut to one volume: (first packet page, part, pages skipped at its start)."""
+    out = []
+    for start, part in plan.parts:
+        end = start + part.pages - 1
+        a, b = max(start, volume.first), min(end, volume.last)
+        if a > b:
+            continue
+        piece = part if (a, b) == (start, end) else replace(part, pages=b - a + 1)
+        out.append((a, piece, a - start))
+    return out
