@@ -11,6 +11,8 @@ from rich.text import Text
 
 from .errors import EXIT_CASE, EXIT_OK, ManifestError, Problem, display_path
 
+FORMATS = ("text", "json", "github")
+
 
 @dataclass
 class LintResult:
@@ -32,9 +34,13 @@ class LintResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def passes(self, strict: bool) -> bool:
+        return self.ok and not (strict and self.warnings)
+
 
 def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -> LintResult:
     """Check a manifest and its files without rendering or merging anything."""
+    from .output import check_output_path
     from .pipeline import load_and_check
     from .rules.engine import run_rules
 
@@ -50,54 +56,102 @@ def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -
         result.problems = sorted(e.problems) or [Problem(1, 1, "manifest-unreadable", e.message,
                                                          "", "error", result.manifest)]
         return result
-    run_rules(case, sources)
+    try:
+        check_output_path(case, None, sources)
+        run_rules(case, sources)
+    finally:
+        for src in sources:  # lint opened them only to look
+            if src.pdf is not None:
+                src.pdf.close()
     result.problems = case.problems.sorted()
-    for src in sources:  # lint opened them only to look
-        if src.pdf is not None:
-            src.pdf.close()
     return result
 
 
 def exit_code(results: list[LintResult], strict: bool) -> int:
-    if any(not r.ok for r in results):
-        return EXIT_CASE
-    if strict and any(r.warnings for r in results):
-        return EXIT_CASE
-    return EXIT_OK
+    return EXIT_OK if all(r.passes(strict) for r in results) else EXIT_CASE
 
 
 def render_report(results: list[LintResult], fmt: str, strict: bool, out: Console, err: Console) -> int:
+    """Write the report in *fmt* (data on *out*, the text report for people on *err*); the exit code."""
     code = exit_code(results, strict)
     if fmt == "json":
-        doc = {"version": 1, "results": [
-            {"manifest": r.manifest, "ok": r.ok and not (strict and r.warnings),
-             "problems": [p.as_dict() for p in r.problems]} for r in results]}
-        out.file.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        return code
-    if fmt == "github":
-        for r in results:
-            for p in r.problems:
-                level = "error" if p.severity == "error" or strict else "warning"
-                msg = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                out.file.write(f"::{level} file={r.manifest},line={p.line},col={p.column},"
-                               f"title={p.code}::{msg}\n")
-        return code
+        out.file.write(json_report(results, strict) + "\n")
+    elif fmt == "github":
+        out.file.write(github_report(results, strict))
+    else:
+        text_report(results, strict, err)
+    return code
+
+
+def json_report(results: list[LintResult], strict: bool = False) -> str:
+    doc = {"version": 1, "results": [
+        {"manifest": r.manifest, "ok": r.passes(strict), "problems": [p.as_dict() for p in r.problems]}
+        for r in results]}
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_report(results: list[LintResult], strict: bool = False) -> str:
+    """One GitHub Actions workflow command per problem; under --strict warnings are errors."""
+    lines = []
     for r in results:
-        err.print(Text(r.manifest, style="bold underline"))
-        if not r.problems:
-            err.print(Text("  no problems", style="green"))
         for p in r.problems:
-            style = "red" if p.severity == "error" else "yellow"
-            head = Text(f"  {p.line}:{p.column} ")
-            head.append(p.severity, style=style)
-            head.append(f" [{p.code}] ", style="dim")
-            head.append(p.message)
-            err.print(head)
+            level = "error" if p.severity == "error" or strict else "warning"
+            lines.append(f"::{level} file={_escape_property(r.manifest)},line={p.line},col={p.column},"
+                         f"title={_escape_property(p.code)}::{_escape_data(p.message)}\n")
+    return "".join(lines)
+
+
+_CONTEXT = 100  # characters of a long source line shown around the caret
+
+
+def _excerpt(line: str, column: int) -> tuple[str, int]:
+    """The source line (tabs expanded, long lines cut around *column*) and the caret's offset."""
+    line = line.replace("\t", " ")
+    col = max(column - 1, 0)
+    if len(line) <= _CONTEXT:
+        return line, min(col, len(line))
+    start = max(0, min(col - _CONTEXT // 2, len(line) - _CONTEXT))
+    cut = line[start:start + _CONTEXT]
+    prefix = "…" if start else ""
+    suffix = "…" if start + _CONTEXT < len(line) else ""
+    return prefix + cut + suffix, col - start + len(prefix)
+
+
+def text_report(results: list[LintResult], strict: bool, console: Console) -> None:
+    """Grouped per manifest: position, severity, code, message, then the source line and a caret."""
+    for r in results:
+        head = Text(r.manifest, style="bold underline")
+        head.append(f"  {len(r.errors)} error(s), {len(r.warnings)} warning(s)", style="")
+        console.print(head)
+        if not r.problems:
+            console.print(Text("  no problems", style="green"))
+        for p in r.problems:
+            style = "red" if p.severity == "error" or strict else "yellow"
+            line = Text(f"{r.manifest}:{p.line}:{p.column}: ")
+            line.append(p.severity, style=f"bold {style}")
+            line.append(f" [{p.code}] ", style="dim")
+            line.append(p.message)
+            console.print(line)
             if 0 < p.line <= len(r.source_lines):
-                src = r.source_lines[p.line - 1]
-                err.print(Text(f"    {p.line:>4} | {src}", style="dim"))
-                err.print(Text("    " + " " * 4 + " | " + " " * max(p.column - 1, 0) + "^", style=style))
+                src, caret = _excerpt(r.source_lines[p.line - 1], p.column)
+                gutter = f"{p.line:>5} | "
+                console.print(Text(gutter, style="dim") + Text(src))
+                console.print(Text(" " * (len(gutter) - 2) + "| ", style="dim") +
+                              Text(" " * caret + "^", style=f"bold {style}"))
+        console.print()
     n_err = sum(len(r.errors) for r in results)
     n_warn = sum(len(r.warnings) for r in results)
-    err.print(Text(f"{len(results)} manifest(s): {n_err} error(s), {n_warn} warning(s)"))
-    return code
+    failed = sum(not r.passes(strict) for r in results)
+    verdict = "fail" if failed else "pass"
+    summary = Text(f"{len(results)} manifest(s) checked, {failed} failed: {n_err} error(s), "
+                   f"{n_warn} warning(s){' (--strict: warnings fail)' if strict and n_warn else ''}"
+                   f" — {verdict}", style="red" if failed else "green")
+    console.print(summary)

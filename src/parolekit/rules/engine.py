@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+import os
+from typing import Callable
+
 from ..intake import Source
 from ..manifest import Case
+from .catalogue import rules_by_code
+
+Check = Callable[[Case, list[Source]], None]
+
+
+def emit(case: Case, path: tuple, code: str, message: str, key: bool = False) -> None:
+    """Record a problem with the severity the catalogue gives *code* (one place decides it)."""
+    case.add(path, code, message, severity=rules_by_code()[code].severity, key=key)
+
+
+def _checks() -> list[tuple[str, Check]]:
+    from . import content, evidence, privacy
+    from .. import pdfscan
+
+    return [
+        ("dates", content.check_dates),
+        ("references", content.check_references),
+        ("legal", content.check_legal),
+        ("tags", evidence.check_tags),
+        ("evidence", evidence.check_evidence),
+        ("pdf", pdfscan.check_sources),
+        ("privacy", privacy.check_privacy),
+    ]
 
 
 def run_rules(case: Case, sources: list[Source]) -> None:
     """Add warnings (and lint-only errors) to case.problems."""
-    return None
+    for name, check in _checks():
+        try:
+            check(case, sources)
+        except Exception as e:  # one broken rule must not hide what the others find
+            if os.environ.get("PAROLEKIT_DEBUG_RULES"):
+                raise
+            case.add((), "rule-failed", f"the '{name}' rules stopped with an internal error "
+                     f"({type(e).__name__}); the other rules ran. Please report this with "
+                     "`parolekit --debug lint ...`", severity="warning")

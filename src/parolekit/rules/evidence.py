@@ -1,0 +1,116 @@
+"""Evidence-gap rules per case kind, interpreted from the data files (not written as code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+from ..intake import Source
+from ..manifest import Case
+from .catalogue import EvidencePack, EvidenceRule, Need, evidence_packs, tag_vocabulary
+from .engine import emit
+
+
+def is_minor(birth: dt.date | None, on: dt.date) -> bool:
+    """Under 18 on *on* (a 29 February birthday counts from 1 March in common years)."""
+    if birth is None:
+        return False
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return age < 18
+
+
+def _form_pattern(name: str) -> re.Pattern:
+    # "I-131" matches "I-131", "i131", "Form I 131 (parole)"; not "I-131A", a different form.
+    letters, _, digits = name.upper().partition("-")
+    return re.compile(rf"(?<![A-Z0-9]){re.escape(letters)}[\s-]?{re.escape(digits)}(?![A-Z0-9])", re.I)
+
+
+def _items(case: Case):
+    """(tags, category, beneficiary) for every exhibit and declaration."""
+    m = case.manifest
+    for ex in m.exhibits:
+        yield set(ex.tags), ex.category, ex.beneficiary
+    for decl in m.declarations:
+        yield set(decl.tags), None, None
+
+
+def _for_person(assigned: int | None, n: int | None, people: int) -> bool:
+    # With one beneficiary everything is theirs; with several, only what names them.
+    return n is None or people == 1 or assigned == n
+
+
+def satisfied(case: Case, need: Need, n: int | None = None) -> bool:
+    people = len(case.manifest.case.beneficiaries)
+    for pattern in map(_form_pattern, need.forms):
+        for form in case.manifest.forms:
+            if pattern.search(form.name) and _for_person(form.beneficiary, n, people):
+                return True
+    tags, cats = set(need.tags), set(need.categories)
+    for item_tags, category, assigned in _items(case):
+        if (item_tags & tags or category in cats) and _for_person(assigned, n, people):
+            return True
+    return False
+
+
+def _fill(text: str, **values: object) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
+    m = case.manifest
+    if rule.when.reasons and not set(rule.when.reasons) & set(m.case.reasons):
+        return
+    cite = f" ({pack.kind} evidence, as of {pack.as_of.isoformat()}: {rule.source})"
+    if rule.for_ == "each-reason":
+        for i, reason in enumerate(m.case.reasons):
+            need = (rule.need_by_reason or {}).get(reason)
+            if need is None or satisfied(case, need):
+                continue
+            tag = need.tags[0] if need.tags else reason
+            emit(case, ("case", "reasons", i), rule.code,
+                 f"no exhibit supports {_fill(rule.missing, reason=reason)}; "
+                 f"{_fill(rule.fix, tag=tag, reason=reason)}{cite}")
+        return
+    assert rule.need is not None
+    if rule.for_ == "case":
+        if not satisfied(case, rule.need):
+            reason = next((r for r in rule.when.reasons if r in m.case.reasons), None)
+            ref = ("case", "reasons", m.case.reasons.index(reason)) if reason else ("case", "kind")
+            emit(case, ref, rule.code, f"the packet has no {rule.missing}; "
+                 f"{_fill(rule.fix, n=1)}{cite}")
+        return
+    people = m.case.beneficiaries
+    for i, person in enumerate(people):
+        if rule.for_ == "each-minor-beneficiary" and not is_minor(person.birth_date, m.case.date):
+            continue
+        if satisfied(case, rule.need, i + 1):
+            continue
+        who = person.name if len(people) == 1 else f"beneficiary {i + 1} ({person.name})"
+        emit(case, ("case", "beneficiaries", i), rule.code,
+             f"no {rule.missing} for {who}; {_fill(rule.fix, n=i + 1)}{cite}")
+
+
+def check_evidence(case: Case, _sources: list[Source]) -> None:
+    pack = evidence_packs().get(case.manifest.case.kind)
+    if pack is None:
+        return
+    for rule in pack.rules:
+        _apply(case, pack, rule)
+
+
+def check_tags(case: Case, _sources: list[Source]) -> None:
+    """A tag one typo away from a known tag would silently fail its evidence rule."""
+    known = list(tag_vocabulary())
+    for section in ("exhibits", "declarations"):
+        for i, item in enumerate(getattr(case.manifest, section)):
+            for j, tag in enumerate(item.tags):
+                if tag in known:
+                    continue
+                close = difflib.get_close_matches(tag, known, n=1, cutoff=0.8)
+                if close:
+                    emit(case, (section, i, "tags", j), "tag-misspelt",
+                         f"unknown tag '{tag}'; did you mean '{close[0]}'? Evidence rules only "
+                         "recognise the tags listed in docs/rules.md")

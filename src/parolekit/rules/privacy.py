@@ -1,0 +1,143 @@
+"""Privacy rules: identifiers that should never sit in a manifest kept in git and CI logs."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..intake import Source
+from ..manifest import Case
+from .catalogue import rules_by_code
+from .evidence import is_minor
+
+_SSN = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
+_SSN_CONTEXT = re.compile(r"\b(ssn|ss#|s\.s\.n\.?|social[\s-]+security|seguro\s+social|itin|tin)\b", re.I)
+_NINE = re.compile(r"(?<![\w-])(\d{3})[\s-]?(\d{2})[\s-]?(\d{4})(?![\w-])")
+_CARD = re.compile(r"(?<![\w+.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-])")
+_ACCOUNT_CONTEXT = re.compile(r"\b(account|acct|a/c|cuenta|routing|aba|bank)\b", re.I)
+_ACCOUNT = re.compile(r"(?<![\w.-])\d(?:-?\d){7,16}(?![\w-])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,4})?\b")
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"]
+
+
+def luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _valid_ssn(area: str, group: str, serial: str) -> bool:
+    return area not in ("000", "666") and group != "00" and serial != "0000"
+
+
+class _Locator:
+    """The key path of the manifest value at, or just before, a line and column."""
+
+    def __init__(self, case: Case):
+        marks = sorted({(pos, path) for path, pos in case.located.values.items()}, key=lambda t: t[0])
+        self.positions = [pos for pos, _ in marks]
+        self.paths = [path for _, path in marks]
+        self.case = case
+
+    def keypath(self, line: int, col: int) -> str:
+        i = bisect.bisect_right(self.positions, (line, col)) - 1
+        return self.case.keypath(self.paths[i]) if i >= 0 else ""
+
+
+def _emit_at(case: Case, loc: _Locator, line: int, col: int, code: str, message: str) -> None:
+    kp = loc.keypath(line, col)
+    case.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp,
+                      rules_by_code()[code].severity)
+
+
+def _date_forms(d) -> list[str]:
+    month = _MONTHS[d.month - 1]
+    return [d.isoformat(), f"{d.month}/{d.day}/{d.year}", f"{d.month:02d}/{d.day:02d}/{d.year}",
+            f"{d.day:02d}/{d.month:02d}/{d.year}", f"{month} {d.day}, {d.year}",
+            f"{d.day} {month} {d.year}", f"{d.day:02d}.{d.month:02d}.{d.year}"]
+
+
+def check_privacy(case: Case, _sources: list[Source]) -> None:
+    try:
+        text = case.path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return
+    loc = _Locator(case)
+    lines = text.splitlines()
+    for n, line in enumerate(lines, 1):
+        _scan_line(case, loc, n, line)
+    _minor_birth_dates(case, loc, lines)
+
+
+def _scan_line(case: Case, loc: _Locator, n: int, line: str) -> None:
+    flagged: list[tuple[int, int]] = []
+
+    def taken(m: re.Match) -> bool:
+        return any(a < m.end() and m.start() < b for a, b in flagged)
+
+    for m in _SSN.finditer(line):
+        if _valid_ssn(*m.groups()):
+            flagged.append(m.span())
+            _emit_at(case, loc, n, m.start() + 1, "privacy-ssn",
+                     f"a full Social Security number (ending in {m[3]}) is in the manifest; keep "
+                     "at most the last four digits here (the forms carry the full number)")
+    if _SSN_CONTEXT.search(line):
+        for m in _NINE.finditer(line):
+            if not taken(m) and _valid_ssn(*m.groups()):
+                flagged.append(m.span())
+                _emit_at(case, loc, n, m.start() + 1, "privacy-ssn",
+                         f"a nine-digit number next to 'SSN' (ending in {m[3]}) looks like a full "
+                         "Social Security number; keep at most the last four digits")
+    for m in _CARD.finditer(line):
+        digits = re.sub(r"\D", "", m[0])
+        if 13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2 and not taken(m):
+            flagged.append(m.span())
+            _emit_at(case, loc, n, m.start() + 1, "privacy-card-number",
+                     f"a full payment-card number (ending in {digits[-4:]}) is in the manifest; "
+                     "keep at most the last four digits")
+    for m in _IBAN.finditer(line):
+        if not taken(m):
+            flagged.append(m.span())
+            _emit_at(case, loc, n, m.start() + 1, "privacy-account-number",
+                     f"a full IBAN (ending in {m[0].replace(' ', '')[-4:]}) is in the manifest; keep "
+                     "at most the last four characters")
+    if _ACCOUNT_CONTEXT.search(line):
+        for m in _ACCOUNT.finditer(line):
+            digits = m[0].replace("-", "")
+            if not taken(m) and 8 <= len(digits) <= 17:
+                flagged.append(m.span())
+                _emit_at(case, loc, n, m.start() + 1, "privacy-account-number",
+                         f"a full account number (ending in {digits[-4:]}) is in the manifest; "
+                         "write it as '****' plus the last four digits")
+
+
+def _minor_birth_dates(case: Case, loc: _Locator, lines: list[str]) -> None:
+    m = case.manifest
+    for i, person in enumerate(m.case.beneficiaries):
+        birth = person.birth_date
+        if not is_minor(birth, m.case.date) or birth > m.case.date:
+            continue
+        ref = ("case", "beneficiaries", i, "birth_date")
+        own = case.where(ref)
+        case.add(ref, "privacy-minor-birth-date",
+                 f"beneficiary {i + 1} is a minor and this is their full date of birth; parolekit uses it "
+                 "only to apply the rules for minors. Keep this manifest in a private repository, "
+                 "keep lint output out of public CI logs, and do not repeat the date elsewhere",
+                 severity=rules_by_code()["privacy-minor-birth-date"].severity)
+        forms = _date_forms(birth)
+        for n, line in enumerate(lines, 1):
+            for form in forms:
+                start = line.find(form)
+                while start >= 0:
+                    before = line[start - 1] if start else " "
+                    after = line[start + len(form)] if start + len(form) < len(line) else " "
+                    if not (before.isdigit() or after.isdigit()) and (n, start + 1) != own:
+                        _emit_at(case, loc, n, start + 1, "privacy-minor-birth-date",
+                                 f"this repeats the full date of birth of beneficiary {i + 1}, a minor; "
+                                 "remove it, or give only the year")
+                    start = line.find(form, start + 1)
