@@ -59,18 +59,18 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     """
     parts = plan_parts if plan_parts is not None else plan.parts
     out = pikepdf.new()
-    opened: dict[int, pikepdf.Pdf] = {}
+    opened: dict[int, tuple[pikepdf.Pdf, list]] = {}
     # page objects of each source, keyed by source identity: (objgen) -> packet page
     landing: dict[tuple[int, tuple[int, int]], int] = {}
     with _gc_paused():
         for (start, part), piece in zip(parts, pieces):
             if piece.rendered is not None:
-                pdf = pikepdf.open(io.BytesIO(piece.rendered.data))
-                opened[id(pdf)] = pdf
-                if piece.skip or part.pages != piece.rendered.pages:
-                    out.pages.extend(list(pdf.pages)[piece.skip:piece.skip + part.pages])
-                else:
-                    out.pages.extend(pdf.pages)
+                r = piece.rendered
+                if id(r.data) not in opened:  # one open per rendering, however many parts share it
+                    pdf = pikepdf.open(io.BytesIO(r.data))
+                    opened[id(r.data)] = (pdf, list(pdf.pages))
+                first = r.first + piece.skip
+                out.pages.extend(opened[id(r.data)][1][first:first + part.pages])
             else:
                 src = piece.source
                 assert src is not None and src.pdf is not None
@@ -146,7 +146,7 @@ def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None)
     for (start, _part), piece in zip(parts, pieces):
         if piece.rendered is None:
             continue
-        base = start - piece.skip  # the packet page of the rendering's first page
+        base = start - piece.skip - piece.rendered.first  # packet page of the rendering's page 0
         for link in piece.rendered.links:
             target = plan.exhibits.get(link.target)
             if target is None:

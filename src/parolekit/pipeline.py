@@ -74,12 +74,13 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     step("render")
     fixed: dict[str, Rendered] = {}
     specs: list[ExhibitSpec] = []
+    sheets: dict[str, tuple[str, str]] = {}  # separator key -> (label, title), rendered together
     n = 0
     for i, decl in enumerate(m.declarations):
         n += 1
         lab = label(n, m.output.labels)
         title = decl.title or f"Declaration of {decl.declarant.name}"
-        fixed[f"separator:{decl.id}"] = exhibit_pages.separator(f"Exhibit {lab}", title, paper)
+        sheets[f"separator:{decl.id}"] = (f"Exhibit {lab}", title)
         if decl.signed_file:
             src = by_ref[("declarations", i, "signed_file")]
             parts = [Part("declaration", decl.id, len(src.pages), title, _ref(src.ref))]
@@ -92,7 +93,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     for i, ex in enumerate(m.exhibits):
         n += 1
         lab = label(n, m.output.labels)
-        fixed[f"separator:{ex.id}"] = exhibit_pages.separator(f"Exhibit {lab}", ex.title, paper)
+        sheets[f"separator:{ex.id}"] = (f"Exhibit {lab}", ex.title)
         parts = []
         refs = [("exhibits", i, "files", j) for j in range(len(ex.files))] if ex.files else \
             [("exhibits", i, "file")]
@@ -108,6 +109,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                               f"certificate:{ex.id}"))
         specs.append(ExhibitSpec(ex.id, lab, ex.title, ex.date.isoformat() if ex.date else "",
                                  tuple(parts)))
+
+    fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
 
     step("plan")
     body = _letter_body(case)
@@ -252,8 +255,7 @@ def _page_bytes(plan: PagePlan, lookup: dict, by_ref: dict, factors: dict[str, f
     out: list[float] = []
     for _start, part in plan.parts:
         if part.ref in lookup:
-            r = lookup[part.ref]
-            per = len(r.data) / max(r.pages, 1)
+            per = lookup[part.ref].bytes_per_page
         elif part.ref.startswith("src:"):
             src = by_ref[_unref(part.ref)]
             per = _source_bytes(src) / max(len(src.pages), 1)

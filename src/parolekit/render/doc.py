@@ -30,6 +30,12 @@ class Rendered:
     data: bytes
     pages: int
     links: list[Link] = field(default_factory=list)
+    first: int = 0  # where these pages begin in *data* when several sections share one rendering
+    shared_pages: int = 0  # pages in *data* when shared (0: just these)
+
+    @property
+    def bytes_per_page(self) -> float:
+        return len(self.data) / max(self.shared_pages or self.pages, 1)
 
 
 class LinkTo(Flowable):
