@@ -179,6 +179,7 @@ class Translator(Strict):
 class Translation(Strict):
     file: Text
     translator: Translator
+    date: Date | None = Field(None, description="When the translator signed the certificate; default case.date")
     pages: Text | None = None
     password_env: Text | None = None
 

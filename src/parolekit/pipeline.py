@@ -19,7 +19,7 @@ from .output import Written, check_output_path, discard, stage_pdf, write_packet
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
-from .render.letter import cover_letter, default_body
+from .render.letter import LetterError, cover_letter, default_body, report as report_letter
 from .validate import check_case, read_text
 from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, place_volumes, split_volumes, volume_parts, volume_path
 
@@ -140,7 +140,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                 except PageTooLarge as e:
                     raise CaseError(_too_large(case.name, plan, e.page, e.size, limit)) from None
                 plan = place_volumes(plan, vols)
-            rendered["cover"] = cover_letter(m, plan, body, template, paper)
+            rendered["cover"] = _cover_letter(case, plan, body, template, paper)
             rendered["index"] = sections.exhibit_index(m, plan, paper, volumes=max(len(vols), 1))
             if m.chronology:
                 rendered["chronology"] = sections.chronology(m, plan, paper)
@@ -296,6 +296,15 @@ def _ref(ref: tuple) -> str:
 
 def _unref(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in text[4:].split("\x1f"))
+
+
+def _cover_letter(case: Case, plan: PagePlan, body: str, template, paper: str) -> Rendered:
+    """The cover letter; a template failure becomes a located problem of the case."""
+    try:
+        return cover_letter(case.manifest, plan, body, template, paper)
+    except LetterError as e:
+        report_letter(case, e)
+        raise CaseError(f"{case.name}: the cover letter template failed", case.problems.sorted()) from None
 
 
 def _letter_body(case: Case) -> str:

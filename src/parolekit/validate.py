@@ -52,6 +52,9 @@ def check_case(case: Case) -> None:
         _check_declaration(case, i, decl)
     for ref, value in text_files(case):
         _check_text_file(case, ref, value)
+    from .render.letter import check_letter  # tries the letter's templates (Jinja only, fast)
+
+    check_letter(case)
 
 
 def text_files(case: Case) -> list[tuple[tuple, str]]:

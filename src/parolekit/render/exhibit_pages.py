@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
@@ -11,9 +13,15 @@ from .doc import Rendered, render
 from .fonts import styles, text
 from .words import language_name, long_date
 
+# 28 U.S.C. § 1746: (1) executed outside the United States, (2) within it.
 CLAUSE_ABROAD = ("I declare under penalty of perjury under the laws of the United States of "
                  "America that the foregoing is true and correct.")
 CLAUSE_US = "I declare under penalty of perjury that the foregoing is true and correct."
+
+
+def clause(in_us: bool) -> str:
+    """The unsworn declaration's wording for where it was signed."""
+    return CLAUSE_US if in_us else CLAUSE_ABROAD
 
 
 def separator(label_word: str, title: str, paper: str) -> Rendered:
@@ -40,50 +48,74 @@ def separators(sheets: list[tuple[str, str]], paper: str) -> list[Rendered]:
     return [Rendered(whole.data, 1, [], first=i, shared_pages=whole.pages) for i in range(len(sheets))]
 
 
-def _signature(name: str, date_place: str | None = None) -> list:
+def _signature(name: str, above: str | None = None, below: list[str] | None = None) -> list:
+    """A line to sign on (with room above it), the typed name under it, then any details."""
     st = styles()
     rows = [[Paragraph("", st["cell"])], [Paragraph(text(name), st["cell"])]]
-    table = Table(rows, colWidths=[3.2 * inch], hAlign="LEFT")
+    rows += [[Paragraph(line, st["small"])] for line in below or []]
+    table = Table(rows, colWidths=[3.4 * inch], hAlign="LEFT")
     table.setStyle(TableStyle([("LINEABOVE", (0, 1), (0, 1), 0.8, "black"),
-                               ("TOPPADDING", (0, 0), (-1, 0), 26)]))
-    out = [Spacer(1, 6)]
-    if date_place:
-        out.append(Paragraph(date_place, st["body"]))
+                               ("TOPPADDING", (0, 0), (-1, 0), 30),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 2), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 1), (-1, -1), 1)]))
+    out: list = [Spacer(1, 4)]
+    if above:
+        out.append(Paragraph(above, st["body"]))
     out.append(table)
     return out
+
+
+def _markdown_story(source: str, number: int) -> tuple[list, int]:
+    """Numbered paragraphs from Markdown; headings and list items are not numbered."""
+    st = styles()
+    story: list = []
+    previous = ""
+    for block in markdown.blocks(source):
+        if block.kind == "heading":
+            story.append(Paragraph(block.markup, st["heading"]))
+        elif block.kind in ("bullet", "ordered"):
+            bullet = "\u2022" if block.kind == "bullet" else f"{block.number}."
+            story.append(Paragraph(block.markup, st["declbullet"], bulletText=bullet))
+        elif block.markup.strip():
+            if previous in ("bullet", "ordered"):
+                story.append(Spacer(1, 4))
+            number += 1
+            story.append(Paragraph(block.markup, st["numbered"], bulletText=f"{number}."))
+        previous = block.kind
+    return story, number
+
+
+def executed_line(decl: Declaration) -> str:
+    """"Executed on November 10, 2026 at Tegucigalpa, Honduras." (lint requires date and place)."""
+    ex = decl.executed
+    line = f"Executed on {long_date(ex.date if ex else None) or '____________'}"
+    if ex and ex.place:
+        line += f" at {ex.place}"
+    return line if line.endswith(".") else line + "."
 
 
 def declaration_story(decl: Declaration, body_md: str) -> list:
     """Caption, the expert's qualifications, numbered paragraphs, § 1746 clause and signature."""
     st = styles()
     name = decl.declarant.name
-    story: list = [Paragraph(f"DECLARATION OF {text(name.upper())}", st["title"])]
-    intro = f"I, {text(name)}, declare as follows:"
-    story.append(Paragraph(intro, st["body"]))
+    story: list = [Paragraph(f"DECLARATION OF {text(name.upper())}", st["title"]),
+                   Paragraph(f"I, {text(name)}, declare as follows:", st["body"])]
     number = 0
     if decl.declarant.role == "expert" and decl.declarant.qualifications:
+        # An expert's opinion carries weight only from the qualifications stated first.
         story.append(Paragraph("Qualifications", st["heading"]))
-        for block in markdown.blocks(decl.declarant.qualifications):
-            number += 1
-            story.append(Paragraph(f"{number}.\u2003{block.markup}", st["numbered"]))
-        story.append(Paragraph("Statement", st["heading"]))
-    for block in markdown.blocks(body_md):
-        if block.kind == "heading":
-            story.append(Paragraph(block.markup, st["heading"]))
-            continue
-        if block.kind in ("bullet", "ordered"):
-            bullet = "\u2022" if block.kind == "bullet" else f"{block.number}."
-            story.append(Paragraph(block.markup, st["bullet"], bulletText=bullet))
-            continue
-        number += 1
-        story.append(Paragraph(f"{number}.\u2003{block.markup}", st["numbered"]))
+        part, number = _markdown_story(decl.declarant.qualifications, number)
+        story.extend(part)
+        first = markdown.blocks(body_md)[:1]
+        if not (first and first[0].kind == "heading"):  # the body may bring its own headings
+            story.append(Paragraph("Statement", st["heading"]))
+    part, number = _markdown_story(body_md, number)
+    story.extend(part)
     ex = decl.executed
-    clause = CLAUSE_US if ex is None or ex.in_us else CLAUSE_ABROAD
-    date_place = f"Executed on {text(long_date(ex.date if ex else None))}"
-    if ex and ex.place:
-        date_place += f" at {text(ex.place)}."
-    story.append(KeepTogether([Spacer(1, 6), Paragraph(text(clause), st["body"]),
-                               *_signature(name, date_place)]))
+    in_us = ex.in_us if ex is not None else True
+    story.append(KeepTogether([Spacer(1, 6), Paragraph(text(clause(in_us)), st["body"]),
+                               *_signature(name, text(executed_line(decl)))]))
     if decl.interpreter:
         story.extend(interpretation_story(decl))
     return story
@@ -94,18 +126,19 @@ def interpretation_story(decl: Declaration) -> list:
     st = styles()
     it = decl.interpreter
     assert it is not None
-    lang = text(language_name(it.language) if len(it.language) <= 3 else it.language)
+    lang = text(language_name(it.language))
     name = text(decl.declarant.name)
     ex = decl.executed
-    body = (f"I, {text(it.name)}, certify that I am competent to interpret from English into "
-            f"{lang} and from {lang} into English. I read the foregoing declaration of {name} to "
-            f"{name} in {lang}, a language that {name} understands. {name} stated that "
-            f"{name} understood its contents before signing it.")
-    when = f"Dated: {text(long_date(ex.date if ex else None))}"
-    items = [Spacer(1, 18), Paragraph("CERTIFICATE OF INTERPRETATION", st["title"]),
-             Paragraph(body, st["body"]), *_signature(it.name, when)]
-    if it.address:
-        items.append(Paragraph(text(it.address), st["small"]))
+    body = [
+        f"I, {text(it.name)}, certify that I am competent to interpret between {lang} and English.",
+        f"On the date below I read the foregoing declaration of {name} to {name} in {lang}, a "
+        f"language that {name} understands. {name} stated that {name} understood the contents of "
+        "the declaration before signing it.",
+    ]
+    items = [Spacer(1, 22), Paragraph("CERTIFICATE OF INTERPRETATION", st["title"]),
+             *[Paragraph(b, st["body"]) for b in body],
+             *_signature(it.name, f"Date: {text(long_date(ex.date if ex else None))}",
+                         [f"Address: {text(it.address)}"] if it.address else [])]
     return [KeepTogether(items)]
 
 
@@ -113,28 +146,35 @@ def declaration(decl: Declaration, body_md: str, paper: str) -> Rendered:
     return render(declaration_story(decl, body_md), paper, title=f"Declaration of {decl.declarant.name}")
 
 
-def translation_certificate(ex: Exhibit, label_word: str, date, paper: str) -> Rendered:
-    """Certificate of translation under 8 CFR 103.2(b)(3) and the Immigration Court Practice Manual."""
+def certificate_story(ex: Exhibit, label_word: str, date: dt.date | None) -> list:
+    """Certificate of translation: 8 CFR 103.2(b)(3) and Immigration Court Practice Manual 3.3(a).
+
+    Competence in the language pair; the named document's translation is complete and accurate;
+    the translator's signature, printed name, address, telephone and the date.
+    """
     st = styles()
     t = ex.translation
     assert t is not None
     tr = t.translator
     lang = text(language_name(ex.language))
-    doc = f"{text(ex.title)} ({text(label_word)})"
-    story = [
+    when = t.date or date
+    doc = f"\u201c{text(ex.title)}\u201d ({text(label_word)})"
+    details = [f"Address: {'<br/>'.join(text(a) for a in tr.address)}",
+               f"Telephone: {text(tr.phone)}"]
+    if tr.email:
+        details.append(f"Email: {text(tr.email)}")
+    details.append(f"Date: {text(long_date(when))}")
+    return [
         Paragraph("CERTIFICATE OF TRANSLATION", st["title"]),
         Paragraph(f"I, {text(tr.name)}, certify that I am competent to translate from {lang} into "
-                  f"English, and that the attached English translation of the document titled "
-                  f"\u201c{doc}\u201d is complete and accurate to the best of my knowledge "
-                  f"and ability.", st["body"]),
-        *_signature(tr.name, f"Date: {text(long_date(date))}"),
-        Spacer(1, 8),
-        Paragraph("Translator's name: " + text(tr.name), st["small"]),
-        Paragraph("Address: " + "<br/>".join(text(a) for a in tr.address), st["small"]),
-        Paragraph("Telephone: " + text(tr.phone), st["small"]),
+                  f"English, and that the foregoing English translation of the document titled "
+                  f"{doc}, which is in {lang}, is complete and accurate to the best of my "
+                  "knowledge and ability.", st["body"]),
+        *_signature(tr.name, None, details),
     ]
-    if tr.email:
-        story.append(Paragraph("Email: " + text(tr.email), st["small"]))
-    story.append(Spacer(1, 14))
-    story.append(Paragraph(f"Language pair: {lang} \u2192 English", st["small"]))
-    return render(story, paper, title=f"Certificate of translation, {label_word}")
+
+
+def translation_certificate(ex: Exhibit, label_word: str, date, paper: str) -> Rendered:
+    """The certificate that follows an exhibit's English translation."""
+    return render(certificate_story(ex, label_word, date), paper,
+                  title=f"Certificate of translation, {label_word}")

@@ -55,6 +55,9 @@ def styles() -> dict[str, ParagraphStyle]:
                                 leading=48, alignment=TA_CENTER, spaceAfter=24),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=16, leading=21,
                                    alignment=TA_CENTER),
-        "numbered": ParagraphStyle("numbered", parent=base, leftIndent=28, firstLineIndent=-28),
+        "numbered": ParagraphStyle("numbered", parent=base, leftIndent=28, bulletIndent=0),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=18, bulletIndent=6, spaceAfter=3),
+        # A list inside a numbered declaration sits under its paragraph's text.
+        "declbullet": ParagraphStyle("declbullet", parent=base, leftIndent=46, bulletIndent=32,
+                                     spaceAfter=3),
     }

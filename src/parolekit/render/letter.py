@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import traceback
 from importlib import resources
 from pathlib import Path
@@ -10,13 +12,15 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from reportlab.platypus import Paragraph, Spacer
 
-from ..errors import TemplateError
+from ..errors import TemplateError, display_path
+from ..labels import label
+from ..manifest import Case
 from ..model import Manifest
-from ..plan import PagePlan
+from ..plan import ExhibitSpec, PagePlan, Part, plan_pages
 from . import markdown
 from .doc import Rendered, render
 from .fonts import styles
-from .words import KINDS, join_names, long_date
+from .words import KINDS, join_names, language_name, long_date, sort_key
 
 BUILTIN = "cover-letter.md.j2"
 
@@ -40,17 +44,34 @@ def _lines(values) -> MarkdownText:
     return MarkdownText("\\\n".join(markdown.escape_markdown(v) for v in values if v))
 
 
+BODY = "cover_letter.body"  # the manifest's letter body is a template too, so it can cite pages
+
+
+class LetterError(TemplateError):
+    """A template failed: *origin* says which text ("template" or "body") and *line* where."""
+
+    def __init__(self, message: str, origin: str, line: int | None):
+        super().__init__(message)
+        self.origin, self.line = origin, line
+
+
+class _CiteError(jinja2.UndefinedError):
+    """cite() of an id the case does not have."""
+
+
 class _Loader(jinja2.BaseLoader):
-    def __init__(self, user_path: Path | None):
-        self.user_path = user_path
+    def __init__(self, user_path: Path | None, body: str):
+        self.user_path, self.body = user_path, body
 
     def get_source(self, environment, template):
+        if template == BODY:
+            return self.body, BODY, lambda: True
         if self.user_path is not None and template == self.user_path.name:
             try:
                 source = self.user_path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as e:
-                raise TemplateError(f"cover_letter.template: cannot read '{self.user_path}' ({e}); "
-                                    "check the path (relative to the manifest)") from e
+                raise LetterError(f"cover_letter.template: cannot read '{self.user_path}' ({e}); "
+                                  "check the path (relative to the manifest)", "template", None) from e
             return source, str(self.user_path), lambda: True
         source = resources.files("parolekit.templates").joinpath(template).read_text(encoding="utf-8")
         return source, template, lambda: True
@@ -63,12 +84,39 @@ def default_body(m: Manifest) -> str:
             "listed in the index that follows.")
 
 
+def _signer(m: Manifest) -> dict:
+    """Who signs: the representative, else the petitioner, else the (first) beneficiary."""
+    rep, pet = m.case.representative, m.case.petitioner
+    if rep:
+        title = "Attorney or Accredited Representative"
+        if rep.bar_number:
+            title += f", {rep.bar_number}"
+        return {"name": rep.name, "title": title, "firm": rep.firm, "address": rep.address,
+                "phone": rep.phone, "email": rep.email}
+    if pet:
+        return {"name": pet.name, "title": f"Petitioner ({pet.relationship})" if pet.relationship
+                else "Petitioner", "firm": None, "address": pet.address, "phone": pet.phone,
+                "email": pet.email}
+    return {"name": m.case.beneficiaries[0].name, "title": "Beneficiary", "firm": None,
+            "address": None, "phone": None, "email": None}
+
+
 def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
     """What a cover-letter template can use: the whole case and the page plan."""
-    def place(p):
-        return {"id": p.id, "label": p.label, "title": p.title, "date": long_date(p.date),
-                "start": p.start, "end": p.end, "range": p.range,
-                "pages": p.end - p.start + 1, "volume": p.volume}
+    items = {d.id: d for d in m.declarations} | {e.id: e for e in m.exhibits}
+
+    def place(p) -> dict:
+        item = items.get(p.id)
+        lang = getattr(item, "language", "en") or "en"
+        out = {"id": p.id, "label": p.label, "title": p.title, "date": long_date(p.date),
+               "start": p.start, "end": p.end, "range": p.range, "pages": p.end - p.start + 1,
+               "volume": p.volume, "is_declaration": p.is_declaration,
+               "category": getattr(item, "category", None), "tags": list(getattr(item, "tags", [])),
+               "language": lang, "language_name": language_name(lang),
+               "translated": getattr(item, "translation", None) is not None}
+        if p.is_declaration and item is not None:
+            out["declarant"] = {"name": item.declarant.name, "role": item.declarant.role}
+        return out
 
     exhibits = [place(p) for p in plan.exhibits.values()]
     by_id = {e["id"]: e for e in exhibits}
@@ -79,79 +127,205 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
             form.beneficiary <= len(m.case.beneficiaries) else ""
         forms.append({"name": form.name, "beneficiary": who, "start": start, "end": end,
                       "range": f"{start}" if start == end else f"{start}\u2013{end}"})
-    sections = {k: {"start": s, "end": e} for k, (s, e) in plan.sections.items()}
-    rep, pet = m.case.representative, m.case.petitioner
-    if rep:
-        signer = {"name": rep.name, "title": "Attorney or Accredited Representative", "firm": rep.firm,
-                  "address": rep.address, "phone": rep.phone, "email": rep.email}
-        if rep.bar_number:
-            signer["title"] += f", {rep.bar_number}"
-    elif pet:
-        signer = {"name": pet.name, "title": f"Petitioner ({pet.relationship})" if pet.relationship
-                  else "Petitioner", "firm": None, "address": pet.address, "phone": pet.phone,
-                  "email": pet.email}
-    else:
-        signer = {"name": m.case.beneficiaries[0].name, "title": "Beneficiary", "firm": None,
-                  "address": None, "phone": None, "email": None}
+    # Every section name is present, so `{% if sections.chronology %}` works in any case.
+    sections: dict = {k: None for k in ("cover", "index", "chronology", "claims")}
+    sections.update({k: {"start": s, "end": e} for k, (s, e) in plan.sections.items()})
     beneficiaries = [dict(b.model_dump(), birth_date_long=long_date(b.birth_date))
                      for b in m.case.beneficiaries]
 
     def cite(exhibit_id: str) -> str:
+        """"Exhibit C at 14": the label and the packet page where the exhibit begins."""
         if exhibit_id not in by_id:
-            raise jinja2.UndefinedError(f"cite('{exhibit_id}'): no exhibit or declaration has that id")
+            close = difflib.get_close_matches(str(exhibit_id), list(by_id), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "cite the id of an exhibit or declaration"
+            raise _CiteError(f"cite('{exhibit_id}'): no exhibit or declaration has that id; {hint}")
         e = by_id[exhibit_id]
         return f"Exhibit {e['label']} at {e['start']}"
 
+    def short(exhibit_id: str) -> str:
+        return cite(exhibit_id).replace("Exhibit ", "Ex. ", 1)
+
+    chronology = [{"date": long_date(e.date), "event": e.event, "planned": e.planned,
+                   "exhibits": [by_id[x] for x in e.exhibits if x in by_id]}
+                  for e in sorted(m.chronology, key=lambda e: sort_key(e.date))]
+    claims = [{"claim": c.claim, "exhibits": [by_id[x] for x in c.exhibits if x in by_id]}
+              for c in m.claims]
     return {
         "case": m.case, "date": long_date(m.case.date), "recipient": m.case.recipient,
-        "beneficiaries": beneficiaries, "petitioner": pet, "representative": rep,
-        "signer": signer, "body": MarkdownText(body_md), "forms": forms, "exhibits": exhibits,
-        "ex": by_id, "cite": cite, "sections": sections, "total_pages": plan.total,
-        "kind": KINDS[m.case.kind],
+        "beneficiaries": beneficiaries, "petitioner": m.case.petitioner,
+        "representative": m.case.representative, "signer": _signer(m),
+        "body": MarkdownText(body_md), "forms": forms, "exhibits": exhibits,
+        "declarations": [e for e in exhibits if e["is_declaration"]],
+        "documents": [e for e in exhibits if not e["is_declaration"]],
+        "ex": by_id, "cite": cite, "cite_short": short, "sections": sections,
+        "total_pages": plan.total, "kind": KINDS[m.case.kind], "reasons": list(m.case.reasons),
+        "chronology": chronology, "claims": claims,
     }
 
 
-def render_markdown(m: Manifest, plan: PagePlan, body_md: str, template: Path | None) -> str:
-    env = SandboxedEnvironment(loader=_Loader(template), undefined=jinja2.StrictUndefined,
+def _environment(template: Path | None, body: str) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=_Loader(template, body), undefined=jinja2.StrictUndefined,
                                finalize=_finalize, autoescape=False, keep_trailing_newline=True)
     env.filters["lines"] = _lines
+    env.filters["long_date"] = lambda v: long_date(v)
+    env.filters["language"] = lambda v: language_name(str(v))
+    return env
+
+
+def render_markdown(m: Manifest, plan: PagePlan, body_md: str, template: Path | None,
+                    body_name: str = BODY) -> str:
+    """The letter as Markdown: the body (itself a template) inside the cover-letter template."""
+    env = _environment(template, body_md)
+    ctx = context(m, plan, "")
+    ctx["body"] = MarkdownText(_render(env, BODY, ctx, body_name, "body"))
     name = template.name if template else BUILTIN
-    shown = str(template) if template else f"built-in {BUILTIN}"
+    shown = display_path(template) if template else f"built-in {BUILTIN}"
+    return _render(env, name, ctx, shown, "template")
+
+
+_ATTR = re.compile(r"has no attribute '([^']+)'")
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined")
+
+
+def _render(env, name: str, ctx: dict, shown: str, origin: str) -> str:
     try:
-        return env.get_template(name).render(context(m, plan, body_md))
+        return env.get_template(name).render(ctx)
+    except LetterError:
+        raise
     except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(f"template {shown}, line {e.lineno}: {e.message}; fix the template's "
-                            "syntax") from e
+        raise LetterError(f"{shown}, line {e.lineno}: {e.message}; fix the template syntax "
+                          "({{ field }}, {% if ... %}...{% endif %})", origin, e.lineno) from e
+    except _CiteError as e:
+        line = _template_line(e, name)
+        raise LetterError(f"{shown}, line {line}{_source_line(env, name, line)}: {e.message}", origin,
+                          line if isinstance(line, int) else None) from e
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as e:
         line = _template_line(e, name)
-        raise TemplateError(f"template {shown}, line {line}: {e.message}; use a field the case has "
-                            "(see the comment at the top of the built-in template) or add it to "
-                            "the manifest") from e
-    except TemplateError:
-        raise
+        source = _source_line(env, name, line)
+        msg = str(e.message)
+        if (m := _UNDEFINED.match(msg)):
+            what = f"unknown field '{m[1]}'"
+        elif (m := _ATTR.search(msg)):
+            what = f"missing field '{m[1]}' ({msg})"
+        else:
+            what = msg
+        raise LetterError(f"{shown}, line {line}{source}: {what}; use a field the case has (they "
+                          f"are listed at the top of the built-in {BUILTIN}) or add it to the "
+                          "manifest", origin, line if isinstance(line, int) else None) from e
     except Exception as e:  # a template can call filters that fail on odd data
         line = _template_line(e, name)
-        raise TemplateError(f"template {shown}, line {line}: {type(e).__name__}: {e}") from e
+        raise LetterError(f"{shown}, line {line}: {type(e).__name__}: {e}", origin,
+                          line if isinstance(line, int) else None) from e
 
 
 def _template_line(e: BaseException, name: str) -> int | str:
     for frame in reversed(traceback.extract_tb(e.__traceback__)):
-        if frame.filename.endswith(name):
-            return frame.lineno
+        if frame.filename and (frame.filename == name or frame.filename.endswith(name)):
+            return frame.lineno or "?"
     return "?"
 
 
-def cover_letter(m: Manifest, plan: PagePlan, body_md: str, template: Path | None, paper: str) -> Rendered:
+def _source_line(env, name: str, line: int | str) -> str:
+    if not isinstance(line, int):
+        return ""
+    try:
+        lines = env.loader.get_source(env, name)[0].splitlines()
+    except Exception:
+        return ""
+    if 0 < line <= len(lines):
+        text = lines[line - 1].strip()
+        return f" (`{text[:57] + '...' if len(text) > 60 else text}`)" if text else ""
+    return ""
+
+
+def provisional_plan(m: Manifest) -> PagePlan:
+    """A plan with one page per part: enough to try a template before any file is opened."""
+    front = [Part("cover", "cover", 1), *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
+             Part("index", "index", 1), Part("chronology", "chronology", 1 if m.chronology else 0),
+             Part("claims", "claims", 1 if m.claims else 0)]
+    specs = [ExhibitSpec(d.id, label(i + 1, m.output.labels), d.title or f"Declaration of "
+                         f"{d.declarant.name}", "", (Part("declaration", d.id, 1),), True)
+             for i, d in enumerate(m.declarations)]
+    specs += [ExhibitSpec(e.id, label(len(specs) + i + 1, m.output.labels), e.title,
+                          e.date.isoformat() if e.date else "", (Part("document", e.id, 1),))
+              for i, e in enumerate(m.exhibits)]
+    return plan_pages(front, specs)
+
+
+def check_letter(case: Case) -> None:
+    """Render the letter's templates against a provisional plan; report failures on the case."""
+    m = case.manifest
+    cl = m.cover_letter
+    try:
+        body = letter_body(case)
+    except (OSError, UnicodeDecodeError):
+        return  # already reported as a text-file problem
+    template = case.resolve(cl.template) if cl and cl.template else None
+    if template is not None and not template.is_file():
+        return
+    try:
+        render_markdown(m, provisional_plan(m), body, template)
+    except LetterError as e:
+        report(case, e)
+
+
+def letter_body(case: Case) -> str:
+    """The body's Markdown: inline, from `file:`, or the default sentence."""
+    cl = case.manifest.cover_letter
+    if cl and cl.body:
+        return cl.body
+    if cl and cl.file:
+        return case.resolve(cl.file).read_text(encoding="utf-8")
+    return default_body(case.manifest)
+
+
+def report(case: Case, e: LetterError) -> None:
+    """Record a template failure at the manifest key it comes from (the body: at its line)."""
+    cl = case.manifest.cover_letter
+    if e.origin == "body" and cl and cl.body:
+        line, col = case.where(("cover_letter", "body"))
+        if e.line:
+            src = _manifest_line(case, line)
+            if src.rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
+                line, col = line + e.line, col  # a block scalar starts on the next line
+        message = f"cover_letter.body: {e.message.replace(BODY + ', line', 'body line', 1)}"
+        case.problems.add(line, col, "template-error", message, "cover_letter.body")
+    elif e.origin == "body" and cl and cl.file:
+        case.add(("cover_letter", "file"), "template-error", e.message.replace(BODY, cl.file, 1))
+    elif cl and cl.template:
+        case.add(("cover_letter", "template"), "template-error", e.message)
+    else:
+        case.add(("cover_letter",) if cl else ("case",), "template-error", e.message)
+
+
+def _manifest_line(case: Case, line: int) -> str:
+    try:
+        return case.path.read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+
+
+def _spaced(blocks: list) -> list:
+    """Paragraph flowables for Markdown blocks; a paragraph after a list gets a little air."""
     st = styles()
     story: list = []
-    for block in markdown.blocks(render_markdown(m, plan, body_md, template)):
+    previous = ""
+    for block in blocks:
         if block.kind == "heading":
             story.append(Paragraph(block.markup, st["heading"]))
         elif block.kind in ("bullet", "ordered"):
             bullet = "\u2022" if block.kind == "bullet" else f"{block.number}."
             story.append(Paragraph(block.markup, st["bullet"], bulletText=bullet))
         elif block.markup.strip() in ("", "\u00a0"):
-            story.append(Spacer(1, 10))
+            story.append(Spacer(1, 22))  # `&nbsp;` alone: room, e.g. for a signature
         else:
+            if previous in ("bullet", "ordered"):
+                story.append(Spacer(1, 5))
             story.append(Paragraph(block.markup, st["body"]))
+        previous = block.kind
+    return story
+
+
+def cover_letter(m: Manifest, plan: PagePlan, body_md: str, template: Path | None, paper: str) -> Rendered:
+    story = _spaced(markdown.blocks(render_markdown(m, plan, body_md, template)))
     return render(story, paper, title="Cover letter")

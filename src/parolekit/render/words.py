@@ -18,6 +18,17 @@ LANGUAGES = {
     "ky": "Kyrgyz", "kk": "Kazakh", "tg": "Tajik", "be": "Belarusian", "bg": "Bulgarian",
     "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "cs": "Czech", "sk": "Slovak",
     "hu": "Hungarian", "ff": "Fula", "mg": "Malagasy", "ig": "Igbo", "zu": "Zulu", "af": "Afrikaans",
+    "ay": "Aymara", "gn": "Guarani", "az": "Azerbaijani", "ms": "Malay", "lo": "Lao", "si": "Sinhala",
+    "te": "Telugu", "ml": "Malayalam", "mr": "Marathi", "gu": "Gujarati", "kn": "Kannada",
+    "sd": "Sindhi", "dv": "Dhivehi", "bo": "Tibetan", "ug": "Uyghur", "tk": "Turkmen",
+    "sv": "Swedish", "no": "Norwegian", "nb": "Norwegian Bokm\u00e5l", "da": "Danish",
+    "fi": "Finnish", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "sl": "Slovenian",
+    "mk": "Macedonian", "ca": "Catalan", "eu": "Basque", "gl": "Galician", "ga": "Irish",
+    "cy": "Welsh", "is": "Icelandic", "mt": "Maltese", "lb": "Luxembourgish", "yi": "Yiddish",
+    "xh": "Xhosa", "st": "Sesotho", "tn": "Setswana", "sn": "Shona", "ny": "Chichewa",
+    "lg": "Ganda", "ak": "Akan", "ee": "Ewe", "bm": "Bambara", "kg": "Kongo", "rn": "Kirundi",
+    "sg": "Sango", "ks": "Kashmiri", "or": "Odia", "as": "Assamese", "sa": "Sanskrit", "la": "Latin",
+    "eo": "Esperanto", "ht": "Haitian Creole", "jv": "Javanese", "su": "Sundanese", "ceb": "Cebuano",
 }
 
 KINDS = {
@@ -29,10 +40,39 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December"]
 
 
+# ISO 639-2/3 codes for languages often met in immigration cases that ISO 639-1 lacks (Mayan
+# languages of Guatemala, Dari, Cantonese...), and the three-letter forms of common ones.
+LANGUAGES_3 = {
+    "mam": "Mam", "quc": "K\u2019iche\u2019", "kjb": "Q\u2019anjob\u2019al", "cak": "Kaqchikel",
+    "kek": "Q\u2019eqchi\u2019", "ixl": "Ixil", "acr": "Achi", "poh": "Poqomchi\u2019",
+    "jac": "Popti\u2019", "tzh": "Tzeltal", "tzo": "Tzotzil", "mix": "Mixtec", "zap": "Zapotec",
+    "nah": "Nahuatl", "prs": "Dari", "yue": "Cantonese", "cmn": "Mandarin Chinese", "hak": "Hakka",
+    "fuf": "Pular", "mnk": "Mandinka", "sus": "Susu", "aii": "Assyrian Neo-Aramaic",
+    "rhg": "Rohingya", "ctg": "Chittagonian", "hat": "Haitian Creole", "spa": "Spanish",
+    "eng": "English", "fra": "French", "fre": "French", "por": "Portuguese", "ara": "Arabic",
+    "rus": "Russian", "ukr": "Ukrainian", "zho": "Chinese", "chi": "Chinese", "vie": "Vietnamese",
+    "pus": "Pashto", "fas": "Persian (Farsi)", "per": "Persian (Farsi)", "tir": "Tigrinya",
+    "amh": "Amharic", "som": "Somali", "swa": "Swahili", "tur": "Turkish", "kur": "Kurdish",
+    "urd": "Urdu", "hin": "Hindi", "ben": "Bengali", "pan": "Punjabi", "nep": "Nepali",
+    "tgl": "Tagalog", "fil": "Filipino", "kor": "Korean", "jpn": "Japanese", "deu": "German",
+    "ger": "German", "ita": "Italian", "pol": "Polish", "ron": "Romanian", "rum": "Romanian",
+    "kin": "Kinyarwanda", "lin": "Lingala", "wol": "Wolof", "uzb": "Uzbek", "kaz": "Kazakh",
+    "kir": "Kyrgyz", "tgk": "Tajik", "hye": "Armenian", "arm": "Armenian", "kat": "Georgian",
+    "geo": "Georgian", "sqi": "Albanian", "alb": "Albanian", "mya": "Burmese", "bur": "Burmese",
+    "khm": "Khmer", "tha": "Thai", "que": "Quechua", "aym": "Aymara", "grn": "Guarani",
+}
+
+
 def language_name(code: str) -> str:
-    """es -> Spanish; an unknown code is shown as given (upper-cased) rather than guessed."""
-    base = code.split("-")[0].lower()
-    return LANGUAGES.get(base, code.upper())
+    """es -> Spanish, es-MX -> Spanish, mam -> Mam; a name or an unknown code is shown as given."""
+    value = str(code).strip()
+    base = value.split("-")[0].lower()
+    return LANGUAGES.get(base) or LANGUAGES_3.get(base) or value
+
+
+def known_language(code: str) -> bool:
+    base = str(code).strip().split("-")[0].lower()
+    return base in LANGUAGES or base in LANGUAGES_3
 
 
 def long_date(value: dt.date | str | None) -> str:
