@@ -22,7 +22,9 @@ DEFAULT_DPI = 200.0
 # An image that decodes past this is refused before it is decoded (decompression bombs).
 MAX_PIXELS = 150_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-MULTI_PAGE_FORMATS = {"TIFF", "MPO"}
+# A TIFF's frames are pages; an MPO's (phone JPEGs) are previews and depth maps of one photo.
+MULTI_PAGE_FORMATS = {"TIFF"}
+MAX_FRAMES = 1000  # pages in one multi-page image; a fax or scan batch is far below this
 
 # Where a stored pixel (x, y; y down, 0..1) lands on the displayed image, per EXIF orientation.
 _ORIENT = {
@@ -34,6 +36,10 @@ _ORIENT = {
 
 class ImageProblem(Exception):
     """An image that cannot be used; the message says why and what to do."""
+
+    def __init__(self, message: str, code: str = "file-corrupt"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -75,35 +81,55 @@ def _open(path: Path) -> Image.Image:
             if img.width * img.height > MAX_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageProblem(f"the image is too large to decode safely (more than "
-                           f"{MAX_PIXELS // 1_000_000} megapixels); scale it down or export it "
-                           "as a PDF") from None
+        raise _too_large() from None
     except UnidentifiedImageError:
         raise ImageProblem("the image cannot be read (unknown or damaged format); "
                            "re-export it as JPEG, PNG or PDF") from None
-    except OSError as e:
-        raise ImageProblem(f"the image cannot be read ({e}); re-export it") from e
+    except Exception as e:  # Pillow raises many kinds on hostile headers; all mean "damaged"
+        raise ImageProblem(f"the image cannot be read ({_reason(e)}); re-export it") from e
     return img
+
+
+def _too_large() -> ImageProblem:
+    return ImageProblem(f"the image is too large to decode safely (more than "
+                        f"{MAX_PIXELS // 1_000_000} megapixels); scale it down or export it as a PDF",
+                        "image-too-large")
+
+
+def _reason(e: Exception) -> str:
+    return (str(e) or type(e).__name__)[:160]
 
 
 def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImagePage]:
     """Append one page per frame of the image at *path* to *pdf*."""
     img = _open(path)
-    frames = img.n_frames if img.format in MULTI_PAGE_FORMATS else 1
     out = []
     try:
-        for index in range(getattr(img, "n_frames", 1) if frames > 1 else 1):
-            img.seek(index)
-            out.append(_add_frame(path, img, pdf, max_dpi))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            frames = img.n_frames if img.format in MULTI_PAGE_FORMATS else 1
+            if frames > MAX_FRAMES:
+                raise ImageProblem(f"the image has {frames:,} pages, more than {MAX_FRAMES:,}; "
+                                   "split it or export it as a PDF", "image-too-large")
+            for index in range(frames):
+                img.seek(index)
+                # Each frame of a TIFF has its own size: a small first page proves nothing.
+                if img.width * img.height > MAX_PIXELS:
+                    raise _too_large()
+                out.append(_add_frame(path, img, pdf, max_dpi))
     except ImageProblem:
         raise
-    except (OSError, ValueError, SyntaxError) as e:
-        raise ImageProblem(f"the image is damaged or truncated ({e}); re-export or re-scan it") from e
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError):
+        raise _too_large() from None
+    except Exception as e:  # truncated or corrupt data surfaces as many exception types
+        raise ImageProblem(f"the image is damaged or truncated ({_reason(e)}); "
+                           "re-export or re-scan it") from e
+    finally:
+        img.close()
     return out
 
 
 def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> ImagePage:
-    img.load()  # decode now so truncated files fail here, not in the writer
     dpi = _dpi(img)
     orientation = 1
     try:
@@ -111,9 +137,14 @@ def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> 
     except Exception:  # a broken EXIF block is no reason to refuse a photo
         orientation = 1
     if img.format == "JPEG" and dpi <= max_dpi and img.mode in ("L", "RGB", "CMYK"):
-        stream = _jpeg_stream(path, img, pdf)
-        w, h = img.size
+        # The file's bytes go in as they are; decoding at 1/8 scale still reads every byte, so a
+        # truncated photo fails here, in an eighth of the memory.
+        (w, h), mode, adobe = img.size, img.mode, "adobe" in img.info
+        img.draft(mode, (max(1, w // 8), max(1, h // 8)))
+        img.load()
+        stream = _jpeg_stream(path, (w, h), mode, adobe, pdf)
     else:
+        img.load()  # decode now so truncated files fail here, not in the writer
         frame = img if img.format == "JPEG" else ImageOps.exif_transpose(img)
         if frame is not img:
             orientation = 1
@@ -139,18 +170,19 @@ def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> 
     return ImagePage(page_w, page_h, dpi)
 
 
-def _jpeg_stream(path: Path, img: Image.Image, pdf: pikepdf.Pdf) -> pikepdf.Stream:
+def _jpeg_stream(path: Path, size: tuple[int, int], mode: str, adobe: bool,
+                 pdf: pikepdf.Pdf) -> pikepdf.Stream:
     data = path.read_bytes()
     colorspace = {"L": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB,
-                  "CMYK": pikepdf.Name.DeviceCMYK}[img.mode]
+                  "CMYK": pikepdf.Name.DeviceCMYK}[mode]
     stream = pikepdf.Stream(pdf, data)
     stream.Type = pikepdf.Name.XObject
     stream.Subtype = pikepdf.Name.Image
-    stream.Width, stream.Height = img.size
+    stream.Width, stream.Height = size
     stream.ColorSpace = colorspace
     stream.BitsPerComponent = 8
     stream.Filter = pikepdf.Name.DCTDecode
-    if img.mode == "CMYK" and "adobe" in img.info:
+    if mode == "CMYK" and adobe:
         stream.Decode = [1, 0, 1, 0, 1, 0, 1, 0]  # Adobe writes CMYK JPEGs inverted
     return stream
 

@@ -123,14 +123,11 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             continue
         src = Source(ref, relative, path)
         try:
-            data = path.read_bytes()
+            src.kind, src.sha256, src.size = _read_facts(path)
         except OSError as e:
             case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror}); "
                      "check its permissions")
             continue
-        src.size = len(data)
-        src.sha256 = hashlib.sha256(data).hexdigest()
-        src.kind = sniff(data[:1024])
         if src.sha256 in seen and seen[src.sha256] != ref:
             case.add(ref, "file-duplicate", f"'{relative}' has the same content as "
                      f"{case.keypath(seen[src.sha256])}; remove one of them", severity="warning")
@@ -160,6 +157,20 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             continue
         sources.append(src)
     return sources
+
+
+def _read_facts(path: Path) -> tuple[str, str, int]:
+    """Kind, SHA-256 and size, reading in blocks: a 2 GB scan never sits in memory whole."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+        digest.update(head)
+        size = len(head)
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return sniff(head), digest.hexdigest(), size
 
 
 def _check_kind(case: Case, src: Source) -> bool:
@@ -249,7 +260,7 @@ def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
     try:
         image_pages(src.path, pdf, max_dpi)
     except ImageProblem as e:
-        case.add(src.ref, "file-corrupt", f"'{src.relative}': {e}")
+        case.add(src.ref, e.code, f"'{src.relative}': {e}")
         return False
     src.pdf = pdf
     src.page_count = len(pdf.pages)

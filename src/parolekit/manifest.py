@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ManifestError, ProblemList, display_path
 from .model import Manifest
-from .yamltree import Located, decode_manifest, parse_yaml
+from .yamltree import Located, decode_manifest, parse_yaml, read_manifest
 
 # List sections whose items are named by their `id` in key paths.
 _ID_LISTS = {"exhibits", "declarations"}
@@ -79,7 +79,7 @@ def load_case(path: Path | str) -> Case:
     path = Path(path)
     problems = ProblemList(file=display_path(path))
     try:
-        raw = path.read_bytes()
+        raw = read_manifest(path)
     except FileNotFoundError:
         raise ManifestError(f"{path}: no such manifest; check the path.") from None
     except IsADirectoryError:

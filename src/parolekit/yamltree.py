@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from .errors import ProblemList
 # A manifest is a few kilobytes; these bounds stop alias bombs and runaway files early.
 MAX_MANIFEST_BYTES = 2_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 50  # nesting; the real format is at most 6 deep
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 Path_ = tuple  # a key path: str keys and int list indices
@@ -42,12 +44,22 @@ class _TooBig(Exception):
     pass
 
 
+def read_manifest(path) -> bytes:
+    """The manifest's bytes, reading at most one byte past the limit (never a whole huge file)."""
+    with open(path, "rb") as fh:
+        return fh.read(MAX_MANIFEST_BYTES + 1)
+
+
 def decode_manifest(raw: bytes, problems: ProblemList) -> str | None:
     """The manifest's text, or None with a problem when it is too large or not UTF-8."""
     if len(raw) > MAX_MANIFEST_BYTES:
         problems.add(1, 1, "manifest-too-large",
-                     f"the manifest is {len(raw):,} bytes; the limit is {MAX_MANIFEST_BYTES:,}. "
+                     f"the manifest is larger than {MAX_MANIFEST_BYTES:,} bytes, the limit. "
                      "Split the case or move long text into files referenced with `text:`/`file:`.")
+        return None
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        problems.add(1, 1, "manifest-not-utf8", "the manifest is saved as UTF-16; save it as UTF-8 "
+                     "in your editor (\"Save with encoding\") and build again.")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -63,8 +75,24 @@ def decode_manifest(raw: bytes, problems: ProblemList) -> str | None:
 
 def parse_yaml(text: str, problems: ProblemList) -> Located | None:
     """Compose *text* into Located data; syntax errors and duplicate keys become problems."""
+    deep_at = _flow_too_deep(text)
+    if deep_at is not None:
+        problems.add(*deep_at, "yaml-too-deep", f"the manifest nests lists or mappings more than "
+                     f"{MAX_DEPTH} levels deep here; check for unclosed [ or {{ brackets.")
+        return None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        problems.add(1, 1, "yaml-too-deep", f"the manifest nests lists or mappings more than "
+                     f"{MAX_DEPTH} levels deep; check for unclosed [ or {{ brackets.")
+        return None
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        problems.add(line, col, "yaml-syntax", f"the manifest contains the control character "
+                     f"U+{e.character if isinstance(e.character, int) else ord(e.character):04X}, "
+                     "which YAML does not allow; delete it (it is often pasted in invisibly).")
+        return None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = e.problem or e.context or "invalid YAML"
@@ -86,13 +114,86 @@ def parse_yaml(text: str, problems: ProblemList) -> Located | None:
         return located
     count = [0]
     try:
+        if _expanded_size(root, {}, set(), 0) > MAX_NODES:
+            raise _TooBig
         located.data = _convert(root, (), located, problems, count, set())
+    except _TooDeep:
+        problems.add(root.start_mark.line + 1, root.start_mark.column + 1, "yaml-too-deep",
+                     f"the manifest nests lists or mappings more than {MAX_DEPTH} levels deep; "
+                     "check for unclosed [ or { brackets.")
+        return None
     except _TooBig:
         problems.add(root.start_mark.line + 1, root.start_mark.column + 1, "yaml-too-many-nodes",
                      f"the manifest expands to more than {MAX_NODES:,} values (a YAML alias bomb?); "
                      "remove the anchors and aliases (&, *) that repeat large blocks.")
         return None
     return located
+
+
+_FLOW = re.compile(r"[\[\]{}\n'\"#]")
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """Where [ and { brackets first nest too deep, found before PyYAML sees them.
+
+    PyYAML's scanner is quadratic in open flow brackets (2 MB of '[' takes hours), so they are
+    counted here first: quotes and comments are skipped within a line; brackets in prose count,
+    hence the generous margin over MAX_DEPTH.
+    """
+    depth, line, line_start, quote = 0, 1, 0, ""
+    for m in _FLOW.finditer(text):
+        ch = m.group()
+        if ch == "\n":
+            line, line_start, quote = line + 1, m.end(), ""
+        elif quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            if m.start() == line_start or text[m.start() - 1] in " \t":
+                quote = "\n"  # a comment: ignore the rest of the line
+        elif ch in "[{":
+            depth += 1
+            if depth > 2 * MAX_DEPTH:
+                return line, m.start() - line_start + 1
+        else:
+            depth = max(0, depth - 1)
+    return None
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], depth: int) -> int:
+    """How many values *node* becomes once aliases are expanded, without expanding them.
+
+    Aliases share node objects, so memoising by identity costs one visit per distinct node: an
+    alias bomb is measured in microseconds instead of being built.
+    """
+    if depth > MAX_DEPTH:
+        raise _TooDeep
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if isinstance(node, yaml.ScalarNode):
+        return 1
+    if key in active:  # a recursive alias expands forever
+        raise _TooBig
+    active.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = [n for pair in node.value for n in pair]
+    for child in children:
+        total += _expanded_size(child, memo, active, depth + 1)
+        if total > MAX_NODES:
+            raise _TooBig
+    active.discard(key)
+    memo[key] = total
+    return total
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
