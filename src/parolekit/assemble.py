@@ -62,6 +62,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     opened: dict[int, tuple[pikepdf.Pdf, list]] = {}
     # page objects of each source, keyed by source identity: (objgen) -> packet page
     landing: dict[tuple[int, tuple[int, int]], int] = {}
+    kids: list = []  # copied page dictionaries, in packet order
     with _gc_paused():
         for (start, part), piece in zip(parts, pieces):
             if piece.rendered is not None:
@@ -70,7 +71,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     pdf = pikepdf.open(io.BytesIO(r.data))
                     opened[id(r.data)] = (pdf, list(pdf.pages))
                 first = r.first + piece.skip
-                out.pages.extend(opened[id(r.data)][1][first:first + part.pages])
+                kids.extend(out.copy_foreign(p.obj) for p in opened[id(r.data)][1][first:first + part.pages])
             else:
                 src = piece.source
                 assert src is not None and src.pdf is not None
@@ -86,14 +87,37 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     chosen = chosen[piece.skip:piece.skip + part.pages]
                 for k, page in enumerate(chosen):
                     landing[(id(src), page.obj.objgen)] = start + k
-                out.pages.extend(chosen)
-        pages = list(out.pages)
+                kids.extend(out.copy_foreign(page.obj) for page in chosen)
+        pages = _page_tree(out, kids)
         _stamp(out, pages, plan, parts, page_offset, bates_prefix, label_word, volume)
         _links(out, pages, plan, parts, pieces, page_offset, volume_files)
         _outline(out, bookmarks, landing, page_offset, len(pages))
         _metadata(out, title, date_iso, producer, page_offset)
     out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
     return out
+
+
+def _page_tree(out: pikepdf.Pdf, kids: list) -> list[pikepdf.Page]:
+    """Make *kids* the document's pages, in one flat /Pages node.
+
+    `out.pages.extend()` costs O(pages so far) per call in pikepdf, quadratic over a 5,000-page
+    packet (1.1 s of merging instead of 0.3 s); qpdf's copy of a page object already leaves out its
+    /Parent, and pikepdf.open has pushed inherited attributes (/Resources, /MediaBox, /Rotate) down
+    to each page.
+    """
+    seen: set[tuple[int, int]] = set()
+    root = out.Root.Pages
+    for i, obj in enumerate(kids):
+        if obj.objgen in seen:  # the same page twice must be two page objects
+            obj = kids[i] = out.make_indirect(Dictionary({k: obj[k] for k in obj.keys()}))
+        seen.add(obj.objgen)
+        obj.Parent = root
+    root.Kids = Array(kids)
+    root.Count = len(kids)
+    pages = list(out.pages)
+    if len(pages) != len(kids):  # pragma: no cover - a pikepdf whose page cache went stale
+        raise RuntimeError("page tree out of step with the plan")
+    return pages
 
 
 def _stamp(out, pages, plan: PagePlan, parts, offset, bates_prefix, label_word, volume) -> None:
