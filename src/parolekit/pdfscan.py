@@ -21,7 +21,6 @@ _MAX_DEPTH = 4  # form XObjects nest; scans do not hide their text deeper than t
 class Scan:
     """What one input's selected pages contain (1-based page numbers within the file)."""
 
-    repaired: str = ""
     javascript: bool = False
     attachments: int = 0
     form_fields: int = 0
@@ -199,11 +198,6 @@ def check_sources(case: Case, sources: list[Source]) -> None:
         is_form = src.ref[0] == "forms"
         scan = scan_pdf(src.pdf, src.pages, document=is_pdf, text=is_pdf)
         name = f"'{src.relative}'"
-        if is_pdf and src.warnings:
-            detail = src.warnings[0].split(": ", 1)[-1]
-            emit(case, src.ref, "pdf-repaired",
-                 f"{name} is damaged ({detail}); it opened after repair, but re-export or "
-                 "re-download it and check these pages in the built packet")
         if scan.javascript and not is_form:
             emit(case, src.ref, "pdf-javascript",
                  f"{name} contains JavaScript, which build removes; check nothing the reader "

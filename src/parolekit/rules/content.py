@@ -89,7 +89,7 @@ _ZIP = re.compile(r"[\s\d-]+$")
 
 def place_country(place: str) -> str | None:
     """'us' or 'abroad' when the last part of *place* names a U.S. place or another country."""
-    us, abroad = places()
+    us, abroad = (frozenset(map(_norm, names)) for names in places())
     text = place.strip().rstrip(".")
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if not parts:
@@ -97,15 +97,16 @@ def place_country(place: str) -> str | None:
     candidates = [parts[-1], _ZIP.sub("", parts[-1]).strip()]
     if len(parts) >= 2:
         candidates.append(", ".join(parts[-2:]))  # "Washington, D.C."
-    for cand in candidates:
-        low = cand.lower()
-        if low in us or low.rstrip(".") in us:
-            return "us"
-    for cand in candidates:
-        low = cand.lower()
-        if low in abroad:
-            return "abroad"
+    keys = [_norm(c) for c in candidates]
+    if any(k in us for k in keys):
+        return "us"
+    if any(k in abroad for k in keys):
+        return "abroad"
     return None
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.lower().replace(".", "").split())
 
 
 def check_legal(case: Case, _sources: list[Source]) -> None:

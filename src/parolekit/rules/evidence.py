@@ -71,7 +71,7 @@ def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
                 continue
             tag = need.tags[0] if need.tags else reason
             emit(case, ("case", "reasons", i), rule.code,
-                 f"no exhibit supports {_fill(rule.missing, reason=reason)}; "
+                 f"evidence gap: {_fill(rule.missing, reason=reason)}; "
                  f"{_fill(rule.fix, tag=tag, reason=reason)}{cite}")
         return
     assert rule.need is not None
@@ -79,7 +79,7 @@ def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
         if not satisfied(case, rule.need):
             reason = next((r for r in rule.when.reasons if r in m.case.reasons), None)
             ref = ("case", "reasons", m.case.reasons.index(reason)) if reason else ("case", "kind")
-            emit(case, ref, rule.code, f"the packet has no {rule.missing}; "
+            emit(case, ref, rule.code, f"evidence gap: {rule.missing}; "
                  f"{_fill(rule.fix, n=1)}{cite}")
         return
     people = m.case.beneficiaries
@@ -90,7 +90,7 @@ def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
             continue
         who = person.name if len(people) == 1 else f"beneficiary {i + 1} ({person.name})"
         emit(case, ("case", "beneficiaries", i), rule.code,
-             f"no {rule.missing} for {who}; {_fill(rule.fix, n=i + 1)}{cite}")
+             f"evidence gap for {who}: {rule.missing}; {_fill(rule.fix, n=i + 1)}{cite}")
 
 
 def check_evidence(case: Case, _sources: list[Source]) -> None:

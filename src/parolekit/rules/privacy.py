@@ -49,8 +49,11 @@ class _Locator:
         return self.case.keypath(self.paths[i]) if i >= 0 else ""
 
 
-def _emit_at(case: Case, loc: _Locator, line: int, col: int, code: str, message: str) -> None:
-    kp = loc.keypath(line, col)
+def _emit_at_key(case: Case, loc: _Locator, line: int, col: int, code: str, message: str,
+             comment: bool = False) -> None:
+    kp = "" if comment else loc.keypath(line, col)
+    if comment:
+        message = "in a comment, " + message
     case.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp,
                       rules_by_code()[code].severity)
 
@@ -76,6 +79,10 @@ def check_privacy(case: Case, _sources: list[Source]) -> None:
 
 def _scan_line(case: Case, loc: _Locator, n: int, line: str) -> None:
     flagged: list[tuple[int, int]] = []
+    comment = line.lstrip().startswith("#")
+
+    def _emit_at(*args) -> None:  # comments belong to no key: do not name the one above
+        _emit_at_key(*args, comment=comment)
 
     def taken(m: re.Match) -> bool:
         return any(a < m.end() and m.start() < b for a, b in flagged)
@@ -95,7 +102,7 @@ def _scan_line(case: Case, loc: _Locator, n: int, line: str) -> None:
                          "Social Security number; keep at most the last four digits")
     for m in _CARD.finditer(line):
         digits = re.sub(r"\D", "", m[0])
-        if 13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 2 and not taken(m):
+        if 13 <= len(digits) <= 19 and luhn(digits) and len(set(digits)) > 1 and not taken(m):
             flagged.append(m.span())
             _emit_at(case, loc, n, m.start() + 1, "privacy-card-number",
                      f"a full payment-card number (ending in {digits[-4:]}) is in the manifest; "
@@ -137,7 +144,7 @@ def _minor_birth_dates(case: Case, loc: _Locator, lines: list[str]) -> None:
                     before = line[start - 1] if start else " "
                     after = line[start + len(form)] if start + len(form) < len(line) else " "
                     if not (before.isdigit() or after.isdigit()) and (n, start + 1) != own:
-                        _emit_at(case, loc, n, start + 1, "privacy-minor-birth-date",
+                        _emit_at_key(case, loc, n, start + 1, "privacy-minor-birth-date",
                                  f"this repeats the full date of birth of beneficiary {i + 1}, a minor; "
                                  "remove it, or give only the year")
                     start = line.find(form, start + 1)

@@ -1,0 +1,162 @@
+"""Golden lint tests: each tests/lint/*.yaml states the exact (line, column, code) lint must report.
+
+A golden manifest carries its expectations in leading comments:
+
+    # expect: 14:11 file-missing        one line per problem (all of them; none means clean)
+    # make: exhibits/a.pdf text pages=2  input files made at test time (see MAKERS)
+    # env: NAME=value                   environment for the run
+
+It is copied (bytes as they are) into a fresh case folder, its inputs are made, and lint runs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name, String
+
+from factory import photo, text_pdf
+
+GOLDEN = Path(__file__).parent / "lint"
+_EXPECT = re.compile(rb"^# expect: (\d+):(\d+) ([a-z0-9-]+)\s*$")
+_MAKE = re.compile(rb"^# make: (\S+) (\S+)((?: \S+=\S+)*)\s*$")
+_ENV = re.compile(rb"^# env: (\w+)=(\S*)\s*$")
+SIZES = {"letter": "letter", "a4": "a4", "legal": (612, 1008), "tiny": (144, 18)}
+
+
+def _with_pdf(path: Path, change) -> None:
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        change(pdf)
+        pdf.save(path)
+
+
+def _scan(path: Path, opts: dict) -> None:
+    dpi = int(opts.get("dpi", 200))
+    pdf = pikepdf.new()
+    w, h = int(8.5 * dpi), int(11 * dpi)
+    img = pikepdf.Stream(pdf, zlib.compress(b"\xff" * (w * h), 1))
+    img.Type, img.Subtype, img.Filter = Name.XObject, Name.Image, Name.FlateDecode
+    img.Width, img.Height, img.ColorSpace, img.BitsPerComponent = w, h, Name.DeviceGray, 8
+    for _ in range(int(opts.get("pages", 1))):
+        page = Dictionary(Type=Name.Page, MediaBox=[0, 0, 612, 792],
+                          Resources=Dictionary(XObject=Dictionary(Im0=img)),
+                          Contents=pikepdf.Stream(pdf, b"q 612 0 0 792 0 0 cm /Im0 Do Q"))
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+
+
+def _form(pdf: pikepdf.Pdf) -> None:
+    page = pdf.pages[0]
+    field = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx,
+                                         T=String("name"), V=String("Test"), Rect=[50, 50, 200, 70],
+                                         P=page.obj))
+    page.obj.Annots = pdf.make_indirect(Array([field]))
+    pdf.Root.AcroForm = Dictionary(Fields=Array([field]))
+
+
+def _xfa(pdf: pikepdf.Pdf) -> None:
+    pdf.Root.AcroForm = Dictionary(Fields=Array([]), XFA=pikepdf.Stream(pdf, b"<xdp:xdp/>"))
+    pdf.Root.NeedsRendering = True
+
+
+def _damage(path: Path) -> None:
+    data = path.read_bytes()
+    at = data.rindex(b"startxref")
+    path.write_bytes(data[:at] + b"startxref\n999999\n%%EOF\n")
+
+
+def make(base: Path, rel: str, kind: str, opts: dict) -> None:
+    path = base / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pages = int(opts.get("pages", 1))
+    if kind in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged"):
+        text_pdf(path, pages=pages, size=SIZES[opts.get("size", "letter")], title=rel)
+    if kind == "js":
+        _with_pdf(path, lambda pdf: setattr(pdf.Root, "OpenAction", Dictionary(
+            S=Name.JavaScript, JS=String("this.print(true);"))))
+    elif kind == "attach":
+        _with_pdf(path, lambda pdf: pdf.attachments.__setitem__(
+            "note.txt", pikepdf.AttachedFileSpec(pdf, b"hidden", filename="note.txt")))
+    elif kind == "form":
+        _with_pdf(path, _form)
+    elif kind == "xfa":
+        _with_pdf(path, _xfa)
+    elif kind == "encrypted":
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            pdf.save(path, encryption=pikepdf.Encryption(user="right", owner="owner-pw"))
+    elif kind == "damaged":
+        _damage(path)
+    elif kind == "scan":
+        _scan(path, opts)
+    elif kind == "zero-pages":
+        pikepdf.new().save(path)
+    elif kind == "corrupt":
+        path.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<<>>\n")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "plaintext":
+        path.write_text("not a document\n", encoding="utf-8")
+    elif kind == "jpeg":
+        photo(path, size=tuple(int(v) for v in opts.get("size", "1700x2200").split("x")),
+              dpi=int(opts.get("dpi", 200)), fmt="JPEG")
+    elif kind == "md":
+        path.write_text("I am the declarant.\n\nEverything here is true.\n", encoding="utf-8")
+    elif kind == "latin1":
+        path.write_bytes("Declaración de José\n".encode("latin-1"))
+    elif kind == "dir":
+        path.mkdir(exist_ok=True)
+    elif kind == "copy":
+        shutil.copyfile(base / opts["of"], path)
+    elif kind not in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged"):
+        raise ValueError(f"unknown maker {kind!r} for {rel}")
+
+
+def load_golden(name: str, root: Path) -> tuple[Path, set[tuple[int, int, str]], dict[str, str]]:
+    """Copy golden *name* into root/case/, make its inputs; (manifest, expected, env)."""
+    raw = (GOLDEN / name).read_bytes()
+    base = root / "case"
+    base.mkdir(parents=True)
+    expected: set[tuple[int, int, str]] = set()
+    env: dict[str, str] = {}
+    for line in raw.splitlines():
+        if m := _EXPECT.match(line):
+            expected.add((int(m[1]), int(m[2]), m[3].decode()))
+        elif m := _MAKE.match(line):
+            opts = dict(kv.split("=", 1) for kv in m[3].decode().split())
+            make(base, m[1].decode(), m[2].decode(), opts)
+        elif m := _ENV.match(line):
+            env[m[1].decode()] = m[2].decode()
+    target = base / "case.yaml"
+    target.write_bytes(raw)
+    return target, expected, env
+
+
+GOLDENS = sorted(p.name for p in GOLDEN.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", GOLDENS)
+def test_golden(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parolekit.lint import lint_manifest
+
+    monkeypatch.setenv("PAROLEKIT_DEBUG_RULES", "1")  # a crashing rule fails the test, loudly
+    manifest, expected, env = load_golden(name, tmp_path)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = lint_manifest(manifest)
+    got = {(p.line, p.column, p.code) for p in result.problems}
+    assert got == expected, "\n".join(p.render() for p in result.problems)
+    assert [p.line for p in result.problems] == sorted(p.line for p in result.problems)
+
+
+def golden_codes() -> set[str]:
+    codes = set()
+    for name in GOLDENS:
+        for line in (GOLDEN / name).read_bytes().splitlines():
+            if m := _EXPECT.match(line):
+                codes.add(m[3].decode())
+    return codes
