@@ -39,7 +39,8 @@ def text(value: object) -> str:
 @functools.cache
 def styles() -> dict[str, ParagraphStyle]:
     register()
-    base = ParagraphStyle("body", fontName=FAMILY, fontSize=11, leading=14.5, spaceAfter=7)
+    base = ParagraphStyle("body", fontName=FAMILY, fontSize=11, leading=14.5, spaceAfter=7,
+                          bulletFontName=FAMILY, bulletFontSize=11)
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=10, leading=13, spaceAfter=2),

@@ -261,7 +261,10 @@ def check_letter(case: Case) -> None:
     except (OSError, UnicodeDecodeError):
         return  # already reported as a text-file problem
     template = case.resolve(cl.template) if cl and cl.template else None
-    if template is not None and not template.is_file():
+    try:
+        if template is not None and not template.is_file():
+            return  # already reported as a missing file
+    except (OSError, ValueError):
         return
     try:
         render_markdown(m, provisional_plan(m), body, template)
@@ -293,7 +296,9 @@ def report(case: Case, e: LetterError) -> None:
     elif e.origin == "body" and cl and cl.file:
         case.add(("cover_letter", "file"), "template-error", e.message.replace(BODY, cl.file, 1))
     elif cl and cl.template:
-        case.add(("cover_letter", "template"), "template-error", e.message)
+        # Name the template as the manifest does, not by its resolved path.
+        shown = display_path(case.resolve(cl.template))
+        case.add(("cover_letter", "template"), "template-error", e.message.replace(shown, cl.template, 1))
     else:
         case.add(("cover_letter",) if cl else ("case",), "template-error", e.message)
 
