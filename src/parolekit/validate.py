@@ -73,7 +73,11 @@ def text_files(case: Case) -> list[tuple[tuple, str]]:
 
 def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
     path = case.resolve(relative)
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long, say; intake names the exact reason
+        return
+    if not is_file:
         case.add(ref, "file-missing", f"'{relative}' does not exist; check the name (paths are "
                  f"relative to {case.path.name})")
         return
