@@ -298,7 +298,7 @@ def _open_pdf(case: Case, src: Source, password_env: str | None) -> bool:
 def _check_pages(case: Case, src: Source) -> bool:
     """Decode the content of every selected page: a page that cannot be read would print blank."""
     assert src.pdf is not None
-    pages = src.pdf.pages
+    pages = list(src.pdf.pages)  # once: pikepdf's pages[i] walks the page tree on every call
     bad: list[int] = []
     reason = ""
     for i in src.pages:
