@@ -121,8 +121,9 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     rendered: dict[str, Rendered] = {}
 
     def settle(factors: dict[str, float]) -> tuple[PagePlan, list[Volume]]:
-        counts = {"cover": 1, "index": 1, "chronology": 1 if m.chronology else 0,
-                  "claims": 1 if m.claims else 0}
+        # A good first guess saves a round of rendering: ~24 one-line index rows fit on a page.
+        counts = {"cover": 1, "index": max(1, -(-(len(specs) + 4) // 24)),
+                  "chronology": 1 if m.chronology else 0, "claims": 1 if m.claims else 0}
         vols: list[Volume] = []
         for _round in range(MAX_PLAN_ROUNDS):
             # Front matter cites pages that depend on its own length (and, with volumes, on where
