@@ -86,7 +86,7 @@ def build(
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                           console=err, debug=_state["debug"])
     except KeyboardInterrupt:
-        err.print("interrupted: no packet was written.")
+        err.print("interrupted: the build stopped; no partial packet was left.")
         raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(code)
 
@@ -106,6 +106,8 @@ def lint(
         raise typer.Exit(2)
     if format == "auto":
         format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if _state["debug"]:
+        os.environ["PAROLEKIT_DEBUG_RULES"] = "1"  # a failing lint rule shows its traceback
     results = [lint_manifest(m, allow_paths=allow_path) for m in manifests]
     code = render_report(results, format, strict, out, err)
     raise typer.Exit(code)
