@@ -160,3 +160,32 @@ def golden_codes() -> set[str]:
             if m := _EXPECT.match(line):
                 codes.add(m[3].decode())
     return codes
+
+
+# Errors only lint reports: dates that contradict the packet date do not stop a build (the spec
+# makes a future chronology event "a lint error"), but a reviewer must fix them before filing.
+LINT_ONLY_ERRORS = {"chronology-future", "document-after-packet", "declaration-after-packet",
+                    "birth-date-after-packet"}
+
+
+@pytest.mark.parametrize("name", GOLDENS)
+def test_lint_catches_whatever_fails_the_build(name: str, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build fails exactly when lint reports an error, and each build error is one lint reported."""
+    from parolekit.errors import ParolekitError
+    from parolekit.lint import lint_manifest
+    from parolekit.pipeline import build_packet
+
+    manifest, expected, env = load_golden(name, tmp_path)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    lint_errors = {(p.line, p.column, p.code) for p in lint_manifest(manifest).errors}
+    try:
+        build_packet(manifest)
+    except ParolekitError as e:
+        built = {(p.line, p.column, p.code) for p in e.problems if p.severity == "error"}
+        assert lint_errors, f"build failed but lint found no error: {e.message} {built}"
+        assert built <= lint_errors, f"build errors lint missed: {built - lint_errors}"
+    else:
+        extra = {e for e in lint_errors if e[2] not in LINT_ONLY_ERRORS}
+        assert not extra, f"lint reported errors the build ignores: {extra}"

@@ -40,9 +40,12 @@ class LintResult:
 
 def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -> LintResult:
     """Check a manifest and its files without rendering or merging anything."""
+    # The build's first three stages, called directly: pipeline would import the renderers.
+    from .intake import inspect_sources
+    from .manifest import load_case
     from .output import check_output_path
-    from .pipeline import load_and_check
     from .rules.engine import run_rules
+    from .validate import check_case
 
     path = Path(manifest)
     result = LintResult(display_path(path))
@@ -51,11 +54,13 @@ def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -
     except OSError:
         result.source_lines = []
     try:
-        case, sources = load_and_check(path, allow_paths)
+        case = load_case(path)
     except ManifestError as e:
         result.problems = sorted(e.problems) or [Problem(1, 1, "manifest-unreadable", e.message,
                                                          "", "error", result.manifest)]
         return result
+    check_case(case)
+    sources = inspect_sources(case, allow_paths)
     try:
         check_output_path(case, None, sources)
         run_rules(case, sources)

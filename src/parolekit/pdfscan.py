@@ -81,14 +81,18 @@ def _fits(w: float, h: float) -> bool:
 
 
 def printed_dpi(pixels: tuple[int, int], page: tuple[float, float]) -> int:
-    """Resolution of an image filling *page* once printed (oversized pages shrink to letter)."""
+    """Resolution of an image fitted to *page* once printed (oversized pages shrink to letter).
+
+    The image is assumed to keep its aspect ratio, so the looser of the two axes decides: a
+    square scan on a landscape page is not blamed for the margin beside it.
+    """
     px_short, px_long = sorted(pixels)
     pt_short, pt_long = sorted(page)
     if pt_short <= 0 or pt_long <= 0:
         return 0
     scale = min(1.0, LETTER[0] / pt_short, LETTER[1] / pt_long)
     inches_short, inches_long = pt_short * scale / 72, pt_long * scale / 72
-    return int(min(px_short / inches_short, px_long / inches_long))
+    return int(max(px_short / inches_short, px_long / inches_long))
 
 
 def _same_shape(pixels: tuple[int, int], page: tuple[float, float]) -> bool:
@@ -212,8 +216,8 @@ def check_sources(case: Case, sources: list[Source]) -> None:
                  "Adobe Reader, print it to PDF, and use that file")
         elif scan.form_fields and not is_form:
             emit(case, src.ref, "pdf-form-fields",
-                 f"{name} has {scan.form_fields} fillable field(s), which build flattens; check "
-                 "the values shown are final")
+                 f"{name} has fillable form fields, which build flattens; check the values "
+                 "shown are final")
         if scan.no_text:
             emit(case, src.ref, "pdf-no-text-layer",
                  f"{name}: {_pages(scan.no_text)} scanned without a text layer; "
