@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..errors import TemplateError, display_path
 from ..labels import label
@@ -23,6 +23,7 @@ from .fonts import styles
 from .words import KINDS, join_names, language_name, long_date, sort_key
 
 BUILTIN = "cover-letter.md.j2"
+SIGNATURE_SPACE = 22
 
 
 class MarkdownText(str):
@@ -322,13 +323,29 @@ def _spaced(blocks: list) -> list:
             bullet = "\u2022" if block.kind == "bullet" else f"{block.number}."
             story.append(Paragraph(block.markup, st["bullet"], bulletText=bullet))
         elif block.markup.strip() in ("", "\u00a0"):
-            story.append(Spacer(1, 22))  # `&nbsp;` alone: room, e.g. for a signature
+            story.append(Spacer(1, SIGNATURE_SPACE))  # `&nbsp;` alone: room, e.g. for a signature
         else:
             if previous in ("bullet", "ordered"):
                 story.append(Spacer(1, 5))
             story.append(Paragraph(block.markup, st["body"]))
         previous = block.kind
-    return story
+    # A closing, its signature space and the signature block (or any lines broken by hand, such
+    # as an address) never split across pages.
+    out: list = []
+    i = 0
+    while i < len(story):
+        item = story[i]
+        if isinstance(item, Spacer) and item.height == SIGNATURE_SPACE and out and i + 1 < len(story):
+            out[-1] = KeepTogether([out[-1], item, story[i + 1]])
+            i += 2
+            continue
+        if isinstance(item, Paragraph) and "<br/>" in item.text:
+            item.keepTogether = 1
+            out.append(KeepTogether([item]))
+        else:
+            out.append(item)
+        i += 1
+    return out
 
 
 def cover_letter(m: Manifest, plan: PagePlan, body_md: str, template: Path | None, paper: str) -> Rendered:

@@ -154,7 +154,7 @@ def layout(marks: list[Mark], today: dt.date | None, width: float,
                         continue
                     # Cheap rows first; then labels that leave room for the marks still to place.
                     blocked = sum(left - 5 <= wx <= left + w + 5 for wx in waiting if wx != cx)
-                    cost = level * 10 + blocked * 4 + k * 2 + (side != prefer)
+                    cost = level * 10 + blocked * 12 + k * 2 + (side != prefer)
                     if best is None or cost < best:
                         spot, best, chosen = (side, left), cost, level
         level = chosen if spot is not None else 0
@@ -185,7 +185,7 @@ def _free(placed: list[Label], side: int, level: int, left: float, w: float, cx:
 def fitted(marks: list[Mark], today: dt.date | None, width: float) -> list[Label]:
     """The most informative clean layout: full labels, then shorter, then number and date, then number."""
     labels: list[Label] = []
-    for max_label in (min(150.0, width / 3.2), 95.0, 0.0, -1.0):
+    for max_label in (min(150.0, width / 3.2), 120.0, 95.0, 70.0, 0.0, -1.0):
         labels = layout(marks, today, width, max_label)
         if not any(lab.crossed for lab in labels):
             break
