@@ -26,6 +26,7 @@ class Rule(_Strict):
     title: str
     rationale: str
     source: str | None = None
+    lint_only: bool = False  # an error lint reports but a build tolerates
 
 
 class Need(_Strict):

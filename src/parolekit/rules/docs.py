@@ -29,8 +29,10 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _rule_block(code: str, severity: str, title: str, rationale: str, source: str | None) -> str:
-    out = [f"### `{code}`", "", f"**{severity}** — {_cell(title)}", "", _cell(rationale), ""]
+def _rule_block(code: str, severity: str, title: str, rationale: str, source: str | None,
+                lint_only: bool = False) -> str:
+    level = f"**{severity}** (lint only: a build goes on)" if lint_only else f"**{severity}**"
+    out = [f"### `{code}`", "", f"{level} — {_cell(title)}", "", _cell(rationale), ""]
     if source:
         out += [f"*Source:* {_cell(source)}", ""]
     return "\n".join(out) + "\n"
@@ -86,7 +88,8 @@ def render_rules_md() -> str:
             parts.append(_evidence_intro())
         for r in cat.rules:
             if r.group == group:
-                parts.append(_rule_block(r.code, r.severity, r.title, r.rationale, r.source))
+                parts.append(_rule_block(r.code, r.severity, r.title, r.rationale, r.source,
+                                         r.lint_only))
         if group == "evidence":
             for pack in evidence_packs().values():
                 parts.append(_pack(pack))
