@@ -226,12 +226,14 @@ def check_sources(case: Case, sources: list[Source]) -> None:
             worst = min(d for _p, d in scan.low_dpi)
             emit(case, src.ref, "scan-low-resolution",
                  f"{name}: {_pages([p for p, _d in scan.low_dpi], 'print')} at "
-                 f"{worst} dpi (below {MIN_DPI}); small print may be illegible. Re-scan at "
+                 f"{'as little as ' if len(scan.low_dpi) > 1 else ''}{worst} dpi (below {MIN_DPI}); "
+                 "small print may be illegible. Re-scan at "
                  "200-300 dpi")
         if scan.odd_size:
             _p, w, h = scan.odd_size[0]
             how = "shrink to fit when printed" if max(w, h) * 72 > LETTER[1] else "print small"
             emit(case, src.ref, "page-size-unusual",
                  f"{name}: {_pages([p for p, _w, _h in scan.odd_size])} far from "
-                 f"letter or A4 (e.g. {w:.1f} x {h:.1f} in) and will {how}; re-scan or export "
+                 f"letter or A4 ({'e.g. ' if len(scan.odd_size) > 1 else ''}{w:.1f} x {h:.1f} in) "
+                 f"and will {how}; re-scan or export "
                  "on letter-size pages")
