@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,22 @@ def test_outcomes_cross_process_boundaries(cases):
 def test_one_output_for_many_manifests_is_refused(cli, cases, tmp_path):
     code, _out, err = cli("build", *cases, "-o", tmp_path / "x.pdf")
     assert code == 2 and "one manifest" in err
+
+
+def test_the_batch_example_writes_and_builds_every_row(tmp_path, monkeypatch):
+    root = Path(__file__).resolve().parents[1] / "examples"
+    shutil.copytree(root / "batch", tmp_path / "batch", ignore=shutil.ignore_patterns("build"))
+    shared = tmp_path / "medical-parole" / "exhibits"
+    shared.mkdir(parents=True)
+    shutil.copy(root / "medical-parole" / "exhibits" / "country-report.pdf", shared)
+    monkeypatch.syspath_prepend(str(tmp_path / "batch"))
+    import make_packets
+
+    assert make_packets.main() == 0
+    rows = (tmp_path / "batch" / "intake.csv").read_text(encoding="utf-8").splitlines()[1:]
+    packets = sorted((tmp_path / "batch" / "build").glob("*/packet.pdf"))
+    assert len(packets) == len(rows) == 4
+    first = rows[0].split(",")
+    text = subprocess.run(["pdftotext", str(tmp_path / "batch" / "build" / first[0] / "packet.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert first[1] in text and first[7] in text  # this row's beneficiary and hospital

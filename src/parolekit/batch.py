@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import threading
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -14,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
-from .errors import EXIT_CASE, EXIT_INTERNAL, EXIT_OK, ParolekitError, Problem, display_path
+from .errors import EXIT_CASE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ParolekitError, Problem, display_path
 
 STAGES = ("load", "validate", "inspect", "render", "plan", "assemble", "write", "verify")
 
@@ -70,9 +72,23 @@ def _vols(p) -> str:
 _queue = None  # set in each worker process: where stage names go
 
 
+_building = [False]
+
+
+def _worker_signal(_signum, _frame) -> None:
+    # Ctrl-C reaches every process of the terminal's group, SIGTERM comes from the parent: a
+    # build stops through KeyboardInterrupt (its temporary files are removed on the way out);
+    # an idle worker just leaves, without a traceback.
+    if _building[0]:
+        raise KeyboardInterrupt
+    os._exit(EXIT_INTERRUPTED)
+
+
 def _init_worker(queue) -> None:
     global _queue
     _queue = queue
+    signal.signal(signal.SIGINT, _worker_signal)
+    signal.signal(signal.SIGTERM, _worker_signal)
 
 
 def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_paths, debug) -> Outcome:
@@ -80,7 +96,21 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
         if _queue is not None:
             _queue.put((index, stage))
 
-    return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report)
+    _building[0] = True
+    try:
+        return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report)
+    finally:
+        _building[0] = False
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop running builds and wait for their cleanup, so no packet appears after we exit."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=10)
 
 
 # --- parent side -------------------------------------------------------------------------------
@@ -202,6 +232,7 @@ def _run_pool(manifests, output, max_file_mb, allow_paths, debug, jobs, display:
                                 "build this case alone to see why")
                 finish(i, o)
     except BaseException:
+        _stop_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     else:
@@ -244,13 +275,13 @@ def _why(o: Outcome) -> str:
 def _summary(outcomes: list[Outcome], console: Console) -> None:
     table = Table(title="Summary", show_edge=False, header_style="bold")
     for col in ("Case", "Result", "Pages", "Output or problem"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # wrap, never cut: the case name is the point
     for o in outcomes:
         why = _why(o)
         if o.problems:
             why += f" ({len(o.problems)} problem{'s' if len(o.problems) != 1 else ''}, listed above)"
         table.add_row(Text(o.manifest), Text("ok", style="green") if o.ok else Text("FAILED", style="red"),
-                      str(o.pages) if o.ok else "", Text(o.output if o.ok else why))
+                      str(o.pages) if o.ok else "", Text(display_path(Path(o.output)) if o.ok else why))
     console.print(table)
     bad = sum(not o.ok for o in outcomes)
     console.print(Text(f"{len(outcomes) - bad} built, {bad} failed"))
