@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .manifest import Case
+from .render.words import known_language
 
 
 def is_inline_text(value: str) -> bool:
@@ -43,6 +44,11 @@ def check_case(case: Case) -> None:
                      f"the exhibit is in '{ex.language}' but has no English translation; add "
                      "`translation:` with `file:` and `translator:` (name, address, phone), "
                      "as 8 CFR 103.2(b)(3) requires")
+        if not known_language(ex.language):
+            case.add(("exhibits", i, "language"), "language-unknown",
+                     f"'{ex.language}' is not a language code parolekit knows, so certificates "
+                     f"will print it as written; use an ISO 639-1 code such as es, fr or ht "
+                     "(or 639-3, such as mam or prs)", severity="warning")
     for i, form in enumerate(m.forms):
         if form.beneficiary and form.beneficiary > len(m.case.beneficiaries):
             case.add(("forms", i, "beneficiary"), "form-beneficiary-unknown",
@@ -108,6 +114,20 @@ def _check_declaration(case: Case, i: int, decl) -> None:
             case.add(("declarations", i, "executed"), "declaration-place-missing",
                      "the declaration does not say where it was executed; add `place:` "
                      "(city and country) under `executed:`")
+    if decl.text and not decl.signed_file:
+        body = decl.text
+        if not is_inline_text(decl.text):
+            try:  # only a regular, modest file: a pipe or a huge file is reported elsewhere
+                path = case.resolve(decl.text.strip())
+                ok = path.is_file() and path.stat().st_size < 2_000_000
+                body = path.read_text(encoding="utf-8") if ok else ""
+            except (OSError, UnicodeDecodeError, ValueError):
+                body = ""
+        if "penalty of perjury" in body.lower():
+            case.add(("declarations", i, "text"), "declaration-clause-in-text",
+                     "the text already has a \"penalty of perjury\" sentence; parolekit adds the "
+                     "28 U.S.C. § 1746 clause, date, place and signature line itself, so delete "
+                     "them from the text", severity="warning")
 
 
 def _unknown(case: Case, ref: tuple, value: str, seen: dict) -> None:

@@ -102,8 +102,9 @@ def declaration_story(decl: Declaration, body_md: str) -> list:
     story: list = [Paragraph(f"DECLARATION OF {text(name.upper())}", st["title"]),
                    Paragraph(f"I, {text(name)}, declare as follows:", st["body"])]
     number = 0
-    if decl.declarant.role == "expert" and decl.declarant.qualifications:
-        # An expert's opinion carries weight only from the qualifications stated first.
+    if decl.declarant.qualifications:
+        # An expert's opinion carries weight only from the qualifications stated first (lint
+        # requires them of experts; any declarant may give them, e.g. a treating social worker).
         story.append(Paragraph("Qualifications", st["heading"]))
         part, number = _markdown_story(decl.declarant.qualifications, number)
         story.extend(part)
