@@ -38,7 +38,8 @@ class Need(_Strict):
 
 
 class When(_Strict):
-    reasons: list[str] = []
+    reasons: list[str] = []  # any of these reasons
+    petitioner: bool | None = None  # true: only when `case.petitioner` is given
 
 
 class EvidenceRule(_Strict):

@@ -48,6 +48,8 @@ def _pack(pack: EvidencePack) -> str:
                  "each-reason": "each reason in `case.reasons`"}[rule.for_]
         if rule.when.reasons:
             scope += " when reasons include " + ", ".join(f"`{r}`" for r in rule.when.reasons)
+        if rule.when.petitioner:
+            scope += " when `case.petitioner` is given"
         needs = [rule.need] if rule.need else []
         if rule.need_by_reason:
             parts = []

@@ -63,6 +63,8 @@ def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
     m = case.manifest
     if rule.when.reasons and not set(rule.when.reasons) & set(m.case.reasons):
         return
+    if rule.when.petitioner is not None and rule.when.petitioner != (m.case.petitioner is not None):
+        return
     cite = f" ({pack.kind} evidence, as of {pack.as_of.isoformat()}: {rule.source})"
     if rule.for_ == "each-reason":
         for i, reason in enumerate(m.case.reasons):
@@ -78,7 +80,8 @@ def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
     if rule.for_ == "case":
         if not satisfied(case, rule.need):
             reason = next((r for r in rule.when.reasons if r in m.case.reasons), None)
-            ref = ("case", "reasons", m.case.reasons.index(reason)) if reason else ("case", "kind")
+            ref = ("case", "reasons", m.case.reasons.index(reason)) if reason else \
+                ("case", "petitioner") if rule.when.petitioner else ("case", "kind")
             emit(case, ref, rule.code, f"evidence gap: {rule.missing}; "
                  f"{_fill(rule.fix, n=1)}{cite}")
         return
