@@ -332,3 +332,14 @@ claims:
                  "unknown-citation"):
         assert f"[{code}]" in err, err
     assert "did you mean 'letter-es'" in err
+
+
+def test_citation_of_an_unknown_id_is_refused(tmp_path, cli):
+    case = _bad(tmp_path, """\
+chronology:
+  - date: 2025-01
+    event: Diagnosed
+    exhibits: [reprot]
+""")
+    err = _assert_refused(cli, case, "unknown-citation", "exhibits: [reprot]")
+    assert "did you mean 'report'?" in err

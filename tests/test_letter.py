@@ -200,3 +200,26 @@ def test_missing_template_file_is_a_located_problem(tmp_path, cli):
     code, _out, err = cli("build", case)
     assert code == 1
     assert re.search(rf"case\.yaml:{_line_of(case, 'none.md.j2')}:\d+: error \[file-missing\]", err), err
+
+
+def test_body_file_is_a_template_and_its_errors_name_the_file(tmp_path, cli):
+    (tmp_path / "letter.md").write_text("First paragraph.\n\nSee {{ cite('leter') }}.\n", encoding="utf-8")
+    case = _case(tmp_path, "cover_letter:\n  file: letter.md\n")
+    code, _out, err = cli("build", case)
+    assert code == 1
+    assert re.search(rf"case\.yaml:{_line_of(case, 'file: letter.md')}:\d+: error \[template-error\] "
+                     r"cover_letter\.file: letter\.md, line 3", err), err
+    assert "did you mean 'letter'?" in err
+    (tmp_path / "letter.md").write_text("First paragraph.\n\nSee {{ cite('letter') }}.\n", encoding="utf-8")
+    result = build_packet(case)
+    assert f"See Exhibit B at {result.plan.exhibits['letter'].start}." in _flat(_letter_text(result))
+
+
+def test_body_and_template_errors_are_reported_together(tmp_path, cli):
+    (tmp_path / "bad.md.j2").write_text("{{ body }}\n{{ case.fax }}\n", encoding="utf-8")
+    body = BODY.replace("({{ cite('decl-a') }})", "({{ cite('decl-b') }})")
+    case = _case(tmp_path, body + "  template: bad.md.j2\n")
+    code, _out, err = cli("build", case)
+    assert code == 1
+    assert "cover_letter.body: body line 7" in err and "bad.md.j2, line 2" in err
+    assert err.count("[template-error]") == 2

@@ -174,14 +174,29 @@ def _environment(template: Path | None, body: str) -> SandboxedEnvironment:
 
 
 def render_markdown(m: Manifest, plan: PagePlan, body_md: str, template: Path | None,
-                    body_name: str = BODY) -> str:
-    """The letter as Markdown: the body (itself a template) inside the cover-letter template."""
+                    body_name: str = BODY, errors: list[LetterError] | None = None) -> str:
+    """The letter as Markdown: the body (itself a template) inside the cover-letter template.
+
+    With *errors*, failures are collected there (the body's and the template's both) instead of
+    raised, so that lint can report them all at once.
+    """
     env = _environment(template, body_md)
     ctx = context(m, plan, "")
-    ctx["body"] = MarkdownText(_render(env, BODY, ctx, body_name, "body"))
     name = template.name if template else BUILTIN
     shown = display_path(template) if template else f"built-in {BUILTIN}"
-    return _render(env, name, ctx, shown, "template")
+    out = ""
+    for origin in ("body", "template"):
+        try:
+            if origin == "body":
+                ctx["body"] = MarkdownText(_render(env, BODY, ctx, body_name, "body"))
+            else:
+                out = _render(env, name, ctx, shown, "template")
+        except LetterError as e:
+            if errors is None:
+                raise
+            errors.append(e)
+            ctx["body"] = MarkdownText("")
+    return out
 
 
 _ATTR = re.compile(r"has no attribute '([^']+)'")
@@ -194,8 +209,9 @@ def _render(env, name: str, ctx: dict, shown: str, origin: str) -> str:
     except LetterError:
         raise
     except jinja2.TemplateSyntaxError as e:
-        raise LetterError(f"{shown}, line {e.lineno}: {e.message}; fix the template syntax "
-                          "({{ field }}, {% if ... %}...{% endif %})", origin, e.lineno) from e
+        raise LetterError(f"{shown}, line {e.lineno}{_source_line(env, name, e.lineno)}: {e.message.rstrip('.')}; "
+                          "fix the template syntax ({{ field }}, {% if ... %}...{% endif %}; to print "
+                          "{{ as text, write {{ '{{' }})", origin, e.lineno) from e
     except _CiteError as e:
         line = _template_line(e, name)
         raise LetterError(f"{shown}, line {line}{_source_line(env, name, line)}: {e.message}", origin,
@@ -267,9 +283,9 @@ def check_letter(case: Case) -> None:
             return  # already reported as a missing file
     except (OSError, ValueError):
         return
-    try:
-        render_markdown(m, provisional_plan(m), body, template)
-    except LetterError as e:
+    errors: list[LetterError] = []
+    render_markdown(m, provisional_plan(m), body, template, errors=errors)
+    for e in errors:
         report(case, e)
 
 
