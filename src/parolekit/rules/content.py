@@ -64,24 +64,43 @@ def check_dates(case: Case, _sources: list[Source]) -> None:
                  "a declaration is made when signed: fix the date or move the packet date")
 
 
+_CITE = re.compile(r"""\bcite(?:_short)?\(\s*['"]([a-z0-9][a-z0-9-]*)['"]\s*\)""")
+
+
+def letter_citations(case: Case) -> set[str]:
+    """Ids the cover letter cites with cite('id') or cite_short('id'), in its body or template."""
+    cl = case.manifest.cover_letter
+    if cl is None:
+        return set()
+    texts = [cl.body or ""]
+    for relative in (cl.file, cl.template):
+        if relative:
+            try:
+                texts.append(case.resolve(relative).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError):
+                pass  # reported by the file checks
+    return {ref for text in texts for ref in _CITE.findall(text)}
+
+
 def check_references(case: Case, _sources: list[Source]) -> None:
     m = case.manifest
-    if not m.chronology and not m.claims:
+    from_letter = letter_citations(case)
+    if not m.chronology and not m.claims and not from_letter:
         if len(m.exhibits) + len(m.declarations) > 0:
             emit(case, ("exhibits",), "no-citations",
                  "nothing ties the exhibits to what they prove; add `claims:` (each claim with "
                  "the exhibits that support it) or a `chronology:` citing them", key=True)
         return
     cited = {ref for event in m.chronology for ref in event.exhibits}
-    cited |= {ref for claim in m.claims for ref in claim.exhibits}
+    cited |= {ref for claim in m.claims for ref in claim.exhibits} | from_letter
     for section, noun in (("declarations", "declaration"), ("exhibits", "exhibit")):
         for i, item in enumerate(getattr(m, section)):
             identity = section == "exhibits" and (item.category == "identity" or
                                                   "identity-document" in item.tags)
             if item.id not in cited and not identity:  # identity documents prove themselves
                 emit(case, (section, i, "id"), "exhibit-uncited",
-                     f"no claim or chronology event cites this {noun}; cite '{item.id}' where it "
-                     "supports a claim or event, or remove it if it does not")
+                     f"no claim, chronology event or cover-letter cite() cites this {noun}; cite "
+                     f"'{item.id}' where it supports a claim or event, or remove it if it does not")
 
 
 _ZIP = re.compile(r"[\s\d-]+$")
