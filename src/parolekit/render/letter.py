@@ -209,9 +209,10 @@ def _render(env, name: str, ctx: dict, shown: str, origin: str) -> str:
     except LetterError:
         raise
     except jinja2.TemplateSyntaxError as e:
-        raise LetterError(f"{shown}, line {e.lineno}{_source_line(env, name, e.lineno)}: {e.message.rstrip('.')}; "
-                          "fix the template syntax ({{ field }}, {% if ... %}...{% endif %}; to print "
-                          "{{ as text, write {{ '{{' }})", origin, e.lineno) from e
+        where = f"{shown}, line {e.lineno}{_source_line(env, name, e.lineno)}"
+        raise LetterError(f"{where}: {str(e.message).rstrip('.')}; fix the template syntax "
+                          "({{ field }}, {% if ... %}...{% endif %}; to print {{ as text, write "
+                          "{{ '{{' }})", origin, e.lineno) from e
     except _CiteError as e:
         line = _template_line(e, name)
         raise LetterError(f"{shown}, line {line}{_source_line(env, name, line)}: {e.message}", origin,
