@@ -142,6 +142,7 @@ GOLDENS = sorted(p.name for p in GOLDEN.glob("*.yaml"))
 @pytest.mark.parametrize("name", GOLDENS)
 def test_golden(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from parolekit.lint import lint_manifest
+    from parolekit.rules.catalogue import rules_by_code
 
     monkeypatch.setenv("PAROLEKIT_DEBUG_RULES", "1")  # a crashing rule fails the test, loudly
     manifest, expected, env = load_golden(name, tmp_path)
@@ -151,6 +152,9 @@ def test_golden(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     got = {(p.line, p.column, p.code) for p in result.problems}
     assert got == expected, "\n".join(p.render() for p in result.problems)
     assert [p.line for p in result.problems] == sorted(p.line for p in result.problems)
+    rules = rules_by_code()
+    for p in result.problems:  # the catalogue's severity is the one reported
+        assert p.severity == rules[p.code].severity, p.render()
 
 
 def golden_codes() -> set[str]:
