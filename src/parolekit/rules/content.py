@@ -64,6 +64,16 @@ def check_dates(case: Case, _sources: list[Source]) -> None:
                  "a declaration is made when signed: fix the date or move the packet date")
 
 
+def check_beneficiaries(case: Case) -> None:
+    """`beneficiary: N` on an exhibit must name one of the case's beneficiaries."""
+    count = len(case.manifest.case.beneficiaries)
+    for i, ex in enumerate(case.manifest.exhibits):
+        if ex.beneficiary is not None and ex.beneficiary > count:
+            emit(case, ("exhibits", i, "beneficiary"), "exhibit-beneficiary-unknown",
+                 f"there is no beneficiary {ex.beneficiary} (the case lists {count}); fix the "
+                 "number, or the evidence rules will not count this exhibit for anyone")
+
+
 _CITE = re.compile(r"""\bcite(?:_short)?\(\s*['"]([a-z0-9][a-z0-9-]*)['"]\s*\)""")
 
 
@@ -84,6 +94,7 @@ def letter_citations(case: Case) -> set[str]:
 
 def check_references(case: Case, _sources: list[Source]) -> None:
     m = case.manifest
+    check_beneficiaries(case)
     from_letter = letter_citations(case)
     if not m.chronology and not m.claims and not from_letter:
         if len(m.exhibits) + len(m.declarations) > 0:

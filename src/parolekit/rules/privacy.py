@@ -137,13 +137,17 @@ def _minor_birth_dates(case: Case, loc: _Locator, lines: list[str]) -> None:
                  "keep lint output out of public CI logs, and do not repeat the date elsewhere",
                  severity=rules_by_code()["privacy-minor-birth-date"].severity)
         forms = _date_forms(birth)
+        # Other date fields may fall on the same day (a packet dated on a birthday): not a repeat.
+        fields = {pos for path, pos in case.located.values.items()
+                  if path and path[-1] in ("date", "birth_date")}
         for n, line in enumerate(lines, 1):
             for form in forms:
                 start = line.find(form)
                 while start >= 0:
                     before = line[start - 1] if start else " "
                     after = line[start + len(form)] if start + len(form) < len(line) else " "
-                    if not (before.isdigit() or after.isdigit()) and (n, start + 1) != own:
+                    if not (before.isdigit() or after.isdigit()) and (n, start + 1) != own \
+                            and (n, start + 1) not in fields:
                         _emit_at_key(case, loc, n, start + 1, "privacy-minor-birth-date",
                                  f"this repeats the full date of birth of beneficiary {i + 1}, a minor; "
                                  "remove it, or give only the year")
