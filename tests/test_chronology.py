@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from factory import CASE_HEAD, manifest, text_pdf
 from parolekit.pipeline import build_packet
-from parolekit.render.timeline import Mark, axis, fitted, label_box, layout
+from parolekit.render.timeline import Mark, axis, fitted, label_box, layout, timeline
 from parolekit.render.words import sort_key, start_of
 
 CASE = CASE_HEAD + """\
@@ -238,3 +238,22 @@ def test_marks_sit_at_their_dates_in_order():
     assert xs == sorted(xs) and 0 < xs[0] and xs[-1] < WIDTH
     assert x(TODAY) < x(start_of("2027-01-15"))
     assert len(layout(SPREAD, TODAY, WIDTH, max_label=-1)) == len(SPREAD)
+
+
+def test_crowded_timelines_group_marks_and_stay_small():
+    # 60 events, most of them weeks apart on an axis of years: numbers alone would collide.
+    marks = [Mark(i + 1, (dt.date(2020, 1, 1) + dt.timedelta(days=i * 13)).isoformat(),
+                  f"Event {i + 1}", i > 55) for i in range(60)]
+    labels = fitted(marks, TODAY, WIDTH)
+    assert not any(lab.crossed for lab in labels)
+    covered: set[int] = set()
+    for lab in labels:
+        head = lab.lines[0]
+        if "\u2013" in head:
+            a, b = (int(n) for n in head.split("\u2013"))
+            covered |= set(range(a, b + 1))
+        else:
+            covered |= {int(n) for n in head.split(", ")}
+    assert covered == set(range(1, 61))  # every event is named by some label
+    drawing = timeline(marks, TODAY, WIDTH)
+    assert drawing.height < 250  # it fits on the page above the table

@@ -34,6 +34,7 @@ class Mark:
     date: str  # YYYY, YYYY-MM or YYYY-MM-DD
     text: str
     planned: bool = False
+    head: str = ""  # a group's label ("3\u20137") in place of the number
 
 
 @dataclass
@@ -137,7 +138,7 @@ def layout(marks: list[Mark], today: dt.date | None, width: float,
         cx = x(start_of(mark.date))
         head = f"{mark.number}  {short_date(mark.date)}" + ("  (planned)" if mark.planned else "")
         if max_label < 0:  # the last resort: the number alone (the table below has the rest)
-            head = str(mark.number)
+            head = mark.head or str(mark.number)
         body = _fit(mark.text, FAMILY, LABEL_SIZE, max_label) if max_label > 0 else ""
         w = max(stringWidth(head, FAMILY + "-Bold", LABEL_SIZE), stringWidth(body, FAMILY, LABEL_SIZE))
         # A label runs away from the nearer edge: rightwards in the left half, leftwards in the right.
@@ -183,13 +184,40 @@ def _free(placed: list[Label], side: int, level: int, left: float, w: float, cx:
 
 
 def fitted(marks: list[Mark], today: dt.date | None, width: float) -> list[Label]:
-    """The most informative clean layout: full labels, then shorter, then number and date, then number."""
+    """The most informative clean layout: full labels, then shorter, then number and date, then
+    number; when even numbers crowd, neighbouring marks share one label ("3\u20137"), in ever
+    wider groups until every label fits."""
     labels: list[Label] = []
     for max_label in (min(150.0, width / 3.2), 120.0, 95.0, 70.0, 0.0, -1.0):
         labels = layout(marks, today, width, max_label)
         if not any(lab.crossed for lab in labels):
-            break
-    return labels
+            return labels
+    _lo, _hi, x = axis(marks, today, width)
+    gap = 12.0
+    while True:
+        labels = layout(_groups(marks, x, gap), today, width, -1.0)
+        if not any(lab.crossed for lab in labels) or gap > width:
+            return labels
+        gap *= 1.5
+
+
+def _groups(marks: list[Mark], x, gap: float) -> list[Mark]:
+    """Runs of marks spanning less than *gap* points, each as one mark labelled with its numbers."""
+    ordered = sorted(marks, key=lambda m: (start_of(m.date), m.number))
+    runs: list[list[Mark]] = []
+    for m in ordered:
+        if runs and x(start_of(m.date)) - x(start_of(runs[-1][0].date)) < gap:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    out = []
+    for run in runs:
+        numbers = sorted(m.number for m in run)
+        head = str(numbers[0]) if len(numbers) == 1 else (
+            f"{numbers[0]}, {numbers[1]}" if len(numbers) == 2 else f"{numbers[0]}\u2013{numbers[-1]}")
+        middle = run[len(run) // 2]
+        out.append(Mark(numbers[0], middle.date, "", all(m.planned for m in run), head))
+    return out
 
 
 def label_box(lab: Label, axis_y: float) -> tuple[float, float, float, float]:
