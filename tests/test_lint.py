@@ -409,3 +409,72 @@ def test_pre_commit_hook_runs_lint():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "parolekit-lint")
     assert hook["entry"] == "parolekit lint" and hook["language"] == "python"
+
+
+# --- robustness --------------------------------------------------------------------------------
+
+def test_rules_never_crash_on_odd_but_valid_manifests(tmp_path_factory, monkeypatch):
+    """Dates, places, free text with digits, tags and beneficiaries in odd combinations."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from parolekit.lint import lint_manifest
+
+    monkeypatch.setenv("PAROLEKIT_DEBUG_RULES", "1")  # a crash raises instead of rule-failed
+    folder = tmp_path_factory.mktemp("fuzz")
+    text_pdf(folder / "exhibits" / "letter.pdf")
+    day = st.dates(min_value=__import__("datetime").date(1900, 1, 1),
+                   max_value=__import__("datetime").date(2100, 12, 31))
+    partial = st.one_of(day.map(lambda d: d.isoformat()), day.map(lambda d: d.isoformat()[:7]),
+                        day.map(lambda d: d.isoformat()[:4]))
+    words = st.text(alphabet="0123456789 -/.,#:abcSN", min_size=1, max_size=40).map(
+        lambda t: t.replace(": ", " ").replace(" #", " ").strip() or "x")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(kind=st.sampled_from(["humanitarian-parole", "reparole", "asylum", "other"]),
+           reasons=st.lists(st.sampled_from(["medical", "family", "safety", "other"]), unique=True),
+           births=st.lists(st.one_of(st.none(), day), min_size=1, max_size=3),
+           events=st.lists(st.tuples(partial, st.booleans()), max_size=4),
+           place=words, in_us=st.booleans(), claim=words,
+           tags=st.lists(st.sampled_from(["physician-letter", "physican-letter", "x", "i-134"]),
+                         max_size=3), beneficiary=st.integers(1, 4))
+    def run(kind, reasons, births, events, place, in_us, claim, tags, beneficiary):
+        people = "".join(f"    - name: Person {i}\n" + (f"      birth_date: {b.isoformat()}\n" if b else "")
+                         for i, b in enumerate(births))
+        chron = "".join(f"  - date: '{d}'\n    event: Event\n    planned: {str(p).lower()}\n"
+                        "    exhibits: [letter]\n" for d, p in events)
+        body = f"""\
+parolekit: 1
+case:
+  title: Fuzz
+  kind: {kind}
+  reasons: [{', '.join(reasons)}]
+  date: 2026-11-20
+  beneficiaries:
+{people}  recipient: {{name: USCIS}}
+declarations:
+  - id: decl
+    declarant: {{name: Ana, role: family}}
+    text: I declare.
+    executed: {{date: 2026-11-01, place: "{place}", in_us: {str(in_us).lower()}}}
+exhibits:
+  - id: letter
+    title: Letter
+    file: exhibits/letter.pdf
+    tags: [{', '.join(tags)}]
+    beneficiary: {beneficiary}
+claims:
+  - claim: "{claim}"
+    exhibits: [letter, decl]
+""" + (f"chronology:\n{chron}" if chron else "")
+        manifest(folder / "case.yaml", body)
+        result = lint_manifest(folder / "case.yaml")
+        codes = {p.code for p in result.problems}
+        assert "rule-failed" not in codes
+        assert [p.line for p in result.problems] == sorted(p.line for p in result.problems)
+        if not codes & {"yaml-syntax", "invalid-value", "invalid-date", "invalid-type", "missing-key"}:
+            reached.append(codes)
+
+    reached: list[set[str]] = []
+    run()
+    assert len(reached) >= 20  # most examples load, so the lint rules really ran on them
