@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,13 +183,12 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
     check_text_paths(case, allow or [])
     sources: list[Source] = []
     seen: dict[str, tuple] = {}
-    for ref, relative, pages, password_env in file_refs(case):
-        path = check_path(case, ref, relative, allow or [])
-        if path is None:
-            continue
+    found = [(ref, relative, pages, password_env, path) for ref, relative, pages, password_env in file_refs(case)
+             if (path := check_path(case, ref, relative, allow or [])) is not None]
+    for (ref, relative, pages, password_env, path), fact in _prefetched(found):
         src = Source(ref, relative, path)
         try:
-            src.kind, src.sha256, src.size = _read_facts(path)
+            src.kind, src.sha256, src.size = fact.result()
         except OSError as e:
             case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror}); "
                      "check its permissions")
@@ -222,6 +222,17 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             continue
         sources.append(src)
     return sources
+
+
+def _prefetched(found: list):
+    """Each item with a future of its file's facts, hashed on two threads while the caller opens
+    and checks files (hashlib runs without the GIL); what is left is cancelled if the caller stops."""
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        futures = [pool.submit(_read_facts, item[-1]) for item in found]
+        yield from zip(found, futures)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_facts(path: Path) -> tuple[str, str, int]:
