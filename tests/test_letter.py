@@ -223,3 +223,14 @@ def test_body_and_template_errors_are_reported_together(tmp_path, cli):
     assert code == 1
     assert "cover_letter.body: body line 7" in err and "bad.md.j2, line 2" in err
     assert err.count("[template-error]") == 2
+
+
+def test_a_name_the_font_cannot_print_is_refused_not_misprinted(tmp_path, cli):
+    head = HEAD.replace(f"    - name: {VIETNAMESE}\n", "    - name: محمد علي\n")
+    case = _case(tmp_path, BODY, head=head)
+    code, _out, err = cli("build", case)
+    assert code == 1
+    line = _line_of(case, "name: محمد علي")
+    assert re.search(rf"case\.yaml:{line}:\d+: error \[text-unprintable\] case\.beneficiaries\[#2\]\.name", err)
+    assert "U+0645 ARABIC LETTER MEEM" in err
+    assert not (tmp_path / "case.pdf").exists()

@@ -58,8 +58,10 @@ def check_case(case: Case) -> None:
         _check_declaration(case, i, decl)
     for ref, value in text_files(case):
         _check_text_file(case, ref, value)
+    from .render.coverage import check_printable
     from .render.letter import check_letter  # tries the letter's templates (Jinja only, fast)
 
+    check_printable(case)
     check_letter(case)
 
 

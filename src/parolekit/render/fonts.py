@@ -31,6 +31,35 @@ def register() -> str:
     return FAMILY
 
 
+@functools.cache
+def _coverage() -> frozenset[int]:
+    """Code points the regular face has glyphs for (the bold and italic faces match it)."""
+    register()
+    return frozenset(pdfmetrics.getFont(FAMILY).face.charToGlyph)
+
+
+def unprintable(value: str) -> list[str]:
+    """Characters of *value* the embedded font has no glyph for, in order of first use.
+
+    They would print as blanks or boxes: Arabic, Hebrew, CJK, Ethiopic, Devanagari and other
+    scripts, emoji, and invisible format characters pasted with a name.
+    """
+    covered = _coverage()
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFC", value):
+        if ch in "\n\r\t\ufeff" or ord(ch) in covered or ch in out:
+            continue
+        out.append(ch)
+    return out
+
+
+def describe(chars: list[str], limit: int = 3) -> str:
+    """'U+0645 ARABIC LETTER MEEM, ...' for a problem message."""
+    names = [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in chars[:limit]]
+    more = f" and {len(chars) - limit} more" if len(chars) > limit else ""
+    return ", ".join(names) + more
+
+
 def text(value: object) -> str:
     """User text made safe for reportlab's paragraph markup, composed (NFC) for the font."""
     return escape(unicodedata.normalize("NFC", str(value)))

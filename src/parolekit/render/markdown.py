@@ -28,7 +28,7 @@ def escape_markdown(value: object) -> str:
 def blocks(source: str) -> list[Block]:
     """Parse *source* into blocks whose markup reportlab's Paragraph understands."""
     out: list[Block] = []
-    tokens = _md.parse(source or "")
+    tokens = _md.parse((source or "").lstrip("\ufeff"))  # a byte-order mark from Windows editors
     lists: list[list] = []  # stack of [kind, counter]
     kind = "paragraph"
     for tok in tokens:

@@ -1,0 +1,66 @@
+"""Manifest text the packet's font cannot print: found before a build, located at its key."""
+
+from __future__ import annotations
+
+from ..manifest import Case
+from .fonts import describe, unprintable
+
+# Keys whose values are never printed as text, or are codes and paths checked elsewhere.
+_NOT_PRINTED = {"file", "files", "signed_file", "pages", "password_env", "id", "tags", "template",
+                "category", "kind", "reasons", "date", "birth_date", "role", "a_number", "in_us",
+                "planned", "beneficiary", "exhibits", "language", "output", "parolekit"}
+_FIX = ("they would print as blanks or boxes (the packet's font covers Latin, including "
+        "Vietnamese, Cyrillic and Greek); write names as they appear in Latin letters on the "
+        "passport, and give other scripts as an exhibit with its translation")
+MAX_TEXT_BYTES = 2_000_000
+
+
+def check_printable(case: Case) -> None:
+    """Report every manifest value and text file that has characters the font lacks."""
+    _walk(case, case.located.data, ())
+    for ref, relative in _text_files(case):
+        path = case.resolve(relative)
+        try:  # only a regular, modest file: pipes, huge and unreadable files are reported elsewhere
+            if not path.is_file() or path.stat().st_size > MAX_TEXT_BYTES:
+                continue
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        for n, line in enumerate(lines, start=1):
+            bad = unprintable(line)
+            if bad:
+                case.add(ref, "text-unprintable", f"'{relative}', line {n}, has characters the "
+                         f"packet font cannot print ({describe(bad)}); {_FIX}")
+                break  # one report per file: the first line shows what to fix
+
+
+def _walk(case: Case, node, path: tuple) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            # `exhibits:` at the top is the exhibit list; inside an event or claim, ids it cites
+            if key not in _NOT_PRINTED or (key == "exhibits" and not path):
+                _walk(case, value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _walk(case, value, path + (i,))
+    elif isinstance(node, str) and path:
+        bad = unprintable(node)
+        if bad:
+            case.add(path, "text-unprintable", f"has characters the packet font cannot print "
+                     f"({describe(bad)}); {_FIX}")
+
+
+def _text_files(case: Case) -> list[tuple[tuple, str]]:
+    from ..validate import is_inline_text
+
+    m = case.manifest
+    out: list[tuple[tuple, str]] = []
+    for i, decl in enumerate(m.declarations):
+        if decl.text and not is_inline_text(decl.text):
+            out.append((("declarations", i, "text"), decl.text.strip()))
+    if m.cover_letter and m.cover_letter.file:
+        out.append((("cover_letter", "file"), m.cover_letter.file))
+    if m.cover_letter and m.cover_letter.template:
+        out.append((("cover_letter", "template"), m.cover_letter.template))
+    return out
+
