@@ -197,3 +197,17 @@ def test_split_refuses_a_page_larger_than_the_limit():
 def test_volume_names():
     assert volume_path(Path("a/packet.pdf"), 2, 3) == Path("a/packet.vol2-of-3.pdf")
     assert volume_path(Path("a/packet.pdf"), 1, 1) == Path("a/packet.pdf")
+
+
+def test_a_rebuild_with_another_split_removes_the_files_of_the_old_one(cli, big_case, tmp_path):
+    out = big_case / "out"
+    assert cli("build", big_case / "case.yaml")[0] == 0
+    assert (out / "packet.pdf").is_file()
+    assert cli("build", big_case / "case.yaml", "--max-file-mb", str(LIMIT_MB))[0] == 0
+    volumes = sorted(out.glob("packet.vol*.pdf"))
+    assert len(volumes) >= 3 and not (out / "packet.pdf").exists()  # no stale single packet to file
+    # A file the user changed since is not ours to delete.
+    volumes[-1].write_bytes(volumes[-1].read_bytes() + b"\n% annotated by hand\n")
+    assert cli("build", big_case / "case.yaml")[0] == 0
+    assert (out / "packet.pdf").is_file()
+    assert sorted(out.glob("packet.vol*.pdf")) == [volumes[-1]]

@@ -21,7 +21,8 @@ from .render import exhibit_pages, sections
 from .render.doc import Rendered
 from .render.letter import LetterError, cover_letter, default_body, report as report_letter
 from .validate import check_case, read_text
-from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, place_volumes, split_volumes, volume_parts, volume_path
+from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, earlier_outputs, place_volumes, remove_stale,
+                      split_volumes, volume_parts, volume_path)
 
 Progress = Callable[[str], None]
 MAX_PLAN_ROUNDS = 6
@@ -157,6 +158,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     bookmarks_of = lambda plan: _bookmarks(m, plan, by_ref)  # noqa: E731
     producer = f"parolekit {__version__}"
     lookup = fixed  # rendered front matter joins it below, per plan
+    earlier = earlier_outputs(out_path)  # before the receipt is overwritten
     if not limit:
         plan, _ = settle({})
         step("assemble")
@@ -202,6 +204,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                 f.path.unlink(missing_ok=True)
             raise CaseError(f"{case.name}: the written file {path.name} has {found} pages but the "
                             f"plan has {pages}; nothing was kept. Please report this.")
+    remove_stale(earlier, [f.path for f in files])
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
                        files, warnings, time.perf_counter() - started)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -116,3 +118,45 @@ def volume_parts(plan: PagePlan, volume: Volume) -> list[tuple[int, Part, int]]:
         piece = part if (a, b) == (start, end) else replace(part, pages=b - a + 1)
         out.append((a, piece, a - start))
     return out
+
+
+def earlier_outputs(path: Path) -> dict[Path, str]:
+    """Files an earlier build wrote for *path* (the plain packet or its volumes), by its receipt.
+
+    Read before a build overwrites the receipt, so that files of a different split (a packet.pdf
+    beside new volumes, or volumes of 3 beside volumes of 2) can be removed once the new set is in
+    place: left there, someone would file the wrong one.
+    """
+    receipt = path.with_name(path.stem + ".receipt.json")
+    try:
+        data = json.loads(receipt.read_text(encoding="utf-8"))
+        listed = [data["output"]] + list(data.get("volumes") or [])
+        found = {}
+        for item in listed:
+            name = Path(str(item["path"])).name
+            if name == path.name or _VOLUME_NAME.fullmatch(name) and name.startswith(path.stem + "."):
+                found[path.with_name(name)] = str(item["sha256"])
+        return found
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def remove_stale(earlier: dict[Path, str], written: list[Path]) -> list[Path]:
+    """Delete earlier outputs not written this time, only if unchanged since (same SHA-256)."""
+    from .output import sha256_file
+
+    keep = {p.resolve() for p in written}
+    removed = []
+    for path, digest in earlier.items():
+        if path.resolve() in keep or not path.is_file():
+            continue
+        try:
+            if sha256_file(path) == digest:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # not ours to fight over: it stays
+    return removed
+
+
+_VOLUME_NAME = re.compile(r".+\.vol\d+-of-\d+\.pdf")
