@@ -234,3 +234,12 @@ def test_a_name_the_font_cannot_print_is_refused_not_misprinted(tmp_path, cli):
     assert re.search(rf"case\.yaml:{line}:\d+: error \[text-unprintable\] case\.beneficiaries\[#2\]\.name", err)
     assert "U+0645 ARABIC LETTER MEEM" in err
     assert not (tmp_path / "case.pdf").exists()
+
+
+def test_pasted_typographic_spaces_and_invisible_marks_print_plainly():
+    from parolekit.render.fonts import plain, unprintable
+
+    pasted = "Ana\u200b P\u00e9rez,\u202f10\u2009a.m.\u2003\ufeffroom\u00a012\u2011B"
+    assert unprintable(pasted) == []
+    assert plain(pasted) == "Ana P\u00e9rez,\u00a010 a.m. room\u00a012\u2010B"
+    assert unprintable("Ana \U0001F600") == ["\U0001F600"]

@@ -31,6 +31,18 @@ def register() -> str:
     return FAMILY
 
 
+# Typographic spaces, invisible marks and a non-breaking hyphen the font lacks, as pasted from word
+# processors and web pages: printed as their plain equivalents rather than refused.
+_PLAIN = {**{c: " " for c in range(0x2000, 0x200B) if c != 0x2007}, 0x205F: " ", 0x3000: " ",
+          0x202F: "\u00a0", 0x2007: "\u00a0", 0x2011: "\u2010",
+          **{c: None for c in (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF)}}
+
+
+def plain(value: str) -> str:
+    """NFC, with look-alike spaces and invisible marks made plain (see _PLAIN)."""
+    return unicodedata.normalize("NFC", value).translate(_PLAIN)
+
+
 @functools.cache
 def _coverage() -> frozenset[int]:
     """Code points the regular face has glyphs for (the bold and italic faces match it)."""
@@ -42,12 +54,12 @@ def unprintable(value: str) -> list[str]:
     """Characters of *value* the embedded font has no glyph for, in order of first use.
 
     They would print as blanks or boxes: Arabic, Hebrew, CJK, Ethiopic, Devanagari and other
-    scripts, emoji, and invisible format characters pasted with a name.
+    scripts, emoji and the like. (Look-alike spaces and invisible marks are made plain instead.)
     """
     covered = _coverage()
     out: list[str] = []
-    for ch in unicodedata.normalize("NFC", value):
-        if ch in "\n\r\t\ufeff" or ord(ch) in covered or ch in out:
+    for ch in plain(value):
+        if ch in "\n\r\t" or ord(ch) in covered or ch in out:
             continue
         out.append(ch)
     return out
@@ -62,7 +74,7 @@ def describe(chars: list[str], limit: int = 3) -> str:
 
 def text(value: object) -> str:
     """User text made safe for reportlab's paragraph markup, composed (NFC) for the font."""
-    return escape(unicodedata.normalize("NFC", str(value)))
+    return escape(plain(str(value)))
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .fonts import FAMILY, register
+from .fonts import FAMILY, plain, register
 from .words import short_date, start_of
 
 PAST = colors.HexColor("#1f3a5f")
@@ -139,7 +139,7 @@ def layout(marks: list[Mark], today: dt.date | None, width: float,
         head = f"{mark.number}  {short_date(mark.date)}" + ("  (planned)" if mark.planned else "")
         if max_label < 0:  # the last resort: the number alone (the table below has the rest)
             head = mark.head or str(mark.number)
-        body = _fit(mark.text, FAMILY, LABEL_SIZE, max_label) if max_label > 0 else ""
+        body = _fit(plain(mark.text), FAMILY, LABEL_SIZE, max_label) if max_label > 0 else ""
         w = max(stringWidth(head, FAMILY + "-Bold", LABEL_SIZE), stringWidth(body, FAMILY, LABEL_SIZE))
         # A label runs away from the nearer edge: rightwards in the left half, leftwards in the right.
         lefts = [min(max(cx - 3, 0), width - w), min(max(cx + 3 - w, 0), width - w)]
