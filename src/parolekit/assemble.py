@@ -91,7 +91,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
         pages = _page_tree(out, kids)
         _stamp(out, pages, plan, parts, page_offset, bates_prefix, label_word, volume)
         _links(out, pages, plan, parts, pieces, page_offset, volume_files)
-        _outline(out, bookmarks, landing, page_offset, len(pages))
+        _outline(out, bookmarks, landing, page_offset, pages)
         _metadata(out, title, date_iso, producer, page_offset)
     out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
     return out
@@ -201,18 +201,25 @@ def _remote(volume_files, page: int) -> tuple[str, int] | None:
     return None
 
 
-def _outline(out, bookmarks: list[Bookmark], landing, offset: int, count: int) -> None:
+def _fit(pages: list, idx: int) -> Array:
+    # The page object itself: given an index, pikepdf looks the page up in the tree every time.
+    return Array([pages[idx].obj, Name.Fit])
+
+
+def _outline(out, bookmarks: list[Bookmark], landing, offset: int, pages: list) -> None:
+    count = len(pages)
+
     def item(b: Bookmark) -> OutlineItem | None:
         idx = b.page - 1 - offset
         if not (0 <= idx < count):
             return None
-        node = OutlineItem(b.title, idx)
+        node = OutlineItem(b.title, _fit(pages, idx))
         for child in b.children:
             c = item(child)
             if c is not None:
                 node.children.append(c)
         if b.source is not None:
-            node.children.extend(_source_outline(b.source, landing, offset, count))
+            node.children.extend(_source_outline(b.source, landing, offset, pages))
         return node
 
     with out.open_outline() as outline:
@@ -223,33 +230,34 @@ def _outline(out, bookmarks: list[Bookmark], landing, offset: int, count: int) -
     out.Root.PageMode = Name.UseOutlines
 
 
-def _source_outline(src: Source, landing, offset: int, count: int, limit: int = 2000) -> list[OutlineItem]:
+def _source_outline(src: Source, landing, offset: int, pages: list, limit: int = 2000) -> list[OutlineItem]:
     """The exhibit's own bookmarks, re-pointed at packet pages; entries to dropped pages vanish."""
     try:
         if src.pdf is None or "/Outlines" not in src.pdf.Root:
             return []
         seen = [0]
         with src.pdf.open_outline(strict=False) as outline:
-            return _copy_items(src, outline.root, landing, offset, count, seen, limit, 0)
+            return _copy_items(src, outline.root, landing, offset, pages, seen, limit, 0)
     except Exception:  # a damaged outline is not worth failing a packet for
         return []
 
 
-def _copy_items(src, items, landing, offset, count, seen, limit, depth) -> list[OutlineItem]:
+def _copy_items(src, items, landing, offset, pages, seen, limit, depth) -> list[OutlineItem]:
     out: list[OutlineItem] = []
+    count = len(pages)
     if depth > 8:
         return out
     for it in items:
         seen[0] += 1
         if seen[0] > limit:
             break
-        children = _copy_items(src, it.children, landing, offset, count, seen, limit, depth + 1)
+        children = _copy_items(src, it.children, landing, offset, pages, seen, limit, depth + 1)
         page = _dest_page(src, it)
         n = landing.get((id(src), page)) if page is not None else None
         if n is None or not (0 <= n - 1 - offset < count):
             out.extend(children)  # keep reachable children of an unreachable parent
             continue
-        node = OutlineItem(str(it.title or "")[:200], n - 1 - offset)
+        node = OutlineItem(str(it.title or "")[:200], _fit(pages, n - 1 - offset))
         node.children.extend(children)
         out.append(node)
     return out
