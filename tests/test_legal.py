@@ -343,3 +343,16 @@ chronology:
 """)
     err = _assert_refused(cli, case, "unknown-citation", "exhibits: [reprot]")
     assert "did you mean 'report'?" in err
+
+
+def test_declaration_file_the_font_cannot_print_names_its_line(tmp_path, cli):
+    (tmp_path / "decl.md").write_text("I am the sister.\n\nMy name in Chinese is 李雷.\n", encoding="utf-8")
+    case = _bad(tmp_path, """\
+declarations:
+  - id: decl-a
+    declarant: {name: Ana Pérez, role: petitioner}
+    text: decl.md
+    executed: {date: 2026-11-12, place: "Houston, Texas", in_us: true}
+""")
+    err = _assert_refused(cli, case, "text-unprintable", "text: decl.md")
+    assert "'decl.md', line 3" in err and "CJK UNIFIED IDEOGRAPH" in err

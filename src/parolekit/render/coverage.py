@@ -18,7 +18,10 @@ MAX_TEXT_BYTES = 2_000_000
 def check_printable(case: Case) -> None:
     """Report every manifest value and text file that has characters the font lacks."""
     _walk(case, case.located.data, ())
+    flagged = {p.path for p in case.problems.items if p.severity == "error"}
     for ref, relative in _text_files(case):
+        if case.keypath(ref) in flagged:
+            continue  # missing, unreadable or outside the case folder: reported already
         path = case.resolve(relative)
         try:  # only a regular, modest file: pipes, huge and unreadable files are reported elsewhere
             if not path.is_file() or path.stat().st_size > MAX_TEXT_BYTES:

@@ -274,6 +274,8 @@ def check_letter(case: Case) -> None:
     """Render the letter's templates against a provisional plan; report failures on the case."""
     m = case.manifest
     cl = m.cover_letter
+    if any(p.path.startswith("cover_letter") and p.severity == "error" for p in case.problems.items):
+        return  # a missing, unreadable or out-of-folder body or template is reported already
     try:
         body = letter_body(case)
     except (OSError, UnicodeDecodeError):
