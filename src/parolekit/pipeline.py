@@ -170,6 +170,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                        bates_prefix=m.output.bates_prefix)
         step("write")
         files = [write_packet(case, pdf, out_path, plan, sources)]
+        pdf.close()
+        del pdf, pieces
         checks = [(files[0].path, plan.total)]
     else:
         factors: dict[str, float] = {}
@@ -195,6 +197,10 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
         step("write")
         files = write_volumes(case, staged, out_path, plan, sources)
         checks = [(f.path, f.pages) for f in files]
+    for src in sources:  # the copied page data (about the inputs' size) is shared with them
+        if src.pdf is not None:
+            src.pdf.close()
+            src.pdf = None
     step("verify")
     for path, pages in checks:
         with pikepdf.open(path) as check:
