@@ -356,3 +356,24 @@ declarations:
 """)
     err = _assert_refused(cli, case, "text-unprintable", "text: decl.md")
     assert "'decl.md', line 3" in err and "CJK UNIFIED IDEOGRAPH" in err
+
+
+def test_signature_page_carries_the_last_paragraph(tmp_path):
+    # Nine such paragraphs fill page 1 exactly: without care the signature would stand alone.
+    paragraphs = "\n\n".join(f"Paragraph {n} " + "words that fill the page " * 12 for n in range(1, 10))
+    (tmp_path / "long.md").write_text(paragraphs, encoding="utf-8")
+    text_pdf(tmp_path / "exhibits" / "report.pdf", pages=1, title="Report")
+    manifest(tmp_path / "case.yaml", BAD_HEAD + """\
+declarations:
+  - id: decl-long
+    declarant: {name: Ana Pérez, role: petitioner}
+    text: long.md
+    executed: {date: 2026-11-12, place: "Houston, Texas", in_us: true}
+""")
+    result = build_packet(tmp_path / "case.yaml")
+    place = result.plan.exhibits["decl-long"]
+    assert place.content_pages >= 2
+    pages = [_flat(p.extract_text()) for p in PdfReader(result.output).pages[place.first_content - 1:place.end]]
+    signed = next(p for p in pages if "Executed on" in p)
+    assert "9. Paragraph 9" in signed and CLAUSE_US in signed
+    assert sum("Executed on" in p for p in pages) == 1

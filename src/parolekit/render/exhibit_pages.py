@@ -112,10 +112,13 @@ def declaration_story(decl: Declaration, body_md: str) -> list:
         if not (first and first[0].kind == "heading"):  # the body may bring its own headings
             story.append(Paragraph("Statement", st["heading"]))
     part, number = _markdown_story(body_md, number)
+    # The signature never stands alone on a page: the last paragraph goes with it, so that the
+    # signed page is visibly part of this declaration.
+    last = [part.pop()] if part else []
     story.extend(part)
     ex = decl.executed
     in_us = ex.in_us if ex is not None else True
-    story.append(KeepTogether([Spacer(1, 6), Paragraph(text(clause(in_us)), st["body"]),
+    story.append(KeepTogether([*last, Spacer(1, 6), Paragraph(text(clause(in_us)), st["body"]),
                                *_signature(name, text(executed_line(decl)))]))
     if decl.interpreter:
         story.extend(interpretation_story(decl))
