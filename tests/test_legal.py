@@ -377,3 +377,20 @@ declarations:
     signed = next(p for p in pages if "Executed on" in p)
     assert "9. Paragraph 9" in signed and CLAUSE_US in signed
     assert sum("Executed on" in p for p in pages) == 1
+
+
+def test_the_example_shows_every_piece_of_legal_content(tmp_path):
+    from parolekit.lint import lint_manifest
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "medical-parole" / "case.yaml"
+    assert not [p for p in lint_manifest(example).problems if p.severity == "error"]
+    result = build_packet(example, tmp_path / "packet.pdf")
+    text = " ".join(_flat(p.extract_text() or "") for p in PdfReader(result.output).pages)
+    assert CLAUSE_ABROAD in text and CLAUSE_US in text
+    for piece in ("CERTIFICATE OF INTERPRETATION", "Qualifications", "CHRONOLOGY",
+                  "proposed treatment window", "SUMMARY OF CLAIMS AND EVIDENCE",
+                  "Fictional sample: a signed declaration"):
+        assert piece in text, piece
+    assert text.count("CERTIFICATE OF TRANSLATION") == 2
+    letter = result.plan.exhibits["physician-letter"]
+    assert f"(Exhibit {letter.label} at {letter.start})" in text  # the letter's body cites pages

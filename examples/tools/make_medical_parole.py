@@ -169,6 +169,12 @@ def main() -> None:
         "Issued in Tegucigalpa on September 3, 2026.",
     ]
     doc(ex / "birth-certificate.en.pdf", "Certified Birth Record [English translation]", birth_en)
+    doc(ex / "petitioner-green-card.pdf", "Permanent Resident Card (FICTIONAL SAMPLE)", [
+        "United States of America — Permanent Resident",
+        "Surname: RAMÍREZ CASTILLO. Given name: ANA. Country of birth: Honduras.",
+        "USCIS No.: 000-000-000 (fictional). Resident since: 03/15/2012.",
+        "Front and back of the card, copied on one page.",
+    ])
     signed_scan(HERE / "declarations" / "witness-signed.pdf")
     # A scan stored sideways with EXIF orientation 6, as phones and some scanners do.
     img = Image.new("RGB", (640, 450), (226, 232, 240))
