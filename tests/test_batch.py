@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from factory import CASE_HEAD, manifest, text_pdf
@@ -105,3 +109,35 @@ def test_the_batch_example_writes_and_builds_every_row(tmp_path, monkeypatch):
     text = subprocess.run(["pdftotext", str(tmp_path / "batch" / "build" / first[0] / "packet.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert first[1] in text and first[7] in text  # this row's beneficiary and hospital
+
+
+def test_ctrl_c_stops_every_case_and_leaves_no_partial_packet(tmp_path):
+    """SIGINT to the parent while workers write: exit 130, and each case is whole or absent."""
+    cases = []
+    for n in range(4):
+        folder = tmp_path / f"case{n}"
+        for k in range(6):
+            text_pdf(folder / "exhibits" / f"doc{k}.pdf", pages=120, title=f"Document {k}")
+        body = "".join(f"  - id: doc{k}\n    title: Document {k}\n    file: exhibits/doc{k}.pdf\n"
+                       for k in range(6))
+        cases.append(manifest(folder / "case.yaml", CASE_HEAD + "exhibits:\n" + body))
+    proc = subprocess.Popen([sys.executable, "-m", "parolekit", "build", *map(str, cases), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60  # a hang guard, not a speed expectation
+    while not list(tmp_path.rglob(".*.part")) and proc.poll() is None:
+        assert time.monotonic() < deadline, "no case started writing"
+        time.sleep(0.002)
+    interrupted = proc.poll() is None
+    if interrupted:
+        proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    if interrupted:
+        assert proc.returncode == 130, err
+    assert list(tmp_path.rglob("*.part")) == []
+    for case in cases:
+        packet, receipt = case.with_suffix(".pdf"), case.with_name("case.receipt.json")
+        assert packet.exists() == receipt.exists()
+        if packet.exists():
+            with pikepdf.open(packet) as pdf:
+                assert len(pdf.pages) > 700

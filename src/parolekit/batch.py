@@ -72,16 +72,18 @@ def _vols(p) -> str:
 _queue = None  # set in each worker process: where stage names go
 
 
-_building = [False]
+_state = ["idle"]  # idle | building | stopping
 
 
 def _worker_signal(_signum, _frame) -> None:
     # Ctrl-C reaches every process of the terminal's group, SIGTERM comes from the parent: a
-    # build stops through KeyboardInterrupt (its temporary files are removed on the way out);
-    # an idle worker just leaves, without a traceback.
-    if _building[0]:
+    # build stops through KeyboardInterrupt (its temporary files are removed on the way out, and
+    # a second signal must not cut that cleanup short); an idle worker leaves without a traceback.
+    if _state[0] == "building":
+        _state[0] = "stopping"
         raise KeyboardInterrupt
-    os._exit(EXIT_INTERRUPTED)
+    if _state[0] == "idle":
+        os._exit(EXIT_INTERRUPTED)
 
 
 def _init_worker(queue) -> None:
@@ -96,11 +98,13 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
         if _queue is not None:
             _queue.put((index, stage))
 
-    _building[0] = True
+    _state[0] = "building"
     try:
         return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report)
     finally:
-        _building[0] = False
+        if _state[0] == "stopping":  # asked to stop, and the cleanup is done: leave now
+            os._exit(EXIT_INTERRUPTED)
+        _state[0] = "idle"
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -111,6 +115,10 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             proc.terminate()
     for proc in procs:
         proc.join(timeout=10)
+    for proc in procs:  # never hang on a worker that does not answer
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
 
 
 # --- parent side -------------------------------------------------------------------------------
