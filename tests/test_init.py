@@ -113,3 +113,12 @@ def test_sample_exhibit_is_a_valid_one_page_pdf(tmp_path):
     reader = PdfReader(path)
     assert len(reader.pages) == 1 and "fictional" in reader.pages[0].extract_text()
     assert Path(path).read_bytes() == sample_exhibit()  # reproducible
+
+
+def test_new_case_has_only_evidence_warnings(tmp_path):
+    from parolekit.lint import lint_manifest
+
+    init_case(tmp_path / "c")
+    problems = lint_manifest(tmp_path / "c" / "case.yaml").problems
+    # What lint says about a new case is what evidence a real packet still needs, nothing else.
+    assert all(p.severity == "warning" and p.code.startswith("hp-") for p in problems), problems

@@ -223,6 +223,11 @@ def _render(env, name: str, ctx: dict, shown: str, origin: str) -> str:
         msg = str(e.message)
         if (m := _UNDEFINED.match(msg)):
             what = f"unknown field '{m[1]}'"
+        elif msg.startswith("'None' has no attribute") and (m := _ATTR.search(msg)):
+            raise LetterError(f"{shown}, line {line}{source}: missing field '{m[1]}': what it belongs "
+                              "to is empty in this case; wrap it in {% if ... %}...{% endif %}, or "
+                              "fill it in the manifest", origin,
+                              line if isinstance(line, int) else None) from e
         elif (m := _ATTR.search(msg)):
             what = f"missing field '{m[1]}' ({msg})"
         else:
