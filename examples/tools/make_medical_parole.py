@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import LETTER, landscape
-from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 from reportlab.lib.styles import getSampleStyleSheet
 
