@@ -243,3 +243,23 @@ def test_pasted_typographic_spaces_and_invisible_marks_print_plainly():
     assert unprintable(pasted) == []
     assert plain(pasted) == "Ana P\u00e9rez,\u00a010 a.m. room\u00a012\u2010B"
     assert unprintable("Ana \U0001F600") == ["\U0001F600"]
+
+
+def test_every_field_the_builtin_template_documents_exists(tmp_path):
+    from importlib import resources
+
+    header = resources.files("parolekit.templates").joinpath("cover-letter.md.j2").read_text("utf-8")
+    header = header[:header.index("-#}")]
+    documented = set(re.findall(r"^      ([a-z_]+)(?:\(id\))?\s{2,}", header, re.M))
+    documented |= {"total_pages", "kind", "reasons", "petitioner", "representative", "declarations",
+                   "documents"}
+    assert {"date", "case", "cite", "cite_short", "chronology", "claims", "ex"} <= documented
+    probe = "\n\n".join(f"{name}: {{{{ {name} is defined }}}}" for name in sorted(documented))
+    (tmp_path / "probe.md.j2").write_text(probe + "\n\n{{ ex['letter'].language_name }} "
+                                          "{{ exhibits[0].declarant.role }} {{ case.date | long_date }} "
+                                          "{{ 'es' | language }}\n", encoding="utf-8")
+    result = build_packet(_case(tmp_path, BODY + "  template: probe.md.j2\n"))
+    text = _flat(_letter_text(result))
+    for name in documented:
+        assert f"{name}: True" in text, name
+    assert "English petitioner November 20, 2026 Spanish" in text
