@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,14 +56,7 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
 @contextmanager
 def atomic_path(final: Path):
     """Yield a temporary path beside *final*; rename it into place only if the block succeeds."""
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"cannot write to {final.parent} ({e.strerror}); check the folder "
-                          "exists and is writable") from e
-    tmp_path = Path(tmp)
+    tmp_path = temp_beside(final)
     try:
         yield tmp_path
         with open(tmp_path, "rb") as fh:
@@ -72,6 +65,33 @@ def atomic_path(final: Path):
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def temp_beside(final: Path) -> Path:
+    """Create an empty temporary file next to *final*; any interruption removes it again.
+
+    The name is chosen before the file exists (mkstemp would return it only afterwards), so a
+    Ctrl-C landing between creating and remembering it cannot leave a stray .part file.
+    """
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot write to {final.parent} ({e.strerror}); check the folder "
+                          "exists and is writable") from e
+    for _attempt in range(100):
+        tmp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.part")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return tmp
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise OutputError(f"cannot write to {final.parent} ({e.strerror}); check the folder "
+                              "exists and is writable") from e
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    raise OutputError(f"cannot create a temporary file in {final.parent}; clear out old .part files")
 
 
 def sha256_file(path: Path) -> str:
@@ -85,8 +105,11 @@ def sha256_file(path: Path) -> str:
 def save_pdf(pdf: pikepdf.Pdf, path: Path) -> None:
     """Save deterministically: same inputs, same bytes (the /ID is derived from the content)."""
     try:
-        pdf.save(path, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        # Into our own open file: given a path, pikepdf would make a temporary file of its own,
+        # which an interruption would leave behind.
+        with open(path, "wb") as fh:
+            pdf.save(fh, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
     except OSError as e:
         raise OutputError(f"cannot write {path.name} ({e.strerror}); check free space and "
                           "permissions") from e
@@ -131,14 +154,7 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
 
 def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
     """Save *pdf* to a temporary file beside *final* (not yet in place): its size can be checked."""
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
-        os.close(fd)
-    except OSError as e:
-        raise OutputError(f"cannot write to {final.parent} ({e.strerror}); check the folder "
-                          "exists and is writable") from e
-    tmp_path = Path(tmp)
+    tmp_path = temp_beside(final)
     try:
         save_pdf(pdf, tmp_path)
     except BaseException:

@@ -202,14 +202,18 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
             src.pdf.close()
             src.pdf = None
     step("verify")
-    for path, pages in checks:
-        with pikepdf.open(path) as check:
-            found = len(check.pages)
-        if found != pages:
-            for f in files:
-                f.path.unlink(missing_ok=True)
-            raise CaseError(f"{case.name}: the written file {path.name} has {found} pages but the "
-                            f"plan has {pages}; nothing was kept. Please report this.")
+    try:
+        for path, pages in checks:
+            with pikepdf.open(path) as check:
+                found = len(check.pages)
+            if found != pages:
+                raise CaseError(f"{case.name}: the written file {path.name} has {found} pages but "
+                                f"the plan has {pages}; nothing was kept. Please report this.")
+    except BaseException:  # a failed check, or Ctrl-C: an unverified packet is not left behind
+        for f in files:
+            f.path.unlink(missing_ok=True)
+            f.receipt.unlink(missing_ok=True)
+        raise
     remove_stale(earlier, [f.path for f in files])
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
