@@ -394,3 +394,18 @@ def test_the_example_shows_every_piece_of_legal_content(tmp_path):
     assert text.count("CERTIFICATE OF TRANSLATION") == 2
     letter = result.plan.exhibits["physician-letter"]
     assert f"(Exhibit {letter.label} at {letter.start})" in text  # the letter's body cites pages
+
+
+@pytest.mark.parametrize("code, needs", [("en", False), ("EN", False), ("en-US", False), ("eng", False),
+                                         ("es", True), ("es-MX", True), ("mam", True)])
+def test_which_exhibits_need_a_translation(tmp_path, code, needs):
+    from parolekit.lint import lint_manifest
+
+    case = _bad(tmp_path, f"""\
+  - id: other
+    title: Other
+    file: exhibits/report.pdf
+    language: {code}
+""")
+    codes = {p.code for p in lint_manifest(case).problems}
+    assert ("translation-missing" in codes) == needs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .manifest import Case
-from .render.words import known_language
+from .render.words import is_english, known_language
 
 
 def is_inline_text(value: str) -> bool:
@@ -39,7 +39,7 @@ def check_case(case: Case) -> None:
             if ref not in seen:
                 _unknown(case, ("claims", i, "exhibits", j), ref, seen)
     for i, ex in enumerate(m.exhibits):
-        if ex.language.lower() not in ("en", "eng") and ex.translation is None:
+        if not is_english(ex.language) and ex.translation is None:
             case.add(("exhibits", i, "language"), "translation-missing",
                      f"the exhibit is in '{ex.language}' but has no English translation; add "
                      "`translation:` with `file:` and `translator:` (name, address, phone), "

@@ -70,6 +70,11 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(base) or LANGUAGES_3.get(base) or value
 
 
+def is_english(code: str) -> bool:
+    """en, EN, en-US, eng: no translation needed."""
+    return str(code).strip().split("-")[0].lower() in ("en", "eng")
+
+
 def known_language(code: str) -> bool:
     base = str(code).strip().split("-")[0].lower()
     return base in LANGUAGES or base in LANGUAGES_3
