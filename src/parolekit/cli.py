@@ -82,7 +82,9 @@ def build(
     from .batch import build_many
 
     try:
-        code = build_many(manifests, output=output, jobs=jobs or (os.cpu_count() or 1),
+        # The cores this process may use (a container's share), not the host's count.
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                           console=err, debug=_state["debug"])
     except KeyboardInterrupt:
