@@ -211,3 +211,21 @@ def test_a_rebuild_with_another_split_removes_the_files_of_the_old_one(cli, big_
     assert cli("build", big_case / "case.yaml")[0] == 0
     assert (out / "packet.pdf").is_file()
     assert sorted(out.glob("packet.vol*.pdf")) == [volumes[-1]]
+
+
+def test_page_sizes_find_the_heavy_page_and_count_shared_data_once(tmp_path):
+    from parolekit.volumes import page_sizes
+
+    text_pdf(tmp_path / "t.pdf", pages=3, title="Text")
+    jpeg = noise_jpeg(tmp_path / "scan.jpg", 3).read_bytes()
+    pdf = pikepdf.open(tmp_path / "t.pdf")
+    image = pikepdf.Stream(pdf, jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=400,
+                           Height=400, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8,
+                           Filter=pikepdf.Name.DCTDecode)
+    for i in (1, 2):  # the same image on two pages: it is in the file once
+        pdf.pages[i].obj.Resources.XObject = pikepdf.Dictionary(Im9=image)
+        pdf.pages[i].contents_add(pikepdf.Stream(pdf, b"q 100 0 0 100 0 0 cm /Im9 Do Q"))
+    sizes = page_sizes(pdf, [0, 1, 2])
+    assert sizes[1] > len(jpeg) > 20 * sizes[0]
+    assert sizes[2] < len(jpeg) / 20
+    assert page_sizes(pdf, [2])[0] > len(jpeg)  # selected alone, the page carries the image

@@ -21,8 +21,8 @@ from .render import exhibit_pages, sections
 from .render.doc import Rendered
 from .render.letter import LetterError, cover_letter, default_body, report as report_letter
 from .validate import check_case, read_text
-from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, earlier_outputs, place_volumes, remove_stale,
-                      split_volumes, volume_parts, volume_path)
+from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, earlier_outputs, page_sizes, place_volumes,
+                      remove_stale, split_volumes, volume_parts, volume_path)
 
 Progress = Callable[[str], None]
 MAX_PLAN_ROUNDS = 6
@@ -268,32 +268,24 @@ def _page_bytes(plan: PagePlan, lookup: dict, by_ref: dict, factors: dict[str, f
     """Estimated bytes of every packet page: its input's share, rendered sizes, stamp overhead."""
     out: list[float] = []
     for _start, part in plan.parts:
-        if part.ref in lookup:
-            per = lookup[part.ref].bytes_per_page
-        elif part.ref.startswith("src:"):
-            src = by_ref[_unref(part.ref)]
-            per = _source_bytes(src) / max(len(src.pages), 1)
-        else:  # front matter not rendered yet
-            per = 30_000.0
-        out.extend([per * factors.get(part.ref, 1.0) + PAGE_OVERHEAD] * part.pages)
+        factor = factors.get(part.ref, 1.0)
+        if part.ref.startswith("src:") and part.ref not in lookup:
+            sizes = _source_page_sizes(by_ref[_unref(part.ref)])
+            out.extend(s * factor + PAGE_OVERHEAD for s in sizes[:part.pages])
+            continue
+        # rendered sections; front matter not rendered yet counts as a text page
+        per = lookup[part.ref].bytes_per_page if part.ref in lookup else 30_000.0
+        out.extend([per * factor + PAGE_OVERHEAD] * part.pages)
     return out
 
 
-def _source_bytes(src: Source) -> float:
-    """What the selected pages of an input add to a file: a share of the PDF, or the image data."""
-    cached = getattr(src, "_bytes", None)
-    if cached is not None:
-        return cached
-    if src.kind == "pdf":
-        size = src.size * len(src.pages) / max(src.page_count, 1)
-    else:  # images were converted (maybe downsampled): measure what will be written
-        size = 0.0
-        for i, page in enumerate(src.pdf.pages if src.pdf is not None else []):
-            if i in src.pages:
-                for _name, xobj in page.obj.get("/Resources", {}).get("/XObject", {}).items():
-                    size += len(xobj.read_raw_bytes())
-    src._bytes = size  # type: ignore[attr-defined]
-    return size
+def _source_page_sizes(src: Source) -> list[float]:
+    """What each selected page of an input brings into the packet (measured once)."""
+    cached = getattr(src, "_page_sizes", None)
+    if cached is None:
+        cached = page_sizes(src.pdf, src.pages) if src.pdf is not None else [0.0] * len(src.pages)
+        src._page_sizes = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _too_large(name: str, plan: PagePlan, page: int, size: float, limit: float) -> str:

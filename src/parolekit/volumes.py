@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pikepdf
+
 from .plan import PagePlan, Part
 
 MB = 1_000_000  # portals state limits in MB; the decimal megabyte is the stricter reading
@@ -160,3 +162,57 @@ def remove_stale(earlier: dict[Path, str], written: list[Path]) -> list[Path]:
 
 
 _VOLUME_NAME = re.compile(r".+\.vol\d+-of-\d+\.pdf")
+
+
+def page_sizes(pdf, indices: list[int]) -> list[float]:
+    """Estimated bytes each selected page brings into a packet: the streams and objects it reaches
+    (contents, fonts, images, annotation appearances), each shared one counted on its first page.
+
+    Better than a file-size share for the PDFs that matter here: a scan with one colour photo
+    among grey pages, or a report whose fonts are embedded once.
+    """
+    pages = list(pdf.pages)
+    seen: set[tuple[int, int]] = set()
+    return [_reach(pages[i].obj, seen) for i in indices]
+
+
+_SKIP = {"/Parent", "/P", "/Dest", "/A", "/Next", "/Prev", "/First", "/Last", "/Annots", "/B",
+         "/Popup", "/IRT", "/StructParent", "/StructParents"}
+
+
+def _reach(page, seen: set) -> float:
+    total = 0.0
+    stack = [(page.get("/Contents"), 0), (page.get("/Resources"), 0)]
+    for annot in page.get("/Annots", []) or []:
+        try:
+            stack.append((annot.get("/AP"), 0))
+        except (AttributeError, TypeError, ValueError):
+            continue
+    budget = 20_000  # objects per page: a guard against pathological graphs, not a real limit
+    while stack and budget:
+        obj, depth = stack.pop()
+        budget -= 1
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) or depth > 12:
+            continue  # numbers, names and strings are counted with their container
+        try:
+            if obj.is_indirect:
+                if obj.objgen in seen:
+                    continue
+                seen.add(obj.objgen)
+                total += 60  # the object's own entry and dictionary
+            if isinstance(obj, pikepdf.Stream):
+                length = obj.stream_dict.get("/Length")
+                total += length if isinstance(length, int) else len(obj.read_raw_bytes())
+                items = obj.stream_dict.items()
+            elif isinstance(obj, pikepdf.Dictionary):
+                items = obj.items()
+            elif isinstance(obj, pikepdf.Array):
+                items = ((None, v) for v in obj)
+            else:
+                continue
+            for key, value in items:
+                if key not in _SKIP:
+                    stack.append((value, depth + 1))
+        except (pikepdf.PdfError, ValueError, TypeError, RuntimeError):
+            continue
+    return total
