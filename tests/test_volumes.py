@@ -229,3 +229,9 @@ def test_page_sizes_find_the_heavy_page_and_count_shared_data_once(tmp_path):
     assert sizes[1] > len(jpeg) > 20 * sizes[0]
     assert sizes[2] < len(jpeg) / 20
     assert page_sizes(pdf, [2])[0] > len(jpeg)  # selected alone, the page carries the image
+
+
+def test_a_limit_that_is_not_reached_changes_no_byte(cli, case_dir):
+    assert cli("build", case_dir / "case.yaml", "-o", case_dir / "plain.pdf")[0] == 0
+    assert cli("build", case_dir / "case.yaml", "-o", case_dir / "limited.pdf", "--max-file-mb", "50")[0] == 0
+    assert (case_dir / "plain.pdf").read_bytes() == (case_dir / "limited.pdf").read_bytes()
