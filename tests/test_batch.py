@@ -141,3 +141,16 @@ def test_ctrl_c_stops_every_case_and_leaves_no_partial_packet(tmp_path):
         if packet.exists():
             with pikepdf.open(packet) as pdf:
                 assert len(pdf.pages) > 700
+
+
+def test_two_cases_writing_one_file_do_not_overwrite_each_other(cli, tmp_path):
+    text_pdf(tmp_path / "exhibits" / "letter.pdf", pages=2)
+    body = CASE_HEAD + "output:\n  file: build/packet.pdf\nexhibits:\n" \
+        "  - id: letter\n    title: Letter\n    file: exhibits/letter.pdf\n"
+    a, b = manifest(tmp_path / "a.yaml", body), manifest(tmp_path / "b.yaml", body)
+    code, _out, err = cli("build", a, b, a, "--jobs", "2")
+    assert code == 1
+    assert (tmp_path / "build" / "packet.pdf").is_file()
+    failed = [line for line in err.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and "b.yaml" in failed[0] and "a.yaml" in failed[0]
+    assert "1 built, 1 failed" in err  # a.yaml listed twice is built once

@@ -170,8 +170,10 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
     """
     from .cli import print_problems
 
+    manifests = list(dict.fromkeys(Path(m).resolve() for m in manifests))  # a case listed twice: once
     single = len(manifests) == 1
     names = [display_path(Path(m)) for m in manifests]
+    clashes = {} if single or output else _clashing_outputs(manifests)
     outcomes: list[Outcome | None] = [None] * len(manifests)
     live = not quiet and console.is_terminal
 
@@ -181,13 +183,16 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
         _report(o, console, quiet, print_problems, single)
 
     with _Display(console, names, live) as display:
-        if jobs <= 1 or single:
-            for i, m in enumerate(manifests):
-                o = build_one(m, output, max_file_mb, allow_paths, debug,
+        for i, why in clashes.items():
+            finish(i, Outcome(names[i], False, EXIT_CASE, message=why))
+        todo = [i for i in range(len(manifests)) if i not in clashes]
+        if jobs <= 1 or len(todo) <= 1:
+            for i in todo:
+                o = build_one(manifests[i], output, max_file_mb, allow_paths, debug,
                               progress=lambda stage, i=i: display.stage(i, stage))
                 finish(i, o)
         else:
-            _run_pool(manifests, output, max_file_mb, allow_paths, debug, min(jobs, len(manifests)),
+            _run_pool(manifests, todo, output, max_file_mb, allow_paths, debug, min(jobs, len(todo)),
                       display, finish)
 
     done = [o for o in outcomes if o is not None]
@@ -203,7 +208,30 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
     return EXIT_OK
 
 
-def _run_pool(manifests, output, max_file_mb, allow_paths, debug, jobs, display: _Display, finish) -> None:
+def _clashing_outputs(manifests: list[Path]) -> dict[int, str]:
+    """Cases whose packet would land on an earlier case's (the same `output.file` copied into
+    manifests in one folder): built together, the later one would silently replace the other."""
+    from .manifest import load_case
+    from .output import default_output
+
+    taken: dict[Path, int] = {}
+    clashes: dict[int, str] = {}
+    for i, m in enumerate(manifests):
+        try:  # the guarded loader: a hostile manifest costs no more here than in its build
+            target = default_output(load_case(m)).resolve()
+        except Exception:  # its own build says what is wrong
+            target = m.with_suffix(".pdf")
+        if target in taken:
+            first = display_path(manifests[taken[target]])
+            clashes[i] = (f"its packet {display_path(target)} would replace the one of {first}; "
+                          "give each case its own output.file")
+        else:
+            taken[target] = i
+    return clashes
+
+
+def _run_pool(manifests, todo, output, max_file_mb, allow_paths, debug, jobs, display: _Display,
+              finish) -> None:
     # 'spawn' never forks a parent holding open PDFs and threads; 'forkserver' would too, but is
     # not available everywhere.
     ctx = multiprocessing.get_context("spawn")
@@ -224,8 +252,8 @@ def _run_pool(manifests, output, max_file_mb, allow_paths, debug, jobs, display:
                                initargs=(queue,))
     try:
         pending: dict[Future, int] = {
-            pool.submit(_build_in_worker, i, m, output, max_file_mb, allow_paths, debug): i
-            for i, m in enumerate(manifests)}
+            pool.submit(_build_in_worker, i, manifests[i], output, max_file_mb, allow_paths, debug): i
+            for i in todo}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
