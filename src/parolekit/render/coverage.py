@@ -19,7 +19,9 @@ def check_printable(case: Case) -> None:
     """Report every manifest value and text file that has characters the font lacks."""
     _walk(case, case.located.data, ())
     flagged = {p.path for p in case.problems.items if p.severity == "error"}
-    for ref, relative in _text_files(case):
+    from ..validate import text_files  # validate imports this module: import at call time
+
+    for ref, relative in text_files(case):
         if case.keypath(ref) in flagged:
             continue  # missing, unreadable or outside the case folder: reported already
         path = case.resolve(relative)
@@ -51,19 +53,3 @@ def _walk(case: Case, node, path: tuple) -> None:
         if bad:
             case.add(path, "text-unprintable", f"has characters the packet font cannot print "
                      f"({describe(bad)}); {_FIX}")
-
-
-def _text_files(case: Case) -> list[tuple[tuple, str]]:
-    from ..validate import is_inline_text
-
-    m = case.manifest
-    out: list[tuple[tuple, str]] = []
-    for i, decl in enumerate(m.declarations):
-        if decl.text and not is_inline_text(decl.text):
-            out.append((("declarations", i, "text"), decl.text.strip()))
-    if m.cover_letter and m.cover_letter.file:
-        out.append((("cover_letter", "file"), m.cover_letter.file))
-    if m.cover_letter and m.cover_letter.template:
-        out.append((("cover_letter", "template"), m.cover_letter.template))
-    return out
-
