@@ -196,3 +196,15 @@ exhibits:
     got = [(c.title, reader.get_destination_page_number(c) + 1) for c in children]
     # Section 1 (page 1) was not selected: its bookmark is gone; the others moved with their pages.
     assert got == [("Book section 2", first), ("Book section 3", first + 1), ("Book section 4", first + 2)]
+
+
+def test_packet_permissions_follow_the_umask(case_dir):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        result = build_packet(case_dir / "case.yaml")
+    finally:
+        os.umask(old)
+    assert result.output.stat().st_mode & 0o777 == 0o644
+    assert result.receipt.stat().st_mode & 0o777 == 0o644

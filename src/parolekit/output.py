@@ -81,7 +81,8 @@ def temp_beside(final: Path) -> Path:
     for _attempt in range(100):
         tmp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.part")
         try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            # 0o666 less the umask: the packet gets the permissions any file the user saves would.
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             return tmp
         except FileExistsError:
             continue
