@@ -167,7 +167,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                   Piece(source=by_ref[_unref(part.ref)]) for _start, part in plan.parts]
         pdf = assemble(plan, pieces, bookmarks_of(plan), title=m.case.title,
                        date_iso=m.case.date.isoformat(), producer=producer,
-                       bates_prefix=m.output.bates_prefix)
+                       bates_prefix=m.output.bates_prefix, release_sources=True)
         step("write")
         files = [write_packet(case, pdf, out_path, plan, sources)]
         pdf.close()
