@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
-_PART = re.compile(r"^\s*(\d+)?\s*(-)?\s*(\d+)?\s*$")
-
 
 class SelectionError(ValueError):
     """A page selection that cannot be parsed or does not fit the document."""
@@ -19,28 +15,50 @@ def parse_selection(text: str | None, page_count: int) -> list[int]:
     if text is None or str(text).strip().lower() in ("", "all"):
         return list(range(page_count))
     out: list[int] = []
-    for part in str(text).split(","):
-        m = _PART.match(part)
-        if not m or (m[1] is None and m[3] is None):
-            raise SelectionError(f"'{part.strip()}' is not a page or range; write pages like \"1-3,5\"")
-        first = int(m[1]) if m[1] else 1
-        last = (int(m[3]) if m[3] else page_count) if m[2] else first
-        if first < 1 or last < 1:
-            raise SelectionError("pages are numbered from 1")
-        if last < first:
-            raise SelectionError(f"'{part.strip()}' runs backwards; write it as {last}-{first}")
+    for first, last, _written in _ranges(str(text), page_count):
         if last > page_count:
             raise SelectionError(f"page {last} is out of range: the document has {page_count} "
                                  f"page{'s' if page_count != 1 else ''}; fix `pages:`")
+        if len(out) + last - first + 1 > page_count:  # more pages than exist: one is repeated
+            raise SelectionError("a page is selected twice; list each page once")
         out.extend(range(first - 1, last))
     if len(set(out)) != len(out):
         raise SelectionError("a page is selected twice; list each page once")
     return out
 
 
+def _ranges(text: str, page_count: int):
+    """(first, last, written) for each comma-separated part, checked but not expanded."""
+    for part in text.split(","):
+        # Parsed by hand: a regex with optional groups between \s* backtracks for minutes on a
+        # few hundred spaces.
+        written = part.strip()
+        start, dash, end = (p.strip() for p in written.partition("-"))
+        if not _number(start) or not _number(end) or (not start and not end):
+            raise SelectionError(f"'{written[:40]}' is not a page or range; write pages like "
+                                 "\"1-3,5\"")
+        if len(start) > 9 or len(end) > 9:
+            raise SelectionError(f"'{written[:40]}' is not a page number a document can have")
+        first = int(start) if start else 1
+        last = (int(end) if end else page_count) if dash else first
+        if first < 1 or last < 1:
+            raise SelectionError("pages are numbered from 1")
+        if last < first:
+            raise SelectionError(f"'{written}' runs backwards; write it as {last}-{first}")
+        yield first, last, written
+
+
+def _number(text: str) -> bool:
+    """Empty, or ASCII digits only ('²' and '٣' are digits to str.isdigit, not to int())."""
+    return text == "" or (text.isascii() and text.isdigit())
+
+
 def check_syntax(text: str) -> None:
     """Raise SelectionError when *text* is malformed, whatever the document's length."""
-    parse_selection(text, 10**9)
+    if text is None or str(text).strip().lower() in ("", "all"):
+        return
+    for _ in _ranges(str(text), 10**9):  # checked, never expanded: "2-" is not a billion pages
+        pass
 
 
 def describe(indices: list[int], page_count: int) -> str:
