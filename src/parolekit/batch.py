@@ -297,9 +297,13 @@ def _report(o: Outcome, console: Console, quiet: bool, print_problems, single: b
         for lab, title, pages, rng in o.rows or []:
             table.add_row(Text(lab), Text(title), str(pages), Text(rng))
         console.print(table)
-    console.print(Text(f"{o.manifest}: wrote {o.output} ({o.pages} pages, {o.seconds:.1f} s)"))
-    for v in o.volumes or []:
-        console.print(Text(f"  volume {v}"))
+    if o.volumes:
+        console.print(Text(f"{o.manifest}: wrote {len(o.volumes)} volumes ({o.pages} pages, "
+                           f"{o.seconds:.1f} s):"))
+        for v in o.volumes:
+            console.print(Text(f"  {v}"))
+    else:
+        console.print(Text(f"{o.manifest}: wrote {o.output} ({o.pages} pages, {o.seconds:.1f} s)"))
 
 
 def _why(o: Outcome) -> str:
