@@ -154,3 +154,20 @@ def test_two_cases_writing_one_file_do_not_overwrite_each_other(cli, tmp_path):
     failed = [line for line in err.splitlines() if line.startswith("failed: ")]
     assert len(failed) == 1 and "b.yaml" in failed[0] and "a.yaml" in failed[0]
     assert "1 built, 1 failed" in err  # a.yaml listed twice is built once
+
+
+def test_a_terminal_sees_each_running_case_and_its_stage(cases):
+    import io
+
+    from rich.console import Console
+
+    from parolekit.batch import build_many
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    code = build_many([cases[0], cases[2]], output=None, jobs=2, max_file_mb=None, allow_paths=[],
+                      quiet=False, console=console)
+    shown = screen.getvalue()
+    assert code == 0
+    assert "cases" in shown  # the overall bar
+    assert any(f"case.yaml: {stage}" in shown for stage in ("render", "assemble", "write"))

@@ -150,7 +150,7 @@ class _Display:
             step = STAGES.index(stage) + 1 if stage in STAGES else None
             if index not in self.running:
                 self.running[index] = self.progress.add_task(desc, total=len(STAGES))
-            self.progress.update(self.running[index], description=desc, completed=step)
+            self.progress.update(self.running[index], description=desc, completed=step, refresh=True)
 
     def done(self, index: int) -> None:
         with self.lock:
