@@ -84,6 +84,10 @@ def hostile_pdf(path: Path) -> Path:
         link([10, 90, 20, 100], Dictionary(S=Name.URI, URI=String("https://example.org/"),
                                            Next=js("app.alert(2)"))),
         link([10, 110, 20, 120], Dictionary(S=Name.GoToR, F=String("other.pdf"), D=Array([0, Name.Fit]))),
+        link([10, 130, 20, 140], Dictionary(S=Name.URI, URI=String("javascript:app.alert(3)"))),
+        link([10, 150, 20, 160], Dictionary(S=Name.URI, URI=String("file:///C:/Windows/calc.exe"))),
+        link([10, 170, 20, 180], Dictionary(S=Name.URI, URI=String("\\\\attacker\\share\\x"))),
+        link([10, 190, 20, 200], Dictionary(S=Name.URI, URI=String("mailto:clinic@example.org"))),
         pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.FileAttachment, FS=spec,
                                      Rect=Array([30, 10, 40, 20]))),
         pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Text, Contents=String("note"),
@@ -142,7 +146,8 @@ def test_links_to_selected_pages_work_and_others_are_dropped(hostile_case):
         assert len(internal) == 1, "only the link to page 2 (selected) survives"
         assert internal[0].Dest[0].objgen == second.obj.objgen
         uris = [a for a in links if "/A" in a]
-        assert [str(a.A.URI) for a in uris] == ["https://example.org/"]
+        # Web and mail links stay; javascript:, file: and \\server links are dropped.
+        assert [str(a.A.URI) for a in uris] == ["https://example.org/", "mailto:clinic@example.org"]
         assert "/Next" not in uris[0].A
         notes = [a for a in first.obj.Annots if a.get("/Subtype") == Name.Text]
         assert len(notes) == 1 and "/AA" not in notes[0]  # the note stays, its script goes

@@ -8,6 +8,9 @@ from pikepdf import Array, Dictionary, Name
 # Annotations that carry files, media or scripts do not belong in a filing.
 _DROP_ANNOTS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D", "/Widget"}
 _SAFE_ACTIONS = {"/URI", "/GoTo"}
+# Web and mail links only: javascript:, file: and \\server\share links run code or leak
+# the reader's Windows credentials when clicked.
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def flatten_forms(pdf: pikepdf.Pdf) -> bool:
@@ -98,7 +101,7 @@ def _clean_annot(annot: Dictionary, lookup, kept: set[tuple[int, int]]) -> bool:
     action = annot.get("/A")
     if action is not None:
         kind = str(action.get("/S", "")) if isinstance(action, Dictionary) else ""
-        if kind not in _SAFE_ACTIONS:
+        if kind not in _SAFE_ACTIONS or (kind == "/URI" and not _safe_uri(action.get("/URI"))):
             del annot["/A"]
             return subtype != "/Link"
         if "/Next" in action:
@@ -117,6 +120,14 @@ def _clean_annot(annot: Dictionary, lookup, kept: set[tuple[int, int]]) -> bool:
             return False
         annot.Dest = dest
     return True
+
+
+def _safe_uri(uri) -> bool:
+    try:
+        text = bytes(uri).decode("latin-1") if isinstance(uri, pikepdf.String) else str(uri or "")
+    except Exception:
+        return False
+    return text.strip().lower().startswith(_SAFE_SCHEMES)
 
 
 def _resolve(dest, lookup):
