@@ -19,7 +19,7 @@ from .output import Written, check_output_path, discard, stage_pdf, write_packet
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
-from .render.letter import LetterError, cover_letter, default_body, report as report_letter
+from .render.letter import LetterError, cover_letter, letter_body, report as report_letter
 from .validate import check_case, read_text
 from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, earlier_outputs, page_sizes, place_volumes,
                       remove_stale, split_volumes, volume_parts, volume_path)
@@ -114,7 +114,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
 
     step("plan")
-    body = _letter_body(case)
+    body = letter_body(case)
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
     front_forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), f"Form {f.name}",
                         _ref(("forms", i, "file"))) for i, f in enumerate(m.forms)]
@@ -311,15 +311,6 @@ def _cover_letter(case: Case, plan: PagePlan, body: str, template, paper: str) -
     except LetterError as e:
         report_letter(case, e)
         raise CaseError(f"{case.name}: the cover letter template failed", case.problems.sorted()) from None
-
-
-def _letter_body(case: Case) -> str:
-    cl = case.manifest.cover_letter
-    if cl and cl.body:
-        return cl.body
-    if cl and cl.file:
-        return case.resolve(cl.file).read_text(encoding="utf-8")
-    return default_body(case.manifest)
 
 
 def _bookmarks(m, plan: PagePlan, by_ref: dict) -> list[Bookmark]:
