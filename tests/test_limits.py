@@ -220,3 +220,31 @@ def test_image_bomb_build_stays_small_in_memory(tmp_path):
     code, rss_kb = run.stdout.split()
     assert code == "1" and "image-too-large" in run.stderr and "Traceback" not in run.stderr
     assert int(rss_kb) < 200_000, f"peak memory {int(rss_kb) // 1024} MB"
+
+
+# --- PDF content -------------------------------------------------------------------------------
+def test_flate_bomb_page_is_refused_in_bounded_memory(tmp_path):
+    """150 KB of zlib that inflates to 150 MB of drawing instructions: refused, never inflated whole."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    comp = zlib.compressobj(9)
+    block = b" " * (1 << 20)
+    raw = b"".join(comp.compress(block) for _ in range(150)) + comp.compress(b"BT ET") + comp.flush()
+    stream = pikepdf.Stream(pdf, raw)
+    stream.Filter = pikepdf.Name.FlateDecode
+    pdf.pages[0].obj.Contents = pdf.make_indirect(stream)
+    (tmp_path / "exhibits").mkdir()
+    pdf.save(tmp_path / "exhibits" / "bomb.pdf", compress_streams=False)
+    assert (tmp_path / "exhibits" / "bomb.pdf").stat().st_size < 1_000_000
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+exhibits:
+  - id: statement
+    title: Statement
+    file: exhibits/bomb.pdf
+""")
+    problems, peak = _problems(case, build=True)
+    assert [p.code for p in problems] == ["content-too-large"]
+    assert problems[0].path == "exhibits[statement].file" and "bomb.pdf" in problems[0].message
+    assert peak < 30_000_000

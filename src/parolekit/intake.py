@@ -6,6 +6,7 @@ import errno
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -316,10 +317,17 @@ def _check_pages(case: Case, src: Source) -> bool:
         try:
             contents = pages[i].obj.get("/Contents")
             streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+            size = 0
             for stream in streams:
                 if isinstance(stream, pikepdf.Stream):
-                    stream.read_bytes()
-        except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as e:
+                    size += _decoded_size(stream, MAX_PAGE_CONTENT - size)
+        except _TooLarge:
+            case.add(src.ref, "content-too-large", f"'{src.relative}': page {i + 1}'s drawing "
+                     f"instructions expand to more than {MAX_PAGE_CONTENT // 1_000_000} MB (a "
+                     "decompression bomb, or a page no viewer can show); print it to a new PDF or "
+                     "leave the page out with `pages:`")
+            return False
+        except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError, zlib.error) as e:
             bad.append(i + 1)
             reason = reason or _short_text(_unpath(str(e), src.path))
     if not bad:
@@ -329,6 +337,41 @@ def _check_pages(case: Case, src: Source) -> bool:
              f"{which} cannot be read ({reason}) and would print blank or garbled; download or "
              "export it again, or leave those pages out with `pages:`")
     return False
+
+
+# A page's content streams, decoded; real pages are kilobytes, dense vector maps a few MB.
+MAX_PAGE_CONTENT = 100_000_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _decoded_size(stream: pikepdf.Stream, budget: int) -> int:
+    """Decode *stream* in bounded pieces (never whole in memory) and return its length.
+
+    Plain Flate, by far the usual content filter, is inflated here chunk by chunk: 1.5 MB of
+    zlib can expand to gigabytes. Other filters expand little and are left to qpdf.
+    """
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array) and len(filters) == 1:
+        filters = filters[0]
+    if filters != pikepdf.Name.FlateDecode or "/DecodeParms" in stream:
+        size = len(stream.read_bytes())
+        if size > budget:
+            raise _TooLarge
+        return size
+    data = stream.read_raw_bytes()
+    inflate = zlib.decompressobj()
+    size = 0
+    while data:
+        size += len(inflate.decompress(data, 1 << 20))
+        if size > budget:
+            raise _TooLarge
+        data = inflate.unconsumed_tail
+        if inflate.eof:
+            break
+    return size
 
 
 def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
