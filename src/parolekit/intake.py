@@ -379,7 +379,8 @@ def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
     try:
         image_pages(src.path, pdf, max_dpi)
     except ImageProblem as e:
-        case.add(src.ref, e.code, f"'{src.relative}': {e}")
+        code = "image-too-large" if e.code == "image-too-large" else "file-corrupt"
+        case.add(src.ref, code, f"'{src.relative}': {e}")
         return False
     src.pdf = pdf
     src.page_count = len(pdf.pages)
