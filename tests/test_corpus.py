@@ -223,3 +223,25 @@ def test_user_password_wrong_or_unset(name, corpus, tmp_path, cli, monkeypatch):
 def test_every_corpus_file_has_an_expected_outcome(corpus):
     present = {p.name for p in corpus.iterdir() if p.name != "CORPUS.md"}
     assert present == set(EXPECTED), "update EXPECTED for new or removed corpus files"
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"<!DOCTYPE html>\n<html><head><title>Sign in</title>", "a web page (HTML)"),
+    (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "Office document (.docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "Microsoft Office document (.doc"),
+    (b"{\\rtf1\\ansi Hello}", "Rich Text (RTF)"),
+])
+def test_documents_saved_under_a_pdf_name_are_named(tmp_path, cli, content, says):
+    """The usual mistakes: a sign-in page, a Word file or an RTF saved as statement.pdf."""
+    (tmp_path / "exhibits").mkdir()
+    (tmp_path / "exhibits" / "statement.pdf").write_bytes(content)
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + f"""\
+exhibits:
+  - id: {EXHIBIT}
+    title: Bank statement
+    file: exhibits/statement.pdf
+""")
+    code, _out, err = cli("build", case)
+    assert code == 1 and "[file-wrong-type]" in err and "Traceback" not in err
+    assert f"exhibits[{EXHIBIT}].file" in err and "this .pdf file" in err and says in err
+    assert "statement.pdf" in err

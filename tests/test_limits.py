@@ -248,3 +248,12 @@ exhibits:
     assert [p.code for p in problems] == ["content-too-large"]
     assert problems[0].path == "exhibits[statement].file" and "bomb.pdf" in problems[0].message
     assert peak < 30_000_000
+
+
+def test_many_large_tiff_pages_are_refused_by_their_total(tmp_path, monkeypatch):
+    monkeypatch.setattr(images, "MAX_TOTAL_PIXELS", 25_000)
+    path = tmp_path / "exhibits" / "batch.tif"
+    path.parent.mkdir()
+    frames = [Image.new("1", (100, 100), 1) for _ in range(3)]  # 30,000 pixels in all
+    frames[0].save(path, save_all=True, append_images=frames[1:], compression="group4")
+    assert "add up to" in _refusal(tmp_path, "batch.tif")

@@ -25,6 +25,8 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # A TIFF's frames are pages; an MPO's (phone JPEGs) are previews and depth maps of one photo.
 MULTI_PAGE_FORMATS = {"TIFF"}
 MAX_FRAMES = 1000  # pages in one multi-page image; a fax or scan batch is far below this
+# All pages of one image file together: 300 letter pages at 600 dpi, or a bomb of many big frames.
+MAX_TOTAL_PIXELS = 10_000_000_000
 
 # Where a stored pixel (x, y; y down, 0..1) lands on the displayed image, per EXIF orientation.
 _ORIENT = {
@@ -111,11 +113,17 @@ def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImageP
             if frames > MAX_FRAMES:
                 raise ImageProblem(f"the image has {frames:,} pages, more than {MAX_FRAMES:,}; "
                                    "split it or export it as a PDF", "image-too-large")
+            total = 0
             for index in range(frames):
                 img.seek(index)
                 # Each frame of a TIFF has its own size: a small first page proves nothing.
                 if img.width * img.height > MAX_PIXELS:
                     raise _too_large()
+                total += img.width * img.height
+                if total > MAX_TOTAL_PIXELS:
+                    raise ImageProblem(f"the image's {frames:,} pages add up to more than "
+                                       f"{MAX_TOTAL_PIXELS // 1_000_000:,} megapixels; split it or "
+                                       "export it as a PDF", "image-too-large")
                 out.append(_add_frame(path, img, pdf, max_dpi))
     except ImageProblem:
         raise

@@ -44,6 +44,16 @@ def sniff(head: bytes) -> str:
         return "bmp"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    # What people save by mistake under a .pdf name: a sign-in page, an Office file, an archive.
+    start = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "html"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "office"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     try:
         head[:512].decode("utf-8")
         return "text"
@@ -53,6 +63,15 @@ def sniff(head: bytes) -> str:
 
 _KIND_WORDS = {"pdf": "a PDF", "empty": "empty (0 bytes)", "text": "plain text, not a PDF or image",
                "unknown": "not a PDF or an image", **{k: f"a {v}" for k, v in IMAGE_KINDS.items()}}
+# Files that are documents, just not ones parolekit can paginate: say what they are and the fix.
+_OTHER_DOCUMENTS = {
+    "html": "a web page (HTML), probably a sign-in or error page saved instead of the document; "
+            "download the document again and check it opens",
+    "zip": "a ZIP archive or an Office document (.docx, .xlsx, .odt); open it and export or print "
+           "it to PDF",
+    "office": "a Microsoft Office document (.doc, .xls); open it and export or print it to PDF",
+    "rtf": "a Rich Text (RTF) document; open it and export or print it to PDF",
+}
 
 
 @dataclass
@@ -256,6 +275,11 @@ def _check_kind(case: Case, src: Source) -> bool:
     if actual == "empty":
         case.add(src.ref, "file-empty", f"'{src.relative}' is empty (0 bytes); replace it with "
                  "the real document")
+        return False
+    if actual in _OTHER_DOCUMENTS:
+        ext = src.path.suffix.lower() or "extension-less"
+        case.add(src.ref, "file-wrong-type", f"this {ext} file ('{src.relative}') is "
+                 f"{_OTHER_DOCUMENTS[actual]}")
         return False
     if actual in ("text", "unknown"):
         case.add(src.ref, "file-wrong-type", f"'{src.relative}' is {_KIND_WORDS[actual]}; "
