@@ -257,3 +257,25 @@ def test_many_large_tiff_pages_are_refused_by_their_total(tmp_path, monkeypatch)
     frames = [Image.new("1", (100, 100), 1) for _ in range(3)]  # 30,000 pixels in all
     frames[0].save(path, save_all=True, append_images=frames[1:], compression="group4")
     assert "add up to" in _refusal(tmp_path, "batch.tif")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file-handle limit")
+def test_more_exhibits_than_the_default_file_handle_limit(tmp_path):
+    """macOS allows 256 open files by default; each open exhibit holds one until the save."""
+    from factory import text_pdf
+
+    base = text_pdf(tmp_path / "exhibits" / "base.pdf").read_bytes()
+    body = ""
+    for i in range(120):
+        (tmp_path / "exhibits" / f"e{i}.pdf").write_bytes(base + f"%{i}\n".encode())
+        body += f"  - id: e{i}\n    title: Exhibit {i}\n    file: exhibits/e{i}.pdf\n"
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n" + body)
+    script = ("import resource, sys\n"
+              "resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
+              "from parolekit.cli import main\n"
+              "sys.argv = ['parolekit', 'build', sys.argv[1]]\n"
+              "main()\n")
+    run = subprocess.run([sys.executable, "-c", script, str(case)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and (tmp_path / "case.pdf").exists()

@@ -205,6 +205,8 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
     seen: dict[str, tuple] = {}
     found = [(ref, relative, pages, password_env, path) for ref, relative, pages, password_env in file_refs(case)
              if (path := check_path(case, ref, relative, allow or [])) is not None]
+    if open_pdfs:
+        _ensure_file_handles(len(found))
     for (ref, relative, pages, password_env, path), fact in _prefetched(found):
         src = Source(ref, relative, path)
         try:
@@ -242,6 +244,23 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             continue
         sources.append(src)
     return sources
+
+
+def _ensure_file_handles(inputs: int) -> None:
+    """Every open PDF holds a file handle until the packet is saved; macOS allows 256 by default,
+    so a 300-exhibit asylum packet would fail. Raise the soft limit toward the hard one."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows has no such limit to raise
+        return
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = inputs + 256
+        if soft != resource.RLIM_INFINITY and soft < want:
+            target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (OSError, ValueError):
+        pass
 
 
 def _prefetched(found: list):
@@ -315,6 +334,10 @@ def _open_pdf(case: Case, src: Source, password_env: str | None) -> bool:
         else:
             case.add(src.ref, "file-encrypted", f"'{src.relative}' is encrypted with a password; "
                      "set `password_env: NAME` on this exhibit and export NAME=<password>")
+        return False
+    except OSError as e:
+        case.add(src.ref, "file-unreadable", f"'{src.relative}' cannot be opened ({e.strerror}); "
+                 "check its permissions, or build fewer cases at once")
         return False
     except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as e:
         case.add(src.ref, "file-corrupt", f"'{src.relative}' is damaged and cannot be repaired "
