@@ -245,3 +245,32 @@ exhibits:
     assert code == 1 and "[file-wrong-type]" in err and "Traceback" not in err
     assert f"exhibits[{EXHIBIT}].file" in err and "this .pdf file" in err and says in err
     assert "statement.pdf" in err
+
+
+@pytest.mark.parametrize("name, pages", [("acroform-js-incremental_irs-f1040nr.pdf", 5),
+                                         ("enc-owner-only_rc4-40_linearized_dmca.pdf", 18)])
+def test_broken_cross_reference_is_rebuilt(name, pages, corpus, tmp_path, cli):
+    """The last startxref points into nowhere (a bad edit, a mangled transfer): qpdf rebuilds the
+    table from the objects, the file builds whole, and the user is told it was repaired."""
+    data = (corpus / name).read_bytes()
+    last = list(re.finditer(rb"startxref\s+(\d+)", data))[-1]
+    broken = data[:last.start(1)] + str(int(last.group(1)) + 7).encode() + data[last.end(1):]
+    (tmp_path / "exhibits").mkdir()
+    (tmp_path / "exhibits" / name).write_bytes(broken)
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + f"""\
+exhibits:
+  - id: {EXHIBIT}
+    title: Rebuilt
+    file: exhibits/{name}
+""")
+    code, _out, err = cli("build", case)
+    assert code == 0, err
+    assert "[file-repaired]" in err and name in err
+    out = PdfReader(tmp_path / "case.pdf")
+    src = PdfReader(corpus / name)
+    first = len(out.pages) - pages
+    for k in range(pages):
+        before = _words(src.pages[k].extract_text())
+        assert before in _words(out.pages[first + k].extract_text())
+    check = subprocess.run(["qpdf", "--check", str(tmp_path / "case.pdf")], capture_output=True)
+    assert check.returncode == 0
