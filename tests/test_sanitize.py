@@ -123,7 +123,13 @@ def test_packet_carries_no_active_content(hostile_case):
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before, "the input was modified"
 
 
-def test_form_values_are_printed_and_no_longer_editable(hostile_case):
+@pytest.mark.parametrize("need_appearances", [True, False])
+def test_form_values_are_printed_and_no_longer_editable(hostile_case, need_appearances):
+    if not need_appearances:  # a filler that stores values without drawing them, and says nothing
+        source = hostile_case.parent / "exhibits" / "hostile.pdf"
+        with pikepdf.open(source, allow_overwriting_input=True) as pdf:
+            del pdf.Root.AcroForm["/NeedAppearances"]
+            pdf.save(source)
     result = build_packet(hostile_case)
     place = result.plan.exhibits["bank-statement"]
     reader = PdfReader(result.output)

@@ -21,6 +21,9 @@ def flatten_forms(pdf: pikepdf.Pdf) -> bool:
     try:
         if "/XFA" in acro:
             del acro["/XFA"]  # the AcroForm fields carry the same values for printing
+        if _filled_without_appearance(pdf):
+            # Some fillers store the value but no picture of it; qpdf draws one only when asked.
+            acro.NeedAppearances = True
         pdf.generate_appearance_streams()
     except Exception:  # a damaged form still flattens what appearances it has
         pass
@@ -29,6 +32,26 @@ def flatten_forms(pdf: pikepdf.Pdf) -> bool:
     except Exception:
         pass
     return True
+
+
+def _filled_without_appearance(pdf: pikepdf.Pdf) -> bool:
+    """True when a widget has a value (its own or its field's) but no appearance stream."""
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, Array):
+            continue
+        for annot in annots:
+            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != Name.Widget:
+                continue
+            if "/AP" in annot:
+                continue
+            field, depth = annot, 0
+            while isinstance(field, Dictionary) and depth < 32:
+                value = field.get("/V")
+                if value is not None and str(value) not in ("", "/Off"):
+                    return True
+                field, depth = field.get("/Parent"), depth + 1
+    return False
 
 
 def _named_dests(pdf: pikepdf.Pdf):
