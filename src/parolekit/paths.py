@@ -1,0 +1,90 @@
+"""Where input files may come from: inside the case folder (symlinks followed) or --allow-path."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from .manifest import Case
+
+
+def check_path(case: Case, ref: tuple, relative: str, allow: list[Path]) -> Path | None:
+    """The resolved path of an input, or None with a problem when it is missing or outside.
+
+    Symbolic links are followed first, so a link inside the folder to a file elsewhere is
+    outside; folders given with --allow-path (resolved too) are inside.
+    """
+    raw = case.base / relative
+    why = _unusable_name(raw)
+    if why:
+        case.add(ref, "file-bad-path", f"'{_printable(relative)}' {why}")
+        return None
+    path = case.resolve(relative)
+    if not _inside(path, case, allow):
+        case.add(ref, "file-outside-case",
+                 f"'{relative}' is outside the case folder; move it into the folder or allow its "
+                 "folder with --allow-path DIR")
+        return None
+    if not path.exists():
+        case.add(ref, "file-missing", f"'{relative}' does not exist; check the name and folder "
+                 f"(paths are relative to {case.path.name})")
+        return None
+    if path.is_dir():
+        case.add(ref, "file-not-a-file", f"'{relative}' is a folder, not a file; name the file")
+        return None
+    if not path.is_file():
+        case.add(ref, "file-not-a-file", f"'{relative}' is not a regular file (a device, pipe or "
+                 "socket); name a saved PDF or image")
+        return None
+    return path
+
+
+def _inside(path: Path, case: Case, allow: list[Path]) -> bool:
+    roots = [case.base.resolve()]
+    for folder in allow:
+        try:
+            roots.append(Path(folder).resolve())
+        except (OSError, RuntimeError, ValueError):
+            continue
+    return any(path.is_relative_to(r) for r in roots)
+
+
+def _unusable_name(path: Path) -> str:
+    """Why *path* cannot name a file at all (checked before it is used), or ''."""
+    if "\x00" in str(path):
+        return "contains a NUL character; retype the file name"
+    try:
+        path.resolve(strict=False)
+        path.exists()
+    except RuntimeError:
+        return "is a symbolic link that leads back to itself (a loop); replace it with the file"
+    except ValueError:
+        return "is not a valid file name; retype it"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "is a symbolic link that leads back to itself (a loop); replace it with the file"
+        return f"cannot be used as a file name ({e.strerror}); shorten or retype it"
+    return ""
+
+
+def _printable(text: str) -> str:
+    text = text.replace("\x00", "\\0")
+    return text if len(text) <= 80 else text[:60] + "\u2026" + text[-15:]
+
+
+def check_text_paths(case: Case, allow: list[Path]) -> None:
+    """Declaration texts, letter body and template must be inside the case folder too.
+
+    They are printed into the packet: a manifest naming ../../somewhere/else would copy any
+    readable text file into a filing.
+    """
+    from .validate import text_files
+
+    for ref, relative in text_files(case):
+        raw = case.base / relative
+        if _unusable_name(raw):
+            case.add(ref, "file-bad-path", f"'{_printable(relative)}' {_unusable_name(raw)}")
+        elif not _inside(case.resolve(relative), case, allow):
+            case.add(ref, "file-outside-case",
+                     f"'{relative}' is outside the case folder; move it into the folder or allow "
+                     "its folder with --allow-path DIR")
