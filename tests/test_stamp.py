@@ -46,3 +46,14 @@ def test_footer_parts():
     assert footer_text(3, 9) == "Page 3 of 9"
     assert footer_text(3, 9, "B") == "Exhibit B   |   Page 3 of 9"
     assert footer_text(3, 9, bates="X-000003", volume=(1, 2)) == "Page 3 of 9   |   Volume 1 of 2   |   X-000003"
+
+
+def test_long_footer_on_a_tiny_page_stacks_instead_of_vanishing():
+    text = footer_text(1234, 5678, "AB", 12, 340, bates="PEREZ-001234", volume=(2, 3))
+    one_line = stamp_stream("x", [0, 0, 612, 792], None, 0)  # sanity: a normal page is one line
+    assert one_line.count(b" Tj") == 1
+    single = _font_size(stamp_stream(text, [0, 0, 612, 792], None, 0))
+    stream = stamp_stream(text, [0, 0, 144, 40], None, 0)
+    assert stream.count(b" Tj") >= 2 and _font_size(stream) >= 4.0 and single == 8
+    for part in text.split("   |   "):
+        assert part.encode() in stream

@@ -53,25 +53,59 @@ def _pdf_string(value: str) -> str:
         .replace("(", "\\(").replace(")", "\\)")
 
 
+SEPARATOR = "   |   "
+MIN_READABLE = 4.0  # points; below this one line becomes a stack of short lines
+
+
+def _fit(lines: list[str], w: float, h: float, base: float) -> float:
+    widest = max(stringWidth(line, FONT, 1.0) for line in lines)
+    share = 0.3 if len(lines) == 1 else 0.45  # a stack may take a little more of the height
+    return min(base, 0.92 * w / widest, share * h / (1 + 1.15 * (len(lines) - 1)))
+
+
+def _stacks(parts: list[str]):
+    """The ways to stack *parts* on 2..n lines, keeping their order, halves balanced by length."""
+    for n in range(2, len(parts) + 1):
+        per = -(-len(parts) // n)
+        yield [SEPARATOR.join(parts[i:i + per]) for i in range(0, len(parts), per)]
+
+
 def stamp_stream(text: str, mediabox, cropbox, rotate: int, font: str = RESOURCE) -> bytes:
-    """Content that draws *text* centred in the bottom margin on a white band, upright."""
+    """Content that draws *text* centred in the bottom margin on a white band, upright.
+
+    The size follows the page (8 pt on letter, larger on huge pages, smaller on tiny ones); where a
+    single line would shrink below legibility, its parts are stacked instead.
+    """
     box = visible_box(mediabox, cropbox)
     matrix, w, h = display_matrix(box, int(rotate or 0))
-    scale = max(min(w, h) / LETTER_SHORT, 0.2)
-    size = BASE_SIZE * max(scale, 1.0) if scale > 1 else BASE_SIZE
-    unit = stringWidth(text, FONT, 1.0)
-    size = min(size, 0.92 * w / unit, 0.3 * h)  # fit tiny pages whole
+    scale = min(w, h) / LETTER_SHORT
+    base = BASE_SIZE * scale if scale > 1 else BASE_SIZE
+    lines = [text]
+    size = _fit(lines, w, h, base)
+    if size < MIN_READABLE:
+        for stack in _stacks(text.split(SEPARATOR)):
+            fit = _fit(stack, w, h, base)
+            if fit > size:
+                lines, size = stack, fit
     size = max(size, 0.5)
-    width = unit * size
+    leading = size * 1.15
+    width = max(stringWidth(line, FONT, size) for line in lines)
     pad = size * 0.35
     margin = min(max(size * 1.6, 10.0), h * 0.1)
-    x = (w - width) / 2
-    y = margin
-    band = (x - pad, y - 0.25 * size - pad / 2, width + 2 * pad, size + pad)
-    m = " ".join(_num(v) for v in matrix)
-    return (f"q {m} cm 1 g {' '.join(_num(v) for v in band)} re f "
-            f"BT 0 g /{font} {_num(size)} Tf {_num(x)} {_num(y)} Td ({_pdf_string(text)}) Tj ET Q"
-            ).encode("latin-1")
+    y = margin  # baseline of the last line
+    height = size + leading * (len(lines) - 1)
+    x0 = (w - width) / 2
+    band = (x0 - pad, y - 0.25 * size - pad / 2, width + 2 * pad, height + pad)
+    out = [f"q {' '.join(_num(v) for v in matrix)} cm 1 g {' '.join(_num(v) for v in band)} re f",
+           f"BT 0 g /{font} {_num(size)} Tf"]
+    prev_x, prev_y = 0.0, 0.0
+    for i, line in enumerate(lines):
+        lx = (w - stringWidth(line, FONT, size)) / 2
+        ly = y + leading * (len(lines) - 1 - i)
+        out.append(f"{_num(lx - prev_x)} {_num(ly - prev_y)} Td ({_pdf_string(line)}) Tj")
+        prev_x, prev_y = lx, ly
+    out.append("ET Q")
+    return " ".join(out).encode("latin-1")
 
 
 def _num(v: float) -> str:
@@ -89,4 +123,4 @@ def footer_text(number: int, total: int, exhibit: str = "", within: int = 0, of:
         parts.append(f"Volume {volume[0]} of {volume[1]}")
     if bates:
         parts.append(bates)
-    return "   |   ".join(parts)
+    return SEPARATOR.join(parts)
