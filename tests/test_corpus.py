@@ -76,7 +76,8 @@ REMEDY = {"file-corrupt": r"(download|export|re-scan)", "file-wrong-type": r"(re
           "file-password-wrong": r"check the password", "file-password-missing": r"export "}
 REPAIRED = {"truncated-trailer_no-startxref.pdf"}
 TEXT_SAMPLE = 40  # on long files, compare the text of every 40th page (pypdf is slow on 894 pages)
-_STAMP = re.compile(rb"\(((?:Exhibit ([A-Z]+)(?:, p\. (\d+) of (\d+))?   \|   )?Page (\d+) of (\d+))\) Tj")
+_STAMP = re.compile(rb"^((?:Exhibit ([A-Z]+)(?:, p\. (\d+) of (\d+))?   \|   )?Page (\d+) of (\d+))")
+_SHOWN = re.compile(rb"\(((?:[^()\\]|\\.)*)\) Tj")
 
 _table: list[tuple[str, str, str]] = []
 
@@ -108,7 +109,9 @@ def _stamps(pdf: pikepdf.Pdf) -> list[tuple]:
     for page in pdf.pages:
         contents = page.obj.Contents
         last = contents[-1] if isinstance(contents, pikepdf.Array) else contents
-        m = _STAMP.search(last.read_bytes())
+        # A footer stacked on a tiny page shows its parts as separate lines: rejoin them.
+        shown = b"   |   ".join(_SHOWN.findall(last.read_bytes()))
+        m = _STAMP.search(shown)
         out.append(m.groups()[1:] if m else None)
     return out
 
