@@ -66,7 +66,9 @@ def _sigterm(_signum, _frame):
 @app.command()
 def build(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s), e.g. cases/*/case.yaml."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output PDF (one manifest only)."),
+    # A string, not a Path: Path would drop the trailing "/" that marks `-o out/` as a folder.
+    output: Optional[str] = typer.Option(None, "-o", "--output",
+                                         help="Output PDF, or a folder to put it in (one manifest only)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Cases built in parallel (default: CPU cores)."),
     max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb",
                                                 help="Split into volumes under this size (MB)."),

@@ -39,7 +39,11 @@ def default_output(case: Case) -> Path:
 def check_output_path(case: Case, output: Path | str | None, sources: list[Source]) -> Path:
     """Where the packet goes; a problem (not an exception) when it would overwrite an input."""
     path = Path(output).resolve() if output else default_output(case)
+    if output and (path.is_dir() or str(output).endswith(("/", os.sep))):
+        # `-o build/` names a folder, as cp and mv read it: the packet keeps its usual name there.
+        path = path / default_output(case).name
     ref = ("output", "file") if not output and case.manifest.output.file else ()
+    given = " (-o)" if output else ""
     inputs = {case.path.resolve(), *(s.path.resolve() for s in sources),
               *(case.resolve(v) for _r, v in text_files(case))}
     receipt = path.with_name(path.stem + ".receipt.json")
@@ -47,7 +51,7 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
         case.add(ref, "output-overwrites-input", f"the output '{path.name}' is also an input; "
                  "parolekit never writes over its inputs. Choose another name with -o or `output.file`")
     elif path.suffix.lower() != ".pdf":
-        case.add(ref, "output-not-pdf", f"the output '{path.name}' must end in .pdf")
+        case.add(ref, "output-not-pdf", f"the output '{path.name}'{given} must end in .pdf")
     elif path.is_dir():
         case.add(ref, "output-is-folder", f"the output '{path}' is a folder; name a .pdf file")
     return path

@@ -1,0 +1,34 @@
+"""Regressions found by outside-in testing: each test is a case a user hit from the command line."""
+
+from __future__ import annotations
+
+import pypdf
+
+from factory import CASE_HEAD, manifest, text_pdf
+
+
+def _small_case(tmp_path):
+    text_pdf(tmp_path / "ok.pdf", pages=2)
+    return manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: ok\n    title: OK\n    file: ok.pdf\n")
+
+
+def test_output_option_naming_a_folder_puts_the_packet_inside_it(tmp_path, cli):
+    """`-o build` (an existing folder) or `-o out/` (a new one) is where the packet goes, not an error."""
+    case = _small_case(tmp_path)
+    (tmp_path / "build").mkdir()
+    code, out, err = cli("build", case, "-o", tmp_path / "build")
+    assert code == 0, err
+    assert len(pypdf.PdfReader(tmp_path / "build" / "case.pdf").pages) == 5
+    assert (tmp_path / "build" / "case.receipt.json").is_file()
+    code, out, err = cli("build", case, "-o", f"{tmp_path / 'new'}/")
+    assert code == 0, err
+    assert (tmp_path / "new" / "case.pdf").is_file()
+    assert out == ""
+
+
+def test_output_option_not_pdf_is_not_blamed_on_the_manifest(tmp_path, cli):
+    """A wrong -o is the command line's fault: the message names -o."""
+    case = _small_case(tmp_path)
+    code, _out, err = cli("build", case, "-o", tmp_path / "packet.txt")
+    assert code == 1
+    assert "'packet.txt' (-o) must end in .pdf" in err
