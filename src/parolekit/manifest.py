@@ -166,6 +166,9 @@ def _add_schema_problem(case: Case, err: dict) -> None:
         else:
             case.add(loc, "invalid-value", f"'{value}' has the wrong form ({err['msg']})")
         return
+    if kind in ("too_short",) and isinstance(value, str):
+        case.add(loc, "invalid-value", "is empty; write the text, or leave the key out where it is optional")
+        return
     if kind in ("too_short",):
         case.add(loc, "empty-list", "needs at least one item; add one")
         return

@@ -59,6 +59,8 @@ def _lines(value: object) -> object:
 
 def _as_text(value: object) -> object:
     # Scalars arrive as written; a number-looking value in a text field stays text.
+    if isinstance(value, str) and not value.strip():
+        return ""  # blank text is empty text: min_length then names it
     return value if value is None or isinstance(value, (str, list, dict)) else str(value)
 
 

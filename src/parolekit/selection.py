@@ -43,6 +43,9 @@ def _ranges(text: str, page_count: int):
         last = (int(end) if end else page_count) if dash else first
         if first < 1 or last < 1:
             raise SelectionError("pages are numbered from 1")
+        if last < first and dash and not end:  # "3-" on a 2-page document: nothing runs backwards
+            raise SelectionError(f"page {first} is out of range: the document has {page_count} "
+                                 f"page{'s' if page_count != 1 else ''}; fix `pages:`")
         if last < first:
             raise SelectionError(f"'{written}' runs backwards; write it as {last}-{first}")
         yield first, last, written
