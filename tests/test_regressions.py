@@ -53,3 +53,28 @@ def test_an_empty_or_blank_title_is_called_empty_text_not_an_empty_list(tmp_path
     assert code == 1
     assert "item" not in err
     assert "exhibits[a].title: is empty" in err and "exhibits[b].title: is empty" in err
+
+
+def _files_case(tmp_path, pages):
+    text_pdf(tmp_path / "two.pdf", pages=2, title="Two")
+    text_pdf(tmp_path / "three.pdf", pages=3, title="Three")
+    return manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
+                    f"    files: [two.pdf, three.pdf]\n    pages: \"{pages}\"\n")
+
+
+def test_pages_with_files_selects_from_the_exhibit_as_a_whole(tmp_path, cli):
+    """`pages:` beside `files:` was silently ignored: every page of every file went in."""
+    code, _out, err = cli("build", _files_case(tmp_path, "2-3,5"))
+    assert code == 0, err
+    texts = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "case.pdf").pages]
+    assert len(texts) == 2 + 1 + 3  # cover, index, separator, three chosen pages
+    assert ["Two page 2" in texts[3], "Three page 1" in texts[4], "Three page 3" in texts[5]] == [True] * 3
+    assert "Exhibit A, p. 3 of 3" in texts[5]
+
+
+def test_pages_with_files_out_of_range_or_out_of_file_order_is_refused(tmp_path, cli):
+    code, _out, err = cli("build", _files_case(tmp_path, "6"))
+    assert code == 1 and "[pages-out-of-range]" in err and "exhibits[a].pages" in err
+    code, _out, err = cli("build", _files_case(tmp_path, "3,1"))
+    assert code == 1 and "[pages-invalid]" in err and "order of `files:`" in err
+    assert not (tmp_path / "case.pdf").exists()

@@ -161,7 +161,41 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
         if src.kind == "pdf" and not _check_pages(case, src):
             continue
         sources.append(src)
+    if open_pdfs:
+        _select_across_files(case, sources)
     return sources
+
+
+def _select_across_files(case: Case, sources: list[Source]) -> None:
+    """`pages:` beside `files:` counts the files' pages as one run, in the order of `files:`."""
+    by_ref = {src.ref: src for src in sources}
+    for i, ex in enumerate(case.manifest.exhibits):
+        if not (ex.files and ex.pages):
+            continue
+        parts = [by_ref.get(("exhibits", i, "files", j)) for j in range(len(ex.files))]
+        if any(src is None for src in parts):
+            continue  # a file already has a problem of its own
+        total = sum(len(src.pages) for src in parts)
+        try:
+            chosen = parse_selection(ex.pages, total)
+        except SelectionError as e:
+            case.add(("exhibits", i, "pages"), "pages-out-of-range" if "out of range" in str(e)
+                     else "pages-invalid", f"{e} (the {total} pages of `files:`, counted in order)")
+            continue
+        picked: list[list[int]] = [[] for _ in parts]
+        starts = [sum(len(src.pages) for src in parts[:j]) for j in range(len(parts))]
+        current = 0
+        for g in chosen:
+            j = max(k for k, first in enumerate(starts) if first <= g)
+            if j < current:
+                case.add(("exhibits", i, "pages"), "pages-invalid", "pages from different files must "
+                         "follow the order of `files:`; reorder `files:` instead")
+                break
+            current = j
+            picked[j].append(parts[j].pages[g - starts[j]])
+        else:
+            for src, pages in zip(parts, picked):
+                src.pages = pages
 
 
 def _ensure_file_handles(inputs: int) -> None:
