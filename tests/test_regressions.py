@@ -78,3 +78,20 @@ def test_pages_with_files_out_of_range_or_out_of_file_order_is_refused(tmp_path,
     code, _out, err = cli("build", _files_case(tmp_path, "3,1"))
     assert code == 1 and "[pages-invalid]" in err and "order of `files:`" in err
     assert not (tmp_path / "case.pdf").exists()
+
+
+def test_a_phone_photo_fits_on_a_sheet_of_paper(tmp_path, cli):
+    """A 4032x3024 phone photo tagged 72 dpi became a 56 x 42 inch page; it now fits letter and A4
+    (turned or not) and is resampled to the 300 dpi limit, while a small photo keeps its size."""
+    from factory import photo
+    photo(tmp_path / "phone.jpg", size=(4032, 3024), orientation=6, dpi=72)
+    photo(tmp_path / "small.jpg", size=(400, 300), dpi=200)
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
+                    "    files: [phone.jpg, small.jpg]\n")
+    code, _out, err = cli("build", case)
+    assert code == 0, err
+    pages = pypdf.PdfReader(tmp_path / "case.pdf").pages
+    w, h = (float(v) for v in pages[3].mediabox[2:])
+    assert w > h and w <= 792 + 0.01 and h <= 595.3
+    assert max(w / 792, h / 595.3) > 0.99  # fitted, not shrunk further
+    assert [float(v) for v in pages[4].mediabox[2:]] == [144.0, 108.0]

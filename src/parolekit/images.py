@@ -19,6 +19,7 @@ except Exception:  # pragma: no cover - depends on the platform's wheel
     pillow_heif = None
 
 DEFAULT_DPI = 200.0
+FIT_SHORT, FIT_LONG = 595.0, 792.0  # points: A4's width by letter's height fits both papers
 # An image that decodes past this is refused before it is decoded (decompression bombs).
 MAX_PIXELS = 150_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -138,7 +139,9 @@ def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImageP
 
 
 def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> ImagePage:
-    dpi = _dpi(img)
+    # A photo's size on paper is a guess from its density tag; a phone's 4032 x 3024 at "72 dpi"
+    # would be a 56-inch page. Nothing may come out larger than fits both letter and A4.
+    dpi = max(_dpi(img), max(img.size) * 72.0 / FIT_LONG, min(img.size) * 72.0 / FIT_SHORT)
     orientation = 1
     try:
         orientation = int(img.getexif().get(0x0112, 1) or 1)
