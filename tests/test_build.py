@@ -208,3 +208,22 @@ def test_packet_permissions_follow_the_umask(case_dir):
         os.umask(old)
     assert result.output.stat().st_mode & 0o777 == 0o644
     assert result.receipt.stat().st_mode & 0o777 == 0o644
+
+
+def test_receipt_lists_text_inputs(tmp_path):
+    text_pdf(tmp_path / "a.pdf", title="Doc")
+    (tmp_path / "decl.md").write_text("I saw it.\n", encoding="utf-8")
+    manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+declarations:
+  - id: decl
+    declarant: {name: Ana, role: witness}
+    text: decl.md
+    executed: {date: 2026-11-01, place: "Houston, Texas", in_us: true}
+exhibits:
+  - {id: a, title: A, file: a.pdf}
+""")
+    result = build_packet(tmp_path / "case.yaml")
+    receipt = json.loads(result.receipt.read_text())
+    text = [i for i in receipt["inputs"] if i["path"] == "decl.md"]
+    assert text and text[0]["sha256"] == hashlib.sha256(b"I saw it.\n").hexdigest()
+    assert text[0]["key"] == "declarations[decl].text"

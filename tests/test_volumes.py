@@ -235,3 +235,20 @@ def test_a_limit_that_is_not_reached_changes_no_byte(cli, case_dir):
     assert cli("build", case_dir / "case.yaml", "-o", case_dir / "plain.pdf")[0] == 0
     assert cli("build", case_dir / "case.yaml", "-o", case_dir / "limited.pdf", "--max-file-mb", "50")[0] == 0
     assert (case_dir / "plain.pdf").read_bytes() == (case_dir / "limited.pdf").read_bytes()
+
+
+def test_a_volume_never_replaces_an_input_of_the_same_name(tmp_path, cli):
+    """An input named like a volume (packet.vol2-of-N.pdf) is refused, left intact, nothing written."""
+    for k in range(4):
+        noise_jpeg(tmp_path / f"scan{k}.jpg", 40 + k)
+    names = [f"case.vol2-of-{n}.pdf" for n in range(2, 9)]  # whatever the split, one clashes
+    for name in names:
+        text_pdf(tmp_path / name, pages=1, title="An input")
+    before = {p: p.read_bytes() for p in tmp_path.glob("case.vol*.pdf")}
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: scan{k}.jpg\n" for k in range(4))
+    m = manifest(tmp_path / "case.yaml", CASE_HEAD + "output:\n  max_file_mb: 0.5\nexhibits:\n" + rows
+                 + f"  - id: inputs\n    title: Inputs\n    files: [{', '.join(names)}]\n")
+    code, _out, err = cli("build", m)
+    assert code == 1 and "[output-overwrites-input]" in err, err
+    assert {p: p.read_bytes() for p in tmp_path.glob("case.vol*.pdf")} == before
+    assert not list(tmp_path.glob("*.part")) and not (tmp_path / "case.receipt.json").exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pikepdf
 
 from . import __version__
-from .errors import OutputError
+from .errors import CaseError, OutputError
 from .intake import Source
 from .manifest import Case
 from .plan import PagePlan
@@ -44,8 +44,7 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
         path = path / default_output(case).name
     ref = ("output", "file") if not output and case.manifest.output.file else ()
     given = " (-o)" if output else ""
-    inputs = {case.path.resolve(), *(s.path.resolve() for s in sources),
-              *(case.resolve(v) for _r, v in text_files(case))}
+    inputs = input_paths(case, sources)
     receipt = path.with_name(path.stem + ".receipt.json")
     if path in inputs or receipt in inputs:
         case.add(ref, "output-overwrites-input", f"the output '{path.name}' is also an input; "
@@ -55,6 +54,12 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
     elif path.is_dir():
         case.add(ref, "output-is-folder", f"the output '{path}' is a folder; name a .pdf file")
     return path
+
+
+def input_paths(case: Case, sources: list[Source]) -> set[Path]:
+    """Every file the build reads: none of them may ever be written or removed."""
+    return {case.path.resolve(), *(s.path.resolve() for s in sources),
+            *(case.resolve(v) for _r, v in text_files(case))}
 
 
 @contextmanager
@@ -122,14 +127,19 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path) -> None:
 
 def write_packet(case: Case, pdf: pikepdf.Pdf, path: Path, plan: PagePlan,
                  sources: list[Source], volumes: list[dict] | None = None) -> Written:
+    receipt_path = path.with_name(path.stem + ".receipt.json")
     with atomic_path(path) as tmp:
         save_pdf(pdf, tmp)
         digest = sha256_file(tmp)
         size = tmp.stat().st_size
-        receipt_path = path.with_name(path.stem + ".receipt.json")
-        receipt = make_receipt(case, path, digest, plan, sources, volumes)
+    # The receipt follows its packet into place: a receipt never describes a PDF that is not there.
+    try:
         with atomic_path(receipt_path) as rtmp:
+            receipt = make_receipt(case, path, digest, plan, sources, volumes)
             rtmp.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return Written(path, receipt_path, digest, plan.total, size)
 
 
@@ -148,7 +158,9 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
         "manifest": {"path": case.path.name, "sha256": case.sha256},
         "inputs": [{"path": s.relative, "key": case.keypath(s.ref), "sha256": s.sha256,
                     "kind": s.kind, "page_count": s.page_count, "pages_used": s.selection,
-                    "pages_used_count": len(s.pages)} for s in sources],
+                    "pages_used_count": len(s.pages)} for s in sources]
+        + [{"path": rel, "key": case.keypath(ref), "sha256": sha256_file(case.resolve(rel)),
+            "kind": "text"} for ref, rel in text_files(case)],
         "exhibits": [{"id": p.id, "label": p.label, "title": p.title, "start": p.start, "end": p.end,
                       "pages": p.end - p.start + 1, "volume": p.volume,
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
@@ -180,6 +192,14 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
     written: list[Written] = []
     volumes: list[dict] = []
     renamed: list[Path] = []
+    clash = [final for _tmp, final, _pages in staged if final.resolve() in input_paths(case, sources)]
+    if clash:
+        discard([tmp for tmp, _f, _p in staged])
+        ref = ("output", "file") if case.manifest.output.file else ()
+        case.add(ref, "output-overwrites-input", f"volume '{clash[0].name}' would replace an input "
+                 "of the same name; parolekit never writes over its inputs. Rename that input, or "
+                 "choose another output name with -o or `output.file`")
+        raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     try:
         for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
             with open(tmp, "rb") as fh:

@@ -15,7 +15,8 @@ from .errors import CaseError, Problem, display_path
 from .intake import Source, inspect_sources
 from .labels import label
 from .manifest import Case, load_case
-from .output import Written, check_output_path, discard, stage_pdf, write_packet, write_volumes
+from .output import (Written, check_output_path, discard, input_paths, stage_pdf, write_packet,
+                     write_volumes)
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
@@ -214,7 +215,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
             f.path.unlink(missing_ok=True)
             f.receipt.unlink(missing_ok=True)
         raise
-    remove_stale(earlier, [f.path for f in files])
+    remove_stale(earlier, [f.path for f in files], keep=input_paths(case, sources))
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
                        files, warnings, time.perf_counter() - started)

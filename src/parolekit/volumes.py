@@ -143,11 +143,14 @@ def earlier_outputs(path: Path) -> dict[Path, str]:
         return {}
 
 
-def remove_stale(earlier: dict[Path, str], written: list[Path]) -> list[Path]:
-    """Delete earlier outputs not written this time, only if unchanged since (same SHA-256)."""
+def remove_stale(earlier: dict[Path, str], written: list[Path], keep: set[Path] = frozenset()) -> list[Path]:
+    """Delete earlier outputs not written this time, only if unchanged since (same SHA-256).
+
+    *keep* names files never to delete whatever an old receipt says (the build's inputs).
+    """
     from .output import sha256_file
 
-    keep = {p.resolve() for p in written}
+    keep = {p.resolve() for p in written} | set(keep)
     removed = []
     for path, digest in earlier.items():
         if path.resolve() in keep or not path.is_file():
