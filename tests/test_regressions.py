@@ -95,3 +95,16 @@ def test_a_phone_photo_fits_on_a_sheet_of_paper(tmp_path, cli):
     assert w > h and w <= 792 + 0.01 and h <= 595.3
     assert max(w / 792, h / 595.3) > 0.99  # fitted, not shrunk further
     assert [float(v) for v in pages[4].mediabox[2:]] == [144.0, 108.0]
+
+
+def test_an_entry_longer_than_a_page_is_a_case_problem_not_an_internal_error(tmp_path, cli):
+    """A chronology event (or index title) of several thousand characters cannot fit one row of
+    one page: reportlab's LayoutError came out as "internal error"; it is now the user's fix."""
+    text_pdf(tmp_path / "ok.pdf", pages=1)
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
+                    "    file: ok.pdf\nchronology:\n  - date: 2026-01-01\n"
+                    f"    event: \"{'Long event ' * 800}\"\n    exhibits: [a]\n")
+    code, out, err = cli("build", case)
+    assert code == 1, err
+    assert "internal error" not in err and "Chronology" in err and "shorten" in err
+    assert not (tmp_path / "case.pdf").exists()

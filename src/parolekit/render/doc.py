@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus.doctemplate import LayoutError
 
+from ..errors import CaseError
 from . import fonts
 
 PAPER = {"letter": LETTER, "a4": A4}
@@ -49,8 +51,15 @@ class LinkTo(Flowable):
         self.width, self.height = self.inner.wrap(aw, ah)
         return self.width, self.height
 
+    # A row shorter than this moves whole to the next page; a taller one (a very long event or a
+    # claim citing dozens of exhibits) is split, since it could never fit on any page.
+    KEEP_WHOLE = 560.0
+
     def split(self, aw, ah):
-        return []  # a row is kept whole; it moves to the next page instead
+        _w, height = self.inner.wrap(aw, ah)
+        if height <= self.KEEP_WHOLE:
+            return []
+        return [LinkTo(part, self.target, self.sink) for part in self.inner.split(aw, ah)]
 
     def draw(self):
         self.inner.drawOn(self.canv, 0, 0)
@@ -75,5 +84,10 @@ def render(story: list, paper: str = "letter", title: str = "", links: list[Link
 
     if links is not None:
         links.clear()  # a rebuild records afresh
-    doc.build(list(story), onFirstPage=count, onLaterPages=count)
+    try:
+        doc.build(list(story), onFirstPage=count, onLaterPages=count)
+    except LayoutError as e:  # one row or paragraph taller than a page: only shorter text helps
+        raise CaseError(f"{title or 'a generated page'}: one entry is too long to fit on a page "
+                        "(a title, event, claim or address of thousands of characters); shorten it "
+                        "and build again") from e
     return Rendered(buf.getvalue(), pages[0], list(links or []))
