@@ -257,3 +257,32 @@ def test_crowded_timelines_group_marks_and_stay_small():
     assert covered == set(range(1, 61))  # every event is named by some label
     drawing = timeline(marks, TODAY, WIDTH)
     assert drawing.height < 250  # it fits on the page above the table
+
+
+def _section_text(reader: PdfReader, pages: tuple[int, int]) -> str:
+    return " ".join(" ".join(reader.pages[n - 1].extract_text().split())
+                    for n in range(pages[0], pages[1] + 1))
+
+
+def test_rows_taller_than_a_page_and_extreme_dates_still_build(tmp_path):
+    """A 900-word event, a claim citing 26 exhibits, and dates 0001 and 9999 (typos, placeholders)."""
+    rows = ""
+    for i in range(26):
+        text_pdf(tmp_path / f"e{i}.pdf", title=f"E{i}")
+        rows += f"  - {{id: e{i}, title: Exhibit {i}, file: e{i}.pdf}}\n"
+    long = " ".join(["word"] * 900)
+    cites = ", ".join(f"e{i}" for i in range(26))
+    manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n" + rows + f"""\
+chronology:
+  - {{date: 0001-01-01, event: {long}, exhibits: [e0]}}
+  - {{date: 9999-12-31, event: Placeholder, planned: true}}
+claims:
+  - {{claim: {long}, exhibits: [{cites}]}}
+""")
+    result = build_packet(tmp_path / "case.yaml")
+    reader = PdfReader(result.output)
+    claims = _section_text(reader, result.plan.sections["claims"])
+    for place in result.plan.exhibits.values():
+        assert f"Ex. {place.label} at {place.start}" in claims
+    chronology = _section_text(reader, result.plan.sections["chronology"])
+    assert f"Ex. A at {result.plan.exhibits['e0'].start}" in chronology

@@ -38,7 +38,7 @@ def cite(plan: PagePlan, exhibit_id: str) -> str:
 
 
 def _row(cells: list, widths: list[float], header: bool = False) -> Table:
-    t = Table([cells], colWidths=widths)
+    t = Table([cells], colWidths=widths, splitInRow=1)  # a row taller than a page may split
     style = TableStyle(_GRID.getCommands())
     if header:
         style.add("LINEBELOW", (0, 0), (-1, -1), 0.9, colors.black)

@@ -78,11 +78,11 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def _ticks(lo: dt.date, hi: dt.date, px_per_day: float) -> list[tuple[dt.date, str]]:
     """Month-aligned ticks far enough apart that their labels never touch."""
-    for step in (1, 2, 3, 6, 12, 24, 60, 120):
+    for step in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 6000, 12000):
         if step * 30.4 * px_per_day >= 44:
             break
     month = (lo.month - 1) // step * step + 1 if step < 12 else 1
-    day = dt.date(lo.year - (lo.year % (step // 12) if step > 12 else 0), month, 1)
+    day = dt.date(max(1, lo.year - (lo.year % (step // 12) if step > 12 else 0)), month, 1)
     out: list[tuple[dt.date, str]] = []
     first = True
     while day <= hi:
@@ -96,6 +96,8 @@ def _ticks(lo: dt.date, hi: dt.date, px_per_day: float) -> list[tuple[dt.date, s
             out.append((day, name))
             first = False
         m = day.month - 1 + step
+        if day.year + m // 12 > dt.MAXYEAR:
+            break
         day = dt.date(day.year + m // 12, m % 12 + 1, 1)
     return out
 
@@ -105,7 +107,9 @@ def axis(marks: list[Mark], today: dt.date | None, width: float):
     days = [start_of(m.date) for m in marks] + ([today] if today else [])
     lo, hi = min(days), max(days)
     pad = max((hi - lo).days // 25, 10)
-    lo, hi = lo - dt.timedelta(days=pad), hi + dt.timedelta(days=pad)
+    # Ordinals, clamped: a typo such as 0025-03-01 or a placeholder 9999-12-31 must not overflow.
+    lo = dt.date.fromordinal(max(1, lo.toordinal() - pad))
+    hi = dt.date.fromordinal(min(dt.date.max.toordinal(), hi.toordinal() + pad))
     span = max((hi - lo).days, 1)
 
     def x(day: dt.date) -> float:
