@@ -102,3 +102,10 @@ def test_schema_is_json_on_stdout(cli):
     code, out, _ = cli("schema")
     schema = json.loads(out)
     assert code == 0 and "exhibits" in schema["properties"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_max_file_mb_must_be_a_positive_size(cli, case_dir, value):
+    code, _out, err = cli("build", case_dir / "case.yaml", "--max-file-mb", value)
+    assert code == 2 and "greater than 0" in err
+    assert not (case_dir / "case.pdf").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -40,6 +41,12 @@ def _main(
     _state["debug"] = debug
 
 
+def _positive_mb(value: Optional[float]) -> Optional[float]:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter("give a size in megabytes greater than 0, e.g. 25")
+    return value
+
+
 def print_problems(problems: list[Problem], console: Console = err) -> None:
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
@@ -70,7 +77,7 @@ def build(
     output: Optional[str] = typer.Option(None, "-o", "--output",
                                          help="Output PDF, or a folder to put it in (one manifest only)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Cases built in parallel (default: CPU cores)."),
-    max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb",
+    max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", callback=_positive_mb,
                                                 help="Split into volumes under this size (MB)."),
     allow_path: list[Path] = typer.Option([], "--allow-path",
                                           help="Also accept input files under this folder."),

@@ -11,7 +11,7 @@ import pikepdf
 
 from . import __version__
 from .assemble import Bookmark, Piece, assemble
-from .errors import CaseError, Problem, display_path
+from .errors import CaseError, ParolekitError, Problem, display_path
 from .intake import Source, inspect_sources
 from .labels import label
 from .manifest import Case, load_case
@@ -153,8 +153,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
             if new == counts and (not limit or vols == before):
                 return plan, vols
             counts = new
-        # pragma: no cover - lengths only grow with page numbers' digits
-        raise CaseError(f"{case.name}: the page plan did not settle; please report this")
+        # Lengths only grow with page numbers' digits, so this is a bug, not a problem of the case.
+        raise ParolekitError(f"{case.name}: the page plan did not settle; please report this")
 
     bookmarks_of = lambda plan: _bookmarks(m, plan, by_ref)  # noqa: E731
     producer = f"parolekit {__version__}"
