@@ -479,3 +479,12 @@ claims:
     reached: list[set[str]] = []
     run()
     assert len(reached) >= 20  # most examples load, so the lint rules really ran on them
+
+
+def test_text_report_never_echoes_the_number_a_privacy_warning_is_about(cli):
+    golden = Path(__file__).parent / "lint" / "privacy-ssn.yaml"
+    ssn = next(w for line in golden.read_text().splitlines() for w in line.replace(",", " ").split()
+               if len(w) == 11 and w[3] == "-" and w[6] == "-" and w.replace("-", "").isdigit())
+    code, out, err = cli("lint", "--format", "text", golden)
+    assert "[privacy-ssn]" in err
+    assert ssn not in err and ssn not in out

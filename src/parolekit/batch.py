@@ -33,7 +33,7 @@ class Outcome:
     seconds: float = 0.0
     message: str = ""
     problems: list[Problem] | None = None
-    rows: list[tuple[str, str, int, str]] | None = None  # label, title, pages, range
+    rows: list[tuple[str, str, int, str]] | None = None  # label, id, pages, range
     warnings: list[Problem] | None = None
     volumes: list[str] | None = None  # every file written when the packet is split
 
@@ -56,7 +56,8 @@ def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | N
             traceback.print_exc()
         return Outcome(name, False, EXIT_INTERNAL,
                        message=f"internal error ({type(e).__name__}); run with --debug and report it")
-    rows = [(p.label, p.title, p.end - p.start + 1,
+    # Exhibits are named by id: titles can carry names and numbers that do not belong in logs.
+    rows = [(p.label, p.id, p.end - p.start + 1,
              p.range if len(r.files) < 2 else f"{p.range} (vol. {_vols(p)})")
             for p in r.plan.exhibits.values()]
     return Outcome(name, True, EXIT_OK, str(r.output), r.pages, r.seconds, rows=rows,
@@ -294,8 +295,8 @@ def _report(o: Outcome, console: Console, quiet: bool, print_problems, single: b
         table = Table(title=None, show_edge=False, header_style="bold")
         for col in ("Ex.", "Exhibit", "Pages", "Packet pages"):
             table.add_column(col, justify="right" if col in ("Pages",) else "left")
-        for lab, title, pages, rng in o.rows or []:
-            table.add_row(Text(lab), Text(title), str(pages), Text(rng))
+        for lab, ident, pages, rng in o.rows or []:
+            table.add_row(Text(lab), Text(ident), str(pages), Text(rng))
         console.print(table)
     if o.volumes:
         console.print(Text(f"{o.manifest}: wrote {len(o.volumes)} volumes ({o.pages} pages, "

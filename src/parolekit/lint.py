@@ -145,7 +145,8 @@ def text_report(results: list[LintResult], strict: bool, console: Console) -> No
             line.append(f" [{p.code}] ", style="dim")
             line.append(p.message)
             console.print(line)
-            if 0 < p.line <= len(r.source_lines):
+            # The excerpt of a privacy problem would print the very number or date it warns about.
+            if 0 < p.line <= len(r.source_lines) and not p.code.startswith("privacy-"):
                 src, caret = _excerpt(r.source_lines[p.line - 1], p.column)
                 gutter = f"{p.line:>5} | "
                 console.print(Text(gutter, style="dim") + Text(src))

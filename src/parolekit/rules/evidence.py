@@ -91,7 +91,8 @@ def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
             continue
         if satisfied(case, rule.need, i + 1):
             continue
-        who = person.name if len(people) == 1 else f"beneficiary {i + 1} ({person.name})"
+        # By position, not name: lint output lands in CI logs and pull-request annotations.
+        who = "the beneficiary" if len(people) == 1 else f"beneficiary {i + 1}"
         emit(case, ("case", "beneficiaries", i), rule.code,
              f"evidence gap for {who}: {rule.missing}; {_fill(rule.fix, n=i + 1)}{cite}")
 
