@@ -66,14 +66,16 @@ def image_matrix(orientation: int, page_w: float, page_h: float) -> list[float]:
     return [ax - e, ay - f0, cx - e, cy - f0, e, f0]
 
 
-def _dpi(img: Image.Image) -> float:
+def _dpi(img: Image.Image) -> tuple[float, float]:
+    """Horizontal and vertical density: fax scans are 204 x 98 or 204 x 196 dpi, not square."""
     dpi = img.info.get("dpi")
     try:
-        x = float(dpi[0]) if dpi else 0.0
+        x, y = (float(dpi[0]), float(dpi[1])) if dpi else (0.0, 0.0)
     except (TypeError, ValueError, IndexError):
-        x = 0.0
-    # 1 dpi or 72 dpi with no real density is what cameras write when they do not know.
-    return x if x >= 30 else DEFAULT_DPI
+        x = y = 0.0
+    # 1 dpi or no density at all is what software writes when it does not know.
+    x, y = (x if x >= 30 else y), (y if y >= 30 else x)
+    return (x, y) if x >= 30 else (DEFAULT_DPI, DEFAULT_DPI)
 
 
 def _open(path: Path) -> Image.Image:
@@ -141,7 +143,11 @@ def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImageP
 def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> ImagePage:
     # A photo's size on paper is a guess from its density tag; a phone's 4032 x 3024 at "72 dpi"
     # would be a 56-inch page. Nothing may come out larger than fits both letter and A4.
-    dpi = max(_dpi(img), max(img.size) * 72.0 / FIT_LONG, min(img.size) * 72.0 / FIT_SHORT)
+    xdpi, ydpi = _dpi(img)
+    sw, sh = img.width * 72.0 / xdpi, img.height * 72.0 / ydpi
+    grow = max(1.0, max(sw, sh) / FIT_LONG, min(sw, sh) / FIT_SHORT)  # shrink to fit the paper
+    xdpi, ydpi = xdpi * grow, ydpi * grow
+    dpi = max(xdpi, ydpi)
     orientation = 1
     try:
         orientation = int(img.getexif().get(0x0112, 1) or 1)
@@ -161,13 +167,14 @@ def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> 
             orientation = 1
         frame = _flatten(frame)
         if dpi > max_dpi:
-            scale = max_dpi / dpi
-            frame = frame.resize((max(1, round(frame.width * scale)), max(1, round(frame.height * scale))),
+            sx, sy = min(1.0, max_dpi / xdpi), min(1.0, max_dpi / ydpi)
+            frame = frame.resize((max(1, round(frame.width * sx)), max(1, round(frame.height * sy))),
                                  Image.Resampling.LANCZOS)
-            dpi = float(max_dpi)
+            xdpi, ydpi = min(xdpi, float(max_dpi)), min(ydpi, float(max_dpi))
+            dpi = max(xdpi, ydpi)
         stream = _encode(frame, pdf, photo=img.format in ("JPEG", "HEIF", "MPO", "WEBP"))
         w, h = frame.size
-    sw, sh = w * 72.0 / dpi, h * 72.0 / dpi
+    sw, sh = w * 72.0 / xdpi, h * 72.0 / ydpi
     page_w, page_h = (sh, sw) if orientation in (5, 6, 7, 8) else (sw, sh)
     matrix = image_matrix(orientation, page_w, page_h)
     content = pikepdf.Stream(pdf, ("q %s cm /Im0 Do Q" % " ".join(f"{v:.4f}" for v in matrix)).encode())
