@@ -97,14 +97,25 @@ def test_a_phone_photo_fits_on_a_sheet_of_paper(tmp_path, cli):
     assert [float(v) for v in pages[4].mediabox[2:]] == [144.0, 108.0]
 
 
-def test_an_entry_longer_than_a_page_is_a_case_problem_not_an_internal_error(tmp_path, cli):
-    """A chronology event (or index title) of several thousand characters cannot fit one row of
-    one page: reportlab's LayoutError came out as "internal error"; it is now the user's fix."""
-    text_pdf(tmp_path / "ok.pdf", pages=1)
-    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
-                    "    file: ok.pdf\nchronology:\n  - date: 2026-01-01\n"
-                    f"    event: \"{'Long event ' * 800}\"\n    exhibits: [a]\n")
-    code, out, err = cli("build", case)
-    assert code == 1, err
-    assert "internal error" not in err and "Chronology" in err and "shorten" in err
-    assert not (tmp_path / "case.pdf").exists()
+def test_a_flowable_taller_than_a_page_is_a_case_problem_not_an_internal_error():
+    """reportlab's LayoutError (one unsplittable row taller than a page) came out as "internal
+    error"; the chronology and claims now split such rows, and anything left is the user's fix."""
+    import pytest
+    from reportlab.platypus import Paragraph, Table
+
+    from parolekit.errors import CaseError
+    from parolekit.render.doc import render
+    from parolekit.render.fonts import styles
+
+    row = Table([[Paragraph("Long entry " * 2000, styles()["body"])]])
+    with pytest.raises(CaseError, match="Index of exhibits: one entry is too long.*shorten it"):
+        render([row], title="Index of exhibits")
+
+
+def test_a_pdf_given_as_the_manifest_is_named_a_pdf(tmp_path, cli):
+    """`parolekit build packet.yaml` where the file is really a PDF said "not UTF-8 (byte 0x93)"."""
+    text_pdf(tmp_path / "case.yaml", pages=1)
+    code, _out, err = cli("lint", tmp_path / "case.yaml")
+    assert code == 1 and "is a PDF, not a YAML manifest" in err
+    code, _out, err = cli("build", tmp_path / "case.yaml")
+    assert code == 1 and "is a PDF, not a YAML manifest" in err

@@ -57,6 +57,10 @@ def decode_manifest(raw: bytes, problems: ProblemList) -> str | None:
                      f"the manifest is larger than {MAX_MANIFEST_BYTES:,} bytes, the limit. "
                      "Split the case or move long text into files referenced with `text:`/`file:`.")
         return None
+    if raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
+        problems.add(1, 1, "manifest-unreadable", "this file is a PDF, not a YAML manifest; give the "
+                     "case's .yaml file (the PDF may be an exhibit or a packet saved under that name)")
+        return None
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         problems.add(1, 1, "manifest-not-utf8", "the manifest is saved as UTF-16; save it as UTF-8 "
                      "in your editor (\"Save with encoding\") and build again.")
