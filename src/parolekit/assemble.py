@@ -80,14 +80,13 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
             else:
                 src = piece.source
                 assert src is not None and src.pdf is not None
-                src_pages = list(src.pdf.pages)
-                chosen = [src_pages[i] for i in src.pages]
-                if not getattr(src, "_cleaned", False):
+                if not src.cleaned:
                     flatten_forms(src.pdf)
-                    src_pages = list(src.pdf.pages)
-                    chosen = [src_pages[i] for i in src.pages]
+                src_pages = list(src.pdf.pages)  # after flattening, which may rewrite pages
+                chosen = [src_pages[i] for i in src.pages]
+                if not src.cleaned:
                     clean_pages(src.pdf, chosen, {p.obj.objgen for p in chosen})
-                    src._cleaned = True  # type: ignore[attr-defined]
+                    src.cleaned = True
                 if piece.skip or part.pages != len(chosen):
                     chosen = chosen[piece.skip:piece.skip + part.pages]
                 for k, page in enumerate(chosen):
@@ -98,12 +97,36 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     src.pdf.close()
                     src.pdf = None
         pages = _page_tree(out, kids)
+        _drop_dangling_links(pages)
         _stamp(out, pages, plan, parts, page_offset, bates_prefix, label_word, volume)
         _links(out, pages, plan, parts, pieces, page_offset, volume_files)
         _outline(out, bookmarks, landing, page_offset, pages, outlines)
         _metadata(out, title, date_iso, producer, page_offset)
     out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
     return out
+
+
+def _drop_dangling_links(pages: list[pikepdf.Page]) -> None:
+    """Remove links whose target page is not in this file (it went to another volume).
+
+    qpdf turns a reference to a page it did not copy into null; a link to null goes nowhere.
+    """
+    here = {p.obj.objgen for p in pages}
+    for page in pages:
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, Array) or not len(annots):
+            continue
+        keep = Array([a for a in annots if not _dangling(a, here)])
+        if len(keep) != len(annots):
+            page.obj.Annots = keep
+
+
+def _dangling(annot, here: set) -> bool:
+    dest = annot.get("/Dest") if isinstance(annot, Dictionary) else None
+    if not isinstance(dest, Array) or not len(dest):
+        return False
+    target = dest[0]
+    return not (isinstance(target, Dictionary) and target.is_indirect and target.objgen in here)
 
 
 def _page_tree(out: pikepdf.Pdf, kids: list) -> list[pikepdf.Page]:

@@ -88,6 +88,8 @@ class Source:
     pages: list[int] = field(default_factory=list)
     pdf: pikepdf.Pdf | None = None
     warnings: list[str] = field(default_factory=list)
+    cleaned: bool = False  # active content removed (in memory) before its pages are copied
+    page_sizes: list[float] | None = None  # estimated bytes per selected page, for volumes
 
     @property
     def selection(self) -> str:

@@ -282,10 +282,10 @@ def _page_bytes(plan: PagePlan, lookup: dict, by_ref: dict, factors: dict[str, f
 
 def _source_page_sizes(src: Source) -> list[float]:
     """What each selected page of an input brings into the packet (measured once)."""
-    cached = getattr(src, "_page_sizes", None)
+    cached = src.page_sizes
     if cached is None:
         cached = page_sizes(src.pdf, src.pages) if src.pdf is not None else [0.0] * len(src.pages)
-        src._page_sizes = cached  # type: ignore[attr-defined]
+        src.page_sizes = cached
     return cached
 
 
