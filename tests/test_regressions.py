@@ -119,3 +119,10 @@ def test_a_pdf_given_as_the_manifest_is_named_a_pdf(tmp_path, cli):
     assert code == 1 and "is a PDF, not a YAML manifest" in err
     code, _out, err = cli("build", tmp_path / "case.yaml")
     assert code == 1 and "is a PDF, not a YAML manifest" in err
+
+
+def test_a_tab_used_for_indentation_is_named(tmp_path, cli):
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n\t- id: a\n\t  title: A\n")
+    code, _out, err = cli("lint", case)
+    assert code == 1
+    assert ":15:1: error [yaml-syntax]" in err and "indent with spaces, not tabs" in err

@@ -105,6 +105,10 @@ def parse_yaml(text: str, problems: ProblemList) -> Located | None:
             what = f"{e.context} that is never closed"
             mark = e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "'\\t'" in what:  # the most common hand-editing slip gets a plain answer
+            problems.add(line, col, "yaml-syntax", "YAML syntax error: a tab character here; YAML "
+                         "does not allow tabs for indentation, so indent with spaces, not tabs.")
+            return None
         problems.add(line, col, "yaml-syntax",
                      f"YAML syntax error: {what}. Check indentation and quoting near this line "
                      "(quote values containing ': ' or '#').")
