@@ -169,7 +169,7 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
     With one manifest the exit code is that build's own (1 case problems, 3 output, 4 internal);
     with several it is 1 when any case failed, and the summary names each failed case and why.
     """
-    from .cli import print_problems
+    from .report import print_problems
 
     manifests = list(dict.fromkeys(Path(m).resolve() for m in manifests))  # a case listed twice: once
     single = len(manifests) == 1

@@ -12,11 +12,10 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ParolekitError, Problem
+from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ParolekitError
+from .report import report_error
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Build indexed, paginated, bookmarked evidence packets from a case manifest.")
@@ -45,25 +44,6 @@ def _positive_mb(value: Optional[float]) -> Optional[float]:
     if value is not None and not (math.isfinite(value) and value > 0):
         raise typer.BadParameter("give a size in megabytes greater than 0, e.g. 25")
     return value
-
-
-def print_problems(problems: list[Problem], console: Console = err) -> None:
-    for p in problems:
-        style = "red" if p.severity == "error" else "yellow"
-        line = Text()
-        line.append(f"{p.file}:{p.line}:{p.column}: " if p.file else f"{p.line}:{p.column}: ")
-        line.append(p.severity, style=style)
-        line.append(f" [{p.code}] ", style="dim")
-        line.append(p.message)
-        console.print(line)
-
-
-def report_error(e: ParolekitError, console: Console = err) -> None:
-    console.print(Text("error: ", style="bold red") + Text(e.message))
-    print_problems(e.problems, console)
-    if e.problems:
-        n_err = sum(p.severity == "error" for p in e.problems)
-        console.print(Text(f"{n_err} error(s); nothing was written.", style="red"))
 
 
 def _sigterm(_signum, _frame):
@@ -140,7 +120,7 @@ def init(directory: Path = typer.Argument(..., help="Folder for the new case (cr
     try:
         made = init_case(directory)
     except ParolekitError as e:
-        report_error(e)
+        report_error(e, err)
         raise typer.Exit(e.exit_code)
     for path in made:
         err.print(f"created {path}")

@@ -75,12 +75,6 @@ class OutputError(ParolekitError):
     exit_code = EXIT_OUTPUT
 
 
-class Interrupted(ParolekitError):
-    """The build was interrupted (Ctrl-C or SIGTERM); nothing was written."""
-
-    exit_code = EXIT_INTERRUPTED
-
-
 @dataclass
 class ProblemList:
     """Collects problems across stages so that all are reported at once."""

@@ -16,7 +16,3 @@ def letter_label(n: int) -> str:
 
 def label(n: int, style: str = "letters") -> str:
     return str(n) if style == "numbers" else letter_label(n)
-
-
-def labels(count: int, style: str = "letters") -> list[str]:
-    return [label(i, style) for i in range(1, count + 1)]

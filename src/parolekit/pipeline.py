@@ -11,7 +11,7 @@ import pikepdf
 
 from . import __version__
 from .assemble import Bookmark, Piece, assemble
-from .errors import CaseError, ParolekitError, Problem, display_path
+from .errors import CaseError, ParolekitError, Problem
 from .intake import Source, inspect_sources
 from .labels import label
 from .manifest import Case, load_case
@@ -43,15 +43,6 @@ class BuildResult:
     files: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def load_and_check(manifest: Path | str, allow_paths: list[Path] | None = None,
-                   open_pdfs: bool = True) -> tuple[Case, list[Source]]:
-    """The first three stages, shared by build and lint: problems accumulate on the case."""
-    case = load_case(manifest)
-    check_case(case)
-    sources = inspect_sources(case, allow_paths, open_pdfs=open_pdfs)
-    return case, sources
 
 
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
@@ -117,7 +108,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     step("plan")
     body = letter_body(case)
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
-    front_forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), f"Form {f.name}",
+    front_forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), _form_title(m, f),
                         _ref(("forms", i, "file"))) for i, f in enumerate(m.forms)]
     limit = max_file_mb or m.output.max_file_mb
     rendered: dict[str, Rendered] = {}
@@ -314,6 +305,14 @@ def _cover_letter(case: Case, plan: PagePlan, body: str, template, paper: str) -
         raise CaseError(f"{case.name}: the cover letter template failed", case.problems.sorted()) from None
 
 
+def _form_title(m, form) -> str:
+    """"Form I-131", naming the beneficiary when the case has several (one form each)."""
+    people = m.case.beneficiaries
+    if form.beneficiary and len(people) > 1 and form.beneficiary <= len(people):
+        return f"Form {form.name} ({people[form.beneficiary - 1].name})"
+    return f"Form {form.name}"
+
+
 def _bookmarks(m, plan: PagePlan, by_ref: dict) -> list[Bookmark]:
     out: list[Bookmark] = []
     titles = {"cover": "Cover letter", "index": "Index of exhibits", "chronology": "Chronology",
@@ -350,6 +349,3 @@ def _bookmarks(m, plan: PagePlan, by_ref: dict) -> list[Bookmark]:
         b.children = flat
     return out
 
-
-def describe_path(path: Path) -> str:
-    return display_path(path)
