@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -314,10 +315,12 @@ def _form_title(m, form) -> str:
 
 
 def _bookmarks(m, plan: PagePlan, by_ref: dict) -> list[Bookmark]:
+    """One bookmark per section and exhibit; an exhibit's own bookmarks nest beneath it."""
     out: list[Bookmark] = []
     titles = {"cover": "Cover letter", "index": "Index of exhibits", "chronology": "Chronology",
               "claims": "Claims and evidence"}
-    placed = {}
+    documents = Counter(part.key for _s, part in plan.parts if part.kind == "document")
+    placed: dict[str, Bookmark] = {}
     for start, part in plan.parts:
         if part.kind in titles:
             out.append(Bookmark(titles[part.kind], start))
@@ -329,23 +332,16 @@ def _bookmarks(m, plan: PagePlan, by_ref: dict) -> list[Bookmark]:
             out.append(placed[part.key])
         elif part.kind in ("document", "declaration"):
             src = by_ref.get(_unref(part.ref)) if part.ref.startswith("src:") else None
+            if src is None or src.pdf is None or "/Outlines" not in src.pdf.Root:
+                continue
             parent = placed[part.key]
-            if src is not None and src.pdf is not None and "/Outlines" in src.pdf.Root:
-                parent.children.append(Bookmark("Document", start, source=src) if len(
-                    [p for p in plan.parts if p[1].key == part.key and p[1].kind == "document"]) > 1
-                    else Bookmark("", -1, source=src))
+            if documents[part.key] > 1:  # several files: each file's bookmarks under its own entry
+                parent.children.append(Bookmark("Document", start, source=src))
+            else:  # one file: its bookmarks hang directly under the exhibit
+                parent.source = src
         elif part.kind == "translation":
             placed[part.key].children.append(Bookmark("English translation", start))
         elif part.kind == "certificate":
             placed[part.key].children.append(Bookmark("Certificate of translation", start))
-    # An exhibit's own bookmarks hang directly under it when it has a single file.
-    for b in placed.values():
-        flat: list[Bookmark] = []
-        for child in b.children:
-            if child.page == -1:
-                b.source = child.source
-            else:
-                flat.append(child)
-        b.children = flat
     return out
 
