@@ -252,3 +252,19 @@ def test_a_volume_never_replaces_an_input_of_the_same_name(tmp_path, cli):
     assert code == 1 and "[output-overwrites-input]" in err, err
     assert {p: p.read_bytes() for p in tmp_path.glob("case.vol*.pdf")} == before
     assert not list(tmp_path.glob("*.part")) and not (tmp_path / "case.receipt.json").exists()
+
+
+def test_a_page_over_the_limit_is_located_at_its_exhibit(tmp_path, cli):
+    noise_jpeg(tmp_path / "big.jpg", 7, side=900)
+    m = manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+output:
+  max_file_mb: 0.2
+exhibits:
+  - id: big-scan
+    title: A heavy scan
+    file: big.jpg
+""")
+    code, _out, err = cli("build", m)
+    assert code == 1 and "[volume-limit-unreachable]" in err, err
+    assert "case.yaml:19:11:" in err and "exhibits[big-scan].file" in err and "Exhibit A, p. 1" in err
+    assert not list(tmp_path.glob("*.pdf"))

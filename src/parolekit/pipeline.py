@@ -133,7 +133,9 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                 try:
                     vols = split_volumes(plan, sizes, limit * MB)
                 except PageTooLarge as e:
-                    raise CaseError(_too_large(case.name, plan, e.page, e.size, limit)) from None
+                    _too_large(case, plan, e.page, e.size, limit)
+                    raise CaseError(f"{case.name}: the packet cannot be split into volumes",
+                                    case.problems.sorted()) from None
                 plan = place_volumes(plan, vols)
             rendered["cover"] = _cover_letter(case, plan, body, template, paper)
             rendered["index"] = sections.exhibit_index(m, plan, paper, volumes=max(len(vols), 1))
@@ -184,9 +186,12 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                 for _a, part, _skip in volume_parts(plan, v):
                     factors[part.ref] = factors.get(part.ref, 1.0) * ratio
         else:
-            raise CaseError(f"{case.name}: could not split the packet into volumes under "
-                            f"{limit:g} MB (tried {MAX_SIZE_ROUNDS} times); raise output.max_file_mb "
-                            "or lower output.max_dpi")
+            case.add(("output", "max_file_mb") if m.output.max_file_mb else (),
+                     "volume-limit-unreachable", f"could not split the packet into volumes under "
+                     f"{limit:g} MB (tried {MAX_SIZE_ROUNDS} times); raise output.max_file_mb or "
+                     "lower output.max_dpi")
+            raise CaseError(f"{case.name}: the packet cannot be split into volumes",
+                            case.problems.sorted())
         step("write")
         files = write_volumes(case, staged, out_path, plan, sources)
         checks = [(f.path, f.pages) for f in files]
@@ -281,12 +286,16 @@ def _source_page_sizes(src: Source) -> list[float]:
     return cached
 
 
-def _too_large(name: str, plan: PagePlan, page: int, size: float, limit: float) -> str:
+def _too_large(case: Case, plan: PagePlan, page: int, size: float, limit: float) -> None:
+    """Locate a page too large for any volume at the input it comes from."""
     info = next((p for p in plan.page_info() if p.number == page), None)
     where = f" (Exhibit {info.exhibit}, p. {info.within})" if info and info.exhibit and info.within else ""
-    return (f"{name}: packet page {page}{where} is about {size / MB:.1f} MB on its own, over the "
-            f"{limit:g} MB volume limit, so no split can help; lower output.max_dpi, compress that "
-            "file, or raise output.max_file_mb / --max-file-mb")
+    ref = _unref(info.part.ref) if info and info.part.ref.startswith("src:") else \
+        (("output", "max_file_mb") if case.manifest.output.max_file_mb else ())
+    case.add(ref, "volume-limit-unreachable",
+             f"packet page {page}{where} is about {size / MB:.1f} MB on its own, over the "
+             f"{limit:g} MB volume limit, so no split can help; lower output.max_dpi, compress that "
+             "file, or raise output.max_file_mb / --max-file-mb")
 
 
 def _ref(ref: tuple) -> str:
