@@ -126,3 +126,18 @@ def test_a_tab_used_for_indentation_is_named(tmp_path, cli):
     code, _out, err = cli("lint", case)
     assert code == 1
     assert ":15:1: error [yaml-syntax]" in err and "indent with spaces, not tabs" in err
+
+
+def test_forms_for_different_beneficiaries_have_telling_bookmarks(tmp_path, cli):
+    """Two `Form I-131` bookmarks for two beneficiaries could not be told apart in the viewer."""
+    text_pdf(tmp_path / "i131.pdf", pages=1)
+    text_pdf(tmp_path / "ok.pdf", pages=1)
+    head = CASE_HEAD.replace("  recipient:", "    - name: Second Person\n  recipient:")
+    case = manifest(tmp_path / "case.yaml", head + "forms:\n  - name: I-131\n    file: i131.pdf\n"
+                    "    beneficiary: 1\n  - name: I-131\n    file: i131.pdf\n    beneficiary: 2\n"
+                    "  - name: I-134\n    file: i131.pdf\n"
+                    "exhibits:\n  - id: a\n    title: A\n    file: ok.pdf\n")
+    code, _out, err = cli("build", case)
+    assert code == 0, err
+    titles = [b.title for b in pypdf.PdfReader(tmp_path / "case.pdf").outline if not isinstance(b, list)]
+    assert titles[1:4] == ["Form I-131 (Test Beneficiary)", "Form I-131 (Second Person)", "Form I-134"]
