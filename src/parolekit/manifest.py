@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -51,7 +52,15 @@ class Case:
 
     def resolve(self, relative: str) -> Path:
         try:
-            return (self.base / relative).resolve()
+            path = (self.base / relative).resolve()
+            if not path.exists():
+                # macOS writes 'é' decomposed (NFD), keyboards type it composed (NFC): the names
+                # look identical, so the other form of an existing file is the file meant.
+                for form in ("NFC", "NFD"):
+                    other = unicodedata.normalize(form, relative)
+                    if other != relative and (self.base / other).exists():
+                        return (self.base / other).resolve()
+            return path
         except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte, a name too long
             return self.base / relative  # left unresolved: the file checks report why
 
@@ -177,7 +186,8 @@ def _add_schema_problem(case: Case, err: dict) -> None:
         return
     if kind in _KIND_WORDS:
         got = "nothing" if value is None else f"'{value}'" if isinstance(value, str) else type(value).__name__
-        case.add(loc, "invalid-type", f"expected {_KIND_WORDS[kind]}, got {got}")
+        want = _KIND_WORDS[kind]
+        case.add(loc, "invalid-type", f"expected {want}, got {got}; write it as {want}")
         return
     case.add(loc, "invalid-value", f"{err['msg']}; check this value against the manifest format")
 

@@ -42,7 +42,7 @@ def _ranges(text: str, page_count: int):
         first = int(start) if start else 1
         last = (int(end) if end else page_count) if dash else first
         if first < 1 or last < 1:
-            raise SelectionError("pages are numbered from 1")
+            raise SelectionError("pages are numbered from 1; write pages like \"1-3,5\"")
         if last < first and dash and not end:  # "3-" on a 2-page document: nothing runs backwards
             raise SelectionError(f"page {first} is out of range: the document has {page_count} "
                                  f"page{'s' if page_count != 1 else ''}; fix `pages:`")
