@@ -141,3 +141,22 @@ def test_forms_for_different_beneficiaries_have_telling_bookmarks(tmp_path, cli)
     assert code == 0, err
     titles = [b.title for b in pypdf.PdfReader(tmp_path / "case.pdf").outline if not isinstance(b, list)]
     assert titles[1:4] == ["Form I-131 (Test Beneficiary)", "Form I-131 (Second Person)", "Form I-134"]
+
+
+def test_a_file_name_in_another_unicode_normal_form_is_found(tmp_path, cli):
+    """macOS (and zips made there) store 'é' decomposed (NFD); the manifest typed on any keyboard
+    has it composed (NFC). The two look identical, so "'carta de Pérez.pdf' does not exist" was
+    a riddle; the file is the same name to macOS and is used."""
+    import unicodedata
+    text_pdf(tmp_path / unicodedata.normalize("NFD", "carta de Pérez.pdf"), pages=1)
+    (tmp_path / unicodedata.normalize("NFD", "declaración.md")).write_text("I state this.\n")
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "declarations:\n  - id: d\n"
+                    "    declarant: {name: Test Beneficiary, role: beneficiary}\n"
+                    f"    text: {unicodedata.normalize('NFC', 'declaración.md')}\n"
+                    "    executed: {date: 2026-11-01, place: \"Houston, Texas\", in_us: true}\n"
+                    "exhibits:\n  - id: a\n    title: A\n"
+                    f"    file: {unicodedata.normalize('NFC', 'carta de Pérez.pdf')}\n")
+    code, _out, err = cli("build", case)
+    assert code == 0, err
+    texts = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "case.pdf").pages]
+    assert any("I state this." in t for t in texts) and "Document page 1" in texts[-1]
