@@ -160,3 +160,13 @@ def test_a_file_name_in_another_unicode_normal_form_is_found(tmp_path, cli):
     assert code == 0, err
     texts = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "case.pdf").pages]
     assert any("I state this." in t for t in texts) and "Document page 1" in texts[-1]
+
+
+def test_a_missing_file_suggests_the_near_name_in_its_folder(tmp_path, cli):
+    """'exhibits/Passport.PDF' built on a Mac; on Linux (or CI) only 'passport.pdf' exists."""
+    text_pdf(tmp_path / "exhibits" / "passport.pdf", pages=1)
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
+                    "    file: exhibits/Passport.PDF\n")
+    code, _out, err = cli("build", case)
+    assert code == 1 and "[file-missing]" in err
+    assert "does not exist (did you mean 'exhibits/passport.pdf'?); check" in err

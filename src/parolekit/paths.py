@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import errno
 from pathlib import Path
 
@@ -26,8 +27,8 @@ def check_path(case: Case, ref: tuple, relative: str, allow: list[Path]) -> Path
                  "folder with --allow-path DIR")
         return None
     if not path.exists():
-        case.add(ref, "file-missing", f"'{relative}' does not exist; check the name and folder "
-                 f"(paths are relative to {case.path.name})")
+        case.add(ref, "file-missing", f"'{relative}' does not exist{_near_name(raw, relative)}; "
+                 f"check the name and folder (paths are relative to {case.path.name})")
         return None
     if path.is_dir():
         case.add(ref, "file-not-a-file", f"'{relative}' is a folder, not a file; name the file")
@@ -37,6 +38,20 @@ def check_path(case: Case, ref: tuple, relative: str, allow: list[Path]) -> Path
                  "socket); name a saved PDF or image")
         return None
     return path
+
+
+def _near_name(raw: Path, relative: str) -> str:
+    """" (did you mean 'exhibits/passport.pdf'?)" for a name differing in case or a typo, else ''."""
+    try:
+        names = [p.name for _, p in zip(range(2000), raw.parent.iterdir())]
+    except OSError:
+        return ""
+    folded = {n.casefold(): n for n in names}
+    near = folded.get(raw.name.casefold()) or next(iter(difflib.get_close_matches(raw.name, names, 1, 0.8)), "")
+    if not near:
+        return ""
+    head, sep, _ = relative.replace("\\", "/").rpartition("/")
+    return f" (did you mean '{head}{sep}{near}'?)"
 
 
 def _inside(path: Path, case: Case, allow: list[Path]) -> bool:
