@@ -170,3 +170,19 @@ def test_a_missing_file_suggests_the_near_name_in_its_folder(tmp_path, cli):
     code, _out, err = cli("build", case)
     assert code == 1 and "[file-missing]" in err
     assert "does not exist (did you mean 'exhibits/passport.pdf'?); check" in err
+
+
+def test_password_env_unset_is_no_problem_when_the_pdf_needs_no_password(tmp_path, cli, monkeypatch):
+    """The spec's example names `password_env:`; a clinic that since saved a decrypted copy (or
+    builds where the secret is not needed) was refused: "needs the password in $X"."""
+    import pikepdf
+    monkeypatch.delenv("PK_REGRESSION_UNSET", raising=False)
+    text_pdf(tmp_path / "plain.pdf", pages=1)
+    text_pdf(tmp_path / "locked-src.pdf", pages=1)
+    with pikepdf.open(tmp_path / "locked-src.pdf") as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(user="right", owner="o"))
+    body = CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n    file: {}\n    password_env: PK_REGRESSION_UNSET\n"
+    code, _out, err = cli("build", manifest(tmp_path / "case.yaml", body.format("plain.pdf")))
+    assert code == 0, err
+    code, _out, err = cli("build", manifest(tmp_path / "locked.yaml", body.format("locked.pdf")))
+    assert code == 1 and "[file-password-missing]" in err and "PK_REGRESSION_UNSET" in err

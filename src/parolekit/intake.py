@@ -271,18 +271,16 @@ def _check_kind(case: Case, src: Source) -> bool:
 
 
 def _open_pdf(case: Case, src: Source, password_env: str | None) -> bool:
-    password = ""
-    if password_env:
-        password = os.environ.get(password_env, "")
-        if not password:
-            case.add(src.ref, "file-password-missing", f"'{src.relative}' needs the password in "
-                     f"${password_env}, which is not set; export {password_env}=... and build again")
-            return False
+    # An unset variable matters only if the file really needs a password: it is tried without.
+    password = os.environ.get(password_env, "") if password_env else ""
     try:
         pdf = pikepdf.open(src.path, password=password)
         count = len(pdf.pages)
     except pikepdf.PasswordError:
-        if password_env:
+        if password_env and not password:
+            case.add(src.ref, "file-password-missing", f"'{src.relative}' needs the password in "
+                     f"${password_env}, which is not set; export {password_env}=... and build again")
+        elif password_env:
             case.add(src.ref, "file-password-wrong", f"'{src.relative}': the password in "
                      f"${password_env} does not open it; check the password")
         else:
