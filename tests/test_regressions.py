@@ -186,3 +186,23 @@ def test_password_env_unset_is_no_problem_when_the_pdf_needs_no_password(tmp_pat
     assert code == 0, err
     code, _out, err = cli("build", manifest(tmp_path / "locked.yaml", body.format("locked.pdf")))
     assert code == 1 and "[file-password-missing]" in err and "PK_REGRESSION_UNSET" in err
+
+
+def test_the_cover_letter_gives_a_long_section_its_page_range(tmp_path, cli):
+    """Forms were listed as "pages 2–3" but an eight-page chronology as "page 11"."""
+    import json
+    text_pdf(tmp_path / "ok.pdf", pages=1)
+    events = "".join(f"  - date: 2025-01-{1 + k % 28:02d}\n    event: Event {k} {'words ' * 30}\n"
+                     "    exhibits: [a]\n" for k in range(60))
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
+                    f"    file: ok.pdf\nchronology:\n{events}")
+    code, _out, err = cli("build", case)
+    assert code == 0, err
+    reader = pypdf.PdfReader(tmp_path / "case.pdf")
+    marks = {b.title: reader.get_destination_page_number(b) + 1 for b in reader.outline
+             if not isinstance(b, list)}
+    start, end = marks["Chronology"], marks["Exhibit A: A"] - 1
+    assert end > start
+    flat = " ".join(reader.pages[0].extract_text().split())
+    assert f"A chronology of events (pages {start}\u2013{end})" in flat
+    assert f"An index of exhibits (page {marks['Index of exhibits']})" in flat

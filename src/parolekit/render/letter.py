@@ -130,7 +130,8 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
                       "range": f"{start}" if start == end else f"{start}\u2013{end}"})
     # Every section name is present, so `{% if sections.chronology %}` works in any case.
     sections: dict = {k: None for k in ("cover", "index", "chronology", "claims")}
-    sections.update({k: {"start": s, "end": e} for k, (s, e) in plan.sections.items()})
+    sections.update({k: {"start": s, "end": e, "range": f"{s}\u2013{e}" if e != s else f"{s}"}
+                     for k, (s, e) in plan.sections.items()})
     beneficiaries = [dict(b.model_dump(), birth_date_long=long_date(b.birth_date))
                      for b in m.case.beneficiaries]
 
