@@ -206,3 +206,17 @@ def test_the_cover_letter_gives_a_long_section_its_page_range(tmp_path, cli):
     flat = " ".join(reader.pages[0].extract_text().split())
     assert f"A chronology of events (pages {start}\u2013{end})" in flat
     assert f"An index of exhibits (page {marks['Index of exhibits']})" in flat
+
+
+def test_the_spec_examples_placeholders_are_not_printed(tmp_path, cli):
+    """Copying the spec's example gives `address: "..."`: the certificate of translation came out
+    reading "Address: ..." under the translator's name."""
+    text_pdf(tmp_path / "es.pdf", pages=1)
+    text_pdf(tmp_path / "en.pdf", pages=1)
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
+                    "    file: es.pdf\n    language: es\n    translation:\n      file: en.pdf\n"
+                    "      translator: {name: Luis Ortega, address: \"...\", phone: \"...\"}\n")
+    code, _out, err = cli("build", case)
+    assert code == 1 and err.count("[placeholder-value]") == 2
+    assert "exhibits[a].translation.translator.address: '...' is a placeholder" in err
+    assert not (tmp_path / "case.pdf").exists()

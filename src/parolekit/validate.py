@@ -14,6 +14,23 @@ def is_inline_text(value: str) -> bool:
     return "\n" in v or not v.lower().endswith((".md", ".markdown", ".txt"))
 
 
+# Values left as in a template: the spec's own example writes `address: "..."`, and whatever a
+# value holds is printed into a sworn certificate or the cover letter.
+PLACEHOLDERS = {"...", "\u2026", "todo", "tbd", "xxx", "fixme", "<name>", "<address>", "<phone>"}
+
+
+def _check_placeholders(case: Case, node, path: tuple) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_placeholders(case, value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_placeholders(case, value, path + (i,))
+    elif isinstance(node, str) and node.strip().lower() in PLACEHOLDERS:
+        case.add(path, "placeholder-value", f"'{node.strip()}' is a placeholder, and it would be "
+                 "printed in the packet as it is; write the real value")
+
+
 def check_case(case: Case) -> None:
     """Add every cross-reference and legal-content problem to case.problems."""
     m = case.manifest
@@ -27,6 +44,7 @@ def check_case(case: Case) -> None:
                          "give each exhibit and declaration its own id")
             else:
                 seen[item.id] = ref
+    _check_placeholders(case, case.located.data, ())
     if not m.exhibits and not m.declarations:
         case.add(("exhibits",), "no-exhibits", "the packet has no exhibits or declarations; add at "
                  "least one under `exhibits:`")
