@@ -81,20 +81,26 @@ def test_pages_with_files_out_of_range_or_out_of_file_order_is_refused(tmp_path,
 
 
 def test_a_phone_photo_fits_on_a_sheet_of_paper(tmp_path, cli):
-    """A 4032x3024 phone photo tagged 72 dpi became a 56 x 42 inch page; it now fits letter and A4
-    (turned or not) and is resampled to the 300 dpi limit, while a small photo keeps its size."""
+    """A 4032x3024 phone photo tagged 72 dpi became a 56 x 42 inch page; it now fits a letter or A4
+    sheet (turned or not) and is resampled to the 300 dpi limit; small photos and letter or A4
+    scans keep their size."""
+    import pytest
     from factory import photo
     photo(tmp_path / "phone.jpg", size=(4032, 3024), orientation=6, dpi=72)
     photo(tmp_path / "small.jpg", size=(400, 300), dpi=200)
+    photo(tmp_path / "letter.png", size=(1700, 2200), dpi=200)
+    photo(tmp_path / "a4.png", size=(3508, 2480), dpi=300)
     case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n  - id: a\n    title: A\n"
-                    "    files: [phone.jpg, small.jpg]\n")
+                    "    files: [phone.jpg, small.jpg, letter.png, a4.png]\n")
     code, _out, err = cli("build", case)
     assert code == 0, err
     pages = pypdf.PdfReader(tmp_path / "case.pdf").pages
     w, h = (float(v) for v in pages[3].mediabox[2:])
-    assert w > h and w <= 792 + 0.01 and h <= 595.3
-    assert max(w / 792, h / 595.3) > 0.99  # fitted, not shrunk further
+    assert w > h and w <= 842 + 0.01 and h <= 612 + 0.01
+    assert max(w / 842, h / 612) > 0.99  # fitted, not shrunk further
     assert [float(v) for v in pages[4].mediabox[2:]] == [144.0, 108.0]
+    assert [float(v) for v in pages[5].mediabox[2:]] == [612.0, 792.0]  # a letter scan stays letter
+    assert [float(v) for v in pages[6].mediabox[2:]] == pytest.approx([841.9, 595.3], abs=0.1)  # A4
 
 
 def test_a_flowable_taller_than_a_page_is_a_case_problem_not_an_internal_error():

@@ -19,7 +19,7 @@ except Exception:  # pragma: no cover - depends on the platform's wheel
     pillow_heif = None
 
 DEFAULT_DPI = 200.0
-FIT_SHORT, FIT_LONG = 595.0, 792.0  # points: A4's width by letter's height fits both papers
+FIT_SHORT, FIT_LONG = 612.0, 842.0  # points: letter's width by A4's height; both papers' scans fit
 # An image that decodes past this is refused before it is decoded (decompression bombs).
 MAX_PIXELS = 150_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -142,7 +142,7 @@ def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImageP
 
 def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> ImagePage:
     # A photo's size on paper is a guess from its density tag; a phone's 4032 x 3024 at "72 dpi"
-    # would be a 56-inch page. Nothing may come out larger than fits both letter and A4.
+    # would be a 56-inch page. Nothing comes out larger than a letter or A4 sheet (either way up).
     xdpi, ydpi = _dpi(img)
     sw, sh = img.width * 72.0 / xdpi, img.height * 72.0 / ydpi
     grow = max(1.0, max(sw, sh) / FIT_LONG, min(sw, sh) / FIT_SHORT)  # shrink to fit the paper
