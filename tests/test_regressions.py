@@ -227,3 +227,20 @@ def test_the_spec_examples_placeholders_are_flagged(tmp_path, cli):
     assert "exhibits[a].translation.translator.address: '...' is a placeholder" in err
     code, _out, _err = cli("lint", "--strict", case)
     assert code == 1
+
+
+def test_a_one_line_declaration_ending_in_a_file_name_is_told_how_to_be_text(tmp_path, cli):
+    """"... in a file called results.txt" is read as a path (one line ending in .txt); the error
+    now says how to keep it as the declaration's text."""
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + "declarations:\n  - id: d\n"
+                    "    declarant: {name: Test Beneficiary, role: beneficiary}\n"
+                    "    text: My doctor sent the results in a file called results.txt\n"
+                    "    executed: {date: 2026-11-01, place: \"Houston, Texas\", in_us: true}\n"
+                    "exhibits: []\n")
+    code, _out, err = cli("build", case)
+    assert code == 1 and "[file-missing]" in err and "text: |" in err
+    block = case.read_text().replace("    text: My doctor", "    text: |\n      My doctor")
+    code, _out, err = cli("build", manifest(tmp_path / "block.yaml", block))
+    assert code == 0, err
+    texts = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "block.pdf").pages]
+    assert any("called results.txt" in t for t in texts)

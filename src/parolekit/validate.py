@@ -9,9 +9,11 @@ from .render.words import is_english, known_language
 
 
 def is_inline_text(value: str) -> bool:
-    """`text:` holds Markdown unless it is a single line naming a .md or .txt file."""
-    v = value.strip()
-    return "\n" in v or not v.lower().endswith((".md", ".markdown", ".txt"))
+    """`text:` holds Markdown unless it is a single line naming a .md or .txt file.
+
+    A block scalar (`text: |`) is always text: its value ends in a newline, a plain line's never.
+    """
+    return "\n" in value or not value.strip().lower().endswith((".md", ".markdown", ".txt"))
 
 
 # Values left as in a template: the spec's own example writes `address: "..."`, and whatever a
@@ -105,8 +107,10 @@ def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
     except (OSError, ValueError):  # a name too long, say; intake names the exact reason
         return
     if not is_file:
+        as_text = ("; if this is the text itself, not a file name, write `text: |` and the text on "
+                   "the lines below it, indented" if ref[-1] == "text" and " " in relative.strip() else "")
         case.add(ref, "file-missing", f"'{relative}' does not exist; check the name (paths are "
-                 f"relative to {case.path.name})")
+                 f"relative to {case.path.name}){as_text}")
         return
     try:
         path.read_text(encoding="utf-8")
