@@ -154,10 +154,10 @@ def test_interpreter_certificate_only_when_asked(packet):
     cert = text[text.index("CERTIFICATE OF INTERPRETATION"):]
     assert text.index("Executed on") < text.index("CERTIFICATE OF INTERPRETATION")
     assert "I, Luis Ortega, certify that I am competent to interpret between Spanish and English" in cert
-    assert ("read the foregoing declaration of María José Pérez López to María José Pérez López in "
+    assert ("read the foregoing declaration of María José Pérez López to the declarant in "
             "Spanish, a language that María José Pérez López understands") in cert
-    assert "stated that María José Pérez López understood the contents of the declaration before " \
-           "signing it" in cert
+    assert "The declarant stated that María José Pérez López understood the contents of the " \
+           "declaration before signing it" in cert
     assert "Date: November 10, 2026" in cert and "77 Bay St, Houston, TX" in cert
     for other in ("decl-us", "decl-expert"):
         assert "CERTIFICATE OF INTERPRETATION" not in " ".join(_pages(packet, other))

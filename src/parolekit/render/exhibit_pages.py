@@ -135,9 +135,9 @@ def interpretation_story(decl: Declaration) -> list:
     ex = decl.executed
     body = [
         f"I, {text(it.name)}, certify that I am competent to interpret between {lang} and English.",
-        f"On the date below I read the foregoing declaration of {name} to {name} in {lang}, a "
-        f"language that {name} understands. {name} stated that {name} understood the contents of "
-        "the declaration before signing it.",
+        f"On the date below I read the foregoing declaration of {name} to the declarant in {lang}, "
+        f"a language that {name} understands. The declarant stated that {name} understood the "
+        "contents of the declaration before signing it.",
     ]
     items = [Spacer(1, 22), Paragraph("CERTIFICATE OF INTERPRETATION", st["title"]),
              *[Paragraph(b, st["body"]) for b in body],
