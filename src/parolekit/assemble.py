@@ -13,7 +13,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem
 from .intake import Source
 from .plan import PagePlan
 from .render.doc import Rendered
-from .sanitize import clean_pages, flatten_forms
+from .sanitize import clean_pages, flatten_forms, named_dests
 from .stamp import RESOURCE, footer_text, stamp_stream
 
 
@@ -273,13 +273,14 @@ def _source_outline(src: Source, landing, offset: int, pages: list, limit: int =
         if src.pdf is None or "/Outlines" not in src.pdf.Root:
             return []
         seen = [0]
+        lookup = named_dests(src.pdf)  # one name tree and cache for all of this outline's items
         with src.pdf.open_outline(strict=False) as outline:
-            return _copy_items(src, outline.root, landing, offset, pages, seen, limit, 0)
+            return _copy_items(src, lookup, outline.root, landing, offset, pages, seen, limit, 0)
     except Exception:  # a damaged outline is not worth failing a packet for
         return []
 
 
-def _copy_items(src, items, landing, offset, pages, seen, limit, depth) -> list[OutlineItem]:
+def _copy_items(src, lookup, items, landing, offset, pages, seen, limit, depth) -> list[OutlineItem]:
     out: list[OutlineItem] = []
     count = len(pages)
     if depth > 8:
@@ -288,8 +289,8 @@ def _copy_items(src, items, landing, offset, pages, seen, limit, depth) -> list[
         seen[0] += 1
         if seen[0] > limit:
             break
-        children = _copy_items(src, it.children, landing, offset, pages, seen, limit, depth + 1)
-        page = _dest_page(src, it)
+        children = _copy_items(src, lookup, it.children, landing, offset, pages, seen, limit, depth + 1)
+        page = _dest_page(src, it, lookup)
         n = landing.get((id(src), page)) if page is not None else None
         if n is None or not (0 <= n - 1 - offset < count):
             out.extend(children)  # keep reachable children of an unreachable parent
@@ -300,13 +301,12 @@ def _copy_items(src, items, landing, offset, pages, seen, limit, depth) -> list[
     return out
 
 
-def _dest_page(src: Source, it: OutlineItem):
+def _dest_page(src: Source, it: OutlineItem, lookup):
     dest = it.destination
     if dest is None and it.action is not None and it.action.get("/S") == Name.GoTo:
         dest = it.action.get("/D")
     if isinstance(dest, (pikepdf.String, Name)):
-        from .sanitize import _named_dests
-        dest = _named_dests(src.pdf)(dest)
+        dest = lookup(dest)
     if isinstance(dest, Array) and len(dest) and isinstance(dest[0], Dictionary) and dest[0].is_indirect:
         return dest[0].objgen
     if isinstance(dest, int):

@@ -54,7 +54,7 @@ def _filled_without_appearance(pdf: pikepdf.Pdf) -> bool:
     return False
 
 
-def _named_dests(pdf: pikepdf.Pdf):
+def named_dests(pdf: pikepdf.Pdf):
     """A lookup from destination name to explicit destination array."""
     cache: dict[str, object] = {}
     names = None
@@ -91,7 +91,7 @@ def clean_pages(pdf: pikepdf.Pdf, pages: list[pikepdf.Page], kept: set[tuple[int
     *kept* holds the object ids of the pages that will be in the packet; internal links to any
     other page are dropped, named destinations become explicit ones.
     """
-    lookup = _named_dests(pdf)
+    lookup = named_dests(pdf)
     for page in pages:
         obj = page.obj
         for key in ("/AA", "/B", "/PresSteps"):
