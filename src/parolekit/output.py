@@ -192,7 +192,8 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
     written: list[Written] = []
     volumes: list[dict] = []
     renamed: list[Path] = []
-    clash = [final for _tmp, final, _pages in staged if final.resolve() in input_paths(case, sources)]
+    inputs = input_paths(case, sources)
+    clash = [final for _tmp, final, _pages in staged if final.resolve() in inputs]
     if clash:
         discard([tmp for tmp, _f, _p in staged])
         ref = ("output", "file") if case.manifest.output.file else ()
