@@ -171,3 +171,68 @@ def test_a_terminal_sees_each_running_case_and_its_stage(cases):
     assert code == 0
     assert "cases" in shown  # the overall bar
     assert any(f"case.yaml: {stage}" in shown for stage in ("render", "assemble", "write"))
+
+
+def _good_cases(root: Path) -> list[Path]:
+    return [_case(root / n, k) for n, k in (("alpha", 2), ("bravo", 3), ("charlie", 4), ("delta", 1))]
+
+
+def _serial_reference(cli, cases: list[Path], root: Path) -> dict[str, bytes]:
+    """The same cases built one after another in the parent, where the kill hook never acts."""
+    shutil.copytree(cases[0].parents[1], root)
+    copies = [root / c.parent.name / "case.yaml" for c in cases]
+    assert cli("build", *copies, "--jobs", "1", "-q")[0] == 0
+    return {c.parent.name: (c.parent / "out" / "packet.pdf").read_bytes() for c in copies}
+
+
+def _pages(packet: Path) -> int:
+    with pikepdf.open(packet) as pdf:
+        return len(pdf.pages)
+
+
+def test_a_killed_worker_is_replaced_and_its_case_built_again(cli, tmp_path, monkeypatch):
+    cases = _good_cases(tmp_path / "cases")
+    reference = _serial_reference(cli, cases, tmp_path / "serial")
+    monkeypatch.setenv("PAROLEKIT_TEST_KILL_WORKER", f"once:{cases[1]}")
+    code, _out, err = cli("build", *cases, "--jobs", "2")
+    assert Path(f"{cases[1]}.test-killed").is_file()  # the worker building bravo really was killed
+    assert code == 0, err
+    assert "BrokenProcessPool" not in err and "FAILED" not in err and "failed:" not in err
+    notes = [line for line in err.splitlines() if "stopped unexpectedly" in line]
+    assert len(notes) == 1 and notes[0].startswith("note: ") and "bravo" in notes[0], err
+    assert "4 built, 0 failed" in err
+    for case in cases:
+        packet = case.parent / "out" / "packet.pdf"
+        assert packet.read_bytes() == reference[case.parent.name]  # --jobs 2 with a kill == --jobs 1
+        assert _pages(packet) == _pages(tmp_path / "serial" / case.parent.name / "out" / "packet.pdf")
+    assert list(tmp_path.rglob("*.part")) == []
+
+
+def test_a_case_that_kills_its_worker_every_time_is_the_only_failure(cli, tmp_path, monkeypatch):
+    cases = _good_cases(tmp_path / "cases")
+    reference = _serial_reference(cli, cases, tmp_path / "serial")
+    monkeypatch.setenv("PAROLEKIT_TEST_KILL_WORKER", f"always:{cases[1]}")
+    code, _out, err = cli("build", *cases, "--jobs", "3")
+    assert code == 1
+    assert "BrokenProcessPool" not in err
+    assert "3 built, 1 failed" in err
+    failed = [line for line in err.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and "bravo" in failed[0], err
+    assert "stopped unexpectedly" in failed[0] and "parolekit build" in failed[0]
+    assert not (cases[1].parent / "out" / "packet.pdf").exists()
+    for case in (cases[0], cases[2], cases[3]):
+        packet = case.parent / "out" / "packet.pdf"
+        assert packet.read_bytes() == reference[case.parent.name]
+        assert _pages(packet) == _pages(tmp_path / "serial" / case.parent.name / "out" / "packet.pdf")
+
+
+def test_the_kill_hook_does_nothing_unless_asked(cli, tmp_path, monkeypatch):
+    """The test-only hook is inert without its variable, and in a build in the parent."""
+    from parolekit.batch import _test_kill_hook
+
+    case = _case(tmp_path / "alpha")
+    monkeypatch.delenv("PAROLEKIT_TEST_KILL_WORKER", raising=False)
+    _test_kill_hook(case)  # still alive
+    monkeypatch.setenv("PAROLEKIT_TEST_KILL_WORKER", f"always:{case}")
+    assert cli("build", case, "-q")[0] == 0
+    assert (case.parent / "out" / "packet.pdf").is_file()

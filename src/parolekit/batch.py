@@ -7,7 +7,9 @@ import os
 import signal
 import threading
 import traceback
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +100,8 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
     def report(stage: str) -> None:
         if _queue is not None:
             _queue.put((index, stage))
+        if stage == "render":
+            _test_kill_hook(manifest)
 
     _state[0] = "building"
     try:
@@ -106,6 +110,29 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
         if _state[0] == "stopping":  # asked to stop, and the cleanup is done: leave now
             os._exit(EXIT_INTERRUPTED)
         _state[0] = "idle"
+
+
+KILL_HOOK = "PAROLEKIT_TEST_KILL_WORKER"
+
+
+def _test_kill_hook(manifest: Path) -> None:
+    """TEST ONLY: let the test suite kill a worker the way the out-of-memory killer does.
+
+    Unset (always, outside tests) this does nothing. `once:<manifest>` kills the pool worker that
+    reaches the render stage of that manifest the first time only (a `<manifest>.test-killed`
+    marker records it); `always:<manifest>` every time. Builds in the parent are never affected.
+    """
+    mode, _, target = os.environ.get(KILL_HOOK, "").partition(":")
+    if not target or Path(target).resolve() != Path(manifest).resolve():
+        return
+    if mode == "once":
+        try:
+            open(f"{target}.test-killed", "x").close()
+        except FileExistsError:
+            return
+    elif mode != "always":
+        return
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -183,6 +210,10 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
         display.done(i)
         _report(o, console, quiet, print_problems, single)
 
+    def note(message: str) -> None:
+        if not quiet:
+            console.print(Text(f"note: {message}"))
+
     with _Display(console, names, live) as display:
         for i, why in clashes.items():
             finish(i, Outcome(names[i], False, EXIT_CASE, message=why))
@@ -194,7 +225,7 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
                 finish(i, o)
         else:
             _run_pool(manifests, todo, output, max_file_mb, allow_paths, debug, min(jobs, len(todo)),
-                      display, finish)
+                      display, finish, note)
 
     done = [o for o in outcomes if o is not None]
     failed = [o for o in done if not o.ok]
@@ -232,52 +263,95 @@ def _clashing_outputs(manifests: list[Path]) -> dict[int, str]:
 
 
 def _run_pool(manifests, todo, output, max_file_mb, allow_paths, debug, jobs, display: _Display,
-              finish) -> None:
+              finish, note) -> None:
+    """Build `todo` in worker processes. A worker that dies (killed, out of memory) breaks its pool:
+    a new pool builds the rest, and each case that was in flight is built once more on its own, so
+    a one-off kill costs nothing and only the case that kills its worker again is reported so."""
     # 'spawn' never forks a parent holding open PDFs and threads; 'forkserver' would too, but is
     # not available everywhere.
     ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
+    args = (output, max_file_mb, allow_paths, debug)
+    waiting = deque(todo)
+    while waiting:
+        lost = _run_round(ctx, waiting, jobs, manifests, args, display, finish)
+        if lost:
+            note("a build process stopped unexpectedly (killed, or out of memory?); building again, "
+                 "one at a time, the case" + ("s" if len(lost) > 1 else "") + " it may have been "
+                 "running: " + ", ".join(display_path(Path(manifests[i])) for i in lost))
+        for i in lost:  # alone: all the memory is its own, and a stop now is its own doing
+            if _run_round(ctx, deque([i]), 1, manifests, args, display, finish):
+                name = display_path(Path(manifests[i]))
+                finish(i, Outcome(name, False, EXIT_INTERNAL, message=(
+                    "the process building this case stopped unexpectedly, also when built on its "
+                    "own (killed, or out of memory?); build it alone with `parolekit build "
+                    f"{name}` to see why")))
+
+
+def _run_round(ctx, waiting: deque, jobs: int, manifests, args, display: _Display, finish) -> list[int]:
+    """Build cases from `waiting`, `jobs` at a time, until none is left or a worker dies.
+
+    At most `jobs` cases are ever submitted, so those unfinished when a worker dies are exactly
+    the ones that may have been running in it; they are returned (every worker is gone by then),
+    and the cases not yet submitted stay in `waiting`.
+    """
+    queue = ctx.Queue()  # one per pool: a worker killed while writing to it may leave it locked
     stop = threading.Event()
-
-    def pump() -> None:
-        while not stop.is_set():
-            try:
-                index, stage = queue.get(timeout=0.1)
-            except Exception:
-                continue
-            display.stage(index, stage)
-
-    reader = threading.Thread(target=pump, daemon=True)
+    reader = threading.Thread(target=_pump, args=(queue, stop, display), daemon=True)
     reader.start()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                initargs=(queue,))
+    pending: dict[Future, int] = {}
+    lost: list[int] = []
     try:
-        pending: dict[Future, int] = {
-            pool.submit(_build_in_worker, i, manifests[i], output, max_file_mb, allow_paths, debug): i
-            for i in todo}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                i = pending.pop(fut)
+        while pending or (waiting and not lost):
+            while waiting and not lost and len(pending) < jobs:
+                i = waiting.popleft()
                 try:
-                    o = fut.result()
-                except KeyboardInterrupt:
-                    raise
-                except Exception as e:  # a worker that died (out of memory, killed)
-                    o = Outcome(display_path(Path(manifests[i])), False, EXIT_INTERNAL,
-                                message=f"the build process stopped unexpectedly ({type(e).__name__}); "
-                                "build this case alone to see why")
-                finish(i, o)
+                    pending[pool.submit(_build_in_worker, i, manifests[i], *args)] = i
+                except BrokenProcessPool:  # broke since the last wait: this case goes alone too
+                    lost.append(i)
+            if pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    i = pending.pop(fut)
+                    o = _outcome(fut, manifests[i])
+                    if o is None:
+                        lost.append(i)
+                    else:
+                        finish(i, o)
     except BaseException:
         _stop_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    else:
+    else:  # after a break this waits for the other workers to clean up their half-built cases
         pool.shutdown(wait=True)
     finally:
         stop.set()
         reader.join(timeout=1)
         queue.close()
+    return sorted(lost)
+
+
+def _outcome(fut: Future, manifest: Path) -> Outcome | None:
+    """The case's outcome, or None when its worker pool broke before it finished."""
+    try:
+        return fut.result()
+    except BrokenProcessPool:
+        return None
+    except KeyboardInterrupt:
+        raise
+    except Exception as e:  # the worker answered, but not with an outcome
+        return Outcome(display_path(Path(manifest)), False, EXIT_INTERNAL,
+                       message=f"internal error ({type(e).__name__}); run with --debug and report it")
+
+
+def _pump(queue, stop: threading.Event, display: _Display) -> None:
+    while not stop.is_set():
+        try:
+            index, stage = queue.get(timeout=0.1)
+        except Exception:
+            continue
+        display.stage(index, stage)
 
 
 def _report(o: Outcome, console: Console, quiet: bool, print_problems, single: bool) -> None:
