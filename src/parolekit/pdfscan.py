@@ -138,7 +138,9 @@ def scan_pdf(pdf: pikepdf.Pdf, pages: list[int], document: bool = True, text: bo
             out.form_fields = len(fields) if isinstance(fields, pikepdf.Array) else 0
             needs_render = bool(root.get("/NeedsRendering", False))
             out.dynamic_xfa = "/XFA" in acro and (needs_render or out.form_fields == 0)
-    all_pages = pdf.pages
+    # Once: pikepdf's pages[i] costs time in proportion to the file's page count (it copies
+    # qpdf's page list), which made scanning every page of a 20,000-page file quadratic.
+    all_pages = list(pdf.pages)
     for index in pages:
         page = all_pages[index].obj
         number = index + 1
