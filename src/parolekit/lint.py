@@ -59,6 +59,7 @@ def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -
         result.problems = sorted(e.problems) or [Problem(1, 1, "manifest-unreadable", e.message,
                                                          "", "error", result.manifest)]
         return result
+    case.allow = list(allow_paths or [])
     check_case(case)
     sources = inspect_sources(case, allow_paths)
     try:

@@ -28,6 +28,10 @@ class Case:
     located: Located
     sha256: str
     problems: ProblemList = field(default_factory=ProblemList)
+    # Folders outside the case that --allow-path admits (inputs and template includes alike).
+    allow: list[Path] = field(default_factory=list)
+    # Files a cover-letter template pulled in with include/import: path -> SHA-256 of the bytes read.
+    template_files: dict[Path, str] = field(default_factory=dict)
 
     @property
     def base(self) -> Path:
@@ -49,6 +53,21 @@ class Case:
         line, col = self.where(path, key)
         kp = self.keypath(path)
         self.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp, severity)
+
+    @property
+    def roots(self) -> list[Path]:
+        """The folders this case may read from (and write its packet into): its own, then --allow-path."""
+        out = [self.base.resolve()]
+        for folder in self.allow:
+            try:
+                out.append(Path(folder).resolve())
+            except (OSError, RuntimeError, ValueError):
+                continue
+        return out
+
+    def contains(self, path: Path) -> bool:
+        """Whether *path* (already resolved, symlinks followed) lies inside one of the case's roots."""
+        return any(path.is_relative_to(r) for r in self.roots)
 
     def resolve(self, relative: str) -> Path:
         try:

@@ -160,7 +160,9 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                     "kind": s.kind, "page_count": s.page_count, "pages_used": s.selection,
                     "pages_used_count": len(s.pages)} for s in sources]
         + [{"path": rel, "key": case.keypath(ref), "sha256": sha256_file(case.resolve(rel)),
-            "kind": "text"} for ref, rel in text_files(case)],
+            "kind": "text"} for ref, rel in text_files(case)]
+        + [{"path": _rel(case, path), "key": "cover_letter", "sha256": digest, "kind": "template-include"}
+           for path, digest in sorted(case.template_files.items())],
         "exhibits": [{"id": p.id, "label": p.label, "title": p.title, "start": p.start, "end": p.end,
                       "pages": p.end - p.start + 1, "volume": p.volume,
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],

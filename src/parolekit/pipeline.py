@@ -54,6 +54,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     step = progress or (lambda _stage: None)
     step("load")
     case = load_case(manifest)
+    case.allow = list(allow_paths or [])
     step("validate")
     check_case(case)
     step("inspect")
@@ -309,7 +310,8 @@ def _unref(text: str) -> tuple:
 def _cover_letter(case: Case, plan: PagePlan, body: str, template, paper: str) -> Rendered:
     """The cover letter; a template failure becomes a located problem of the case."""
     try:
-        return cover_letter(case.manifest, plan, body, template, paper)
+        return cover_letter(case.manifest, plan, body, template, paper, roots=case.roots,
+                            loaded=case.template_files)
     except LetterError as e:
         report_letter(case, e)
         raise CaseError(f"{case.name}: the cover letter template failed", case.problems.sorted()) from None
