@@ -76,8 +76,11 @@ def build(
         code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                           console=err, debug=_state["debug"])
-    except KeyboardInterrupt:
-        err.print("interrupted: the build stopped; no partial packet was left.")
+    except KeyboardInterrupt as e:
+        # A single build knows what the folder holds now; a batch says what holds for every case.
+        said = getattr(e, "message", "each packet is either the earlier one or the new one, each "
+                       "with its own receipt; no partial packet was left")
+        err.print(f"interrupted: the build stopped; {said}.")
         raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(code)
 

@@ -75,6 +75,14 @@ class OutputError(ParolekitError):
     exit_code = EXIT_OUTPUT
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a build; *message* says what the output folder holds now."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass
 class ProblemList:
     """Collects problems across stages so that all are reported at once."""

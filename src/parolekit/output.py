@@ -6,17 +6,17 @@ import hashlib
 import json
 import os
 import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 
 from . import __version__
-from .errors import CaseError, OutputError
+from .errors import CaseError, OutputError, ParolekitError
 from .intake import Source
 from .manifest import Case
 from .plan import PagePlan
+from .publish import Commit, Move, OutputLock, commit
 from .validate import text_files
 
 
@@ -46,7 +46,12 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
     given = " (-o)" if output else ""
     inputs = input_paths(case, sources)
     receipt = path.with_name(path.stem + ".receipt.json")
-    if path in inputs or receipt in inputs:
+    if not output and case.manifest.output.file and not case.contains(path):
+        # Only -o may name any place: a manifest from someone else must not replace files elsewhere.
+        case.add(ref, "output-outside-case", f"'{case.manifest.output.file}' is outside the case "
+                 "folder; a manifest writes its packet inside its own folder. Name a path inside it, "
+                 "allow the folder with --allow-path DIR, or give the place with -o")
+    elif path in inputs or receipt in inputs:
         case.add(ref, "output-overwrites-input", f"the output '{path.name}' is also an input; "
                  "parolekit never writes over its inputs. Choose another name with -o or `output.file`")
     elif path.suffix.lower() != ".pdf":
@@ -60,20 +65,6 @@ def input_paths(case: Case, sources: list[Source]) -> set[Path]:
     """Every file the build reads: none of them may ever be written or removed."""
     return {case.path.resolve(), *(s.path.resolve() for s in sources),
             *(case.resolve(v) for _r, v in text_files(case))}
-
-
-@contextmanager
-def atomic_path(final: Path):
-    """Yield a temporary path beside *final*; rename it into place only if the block succeeds."""
-    tmp_path = temp_beside(final)
-    try:
-        yield tmp_path
-        with open(tmp_path, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp_path, final)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
 
 
 def temp_beside(final: Path) -> Path:
@@ -112,7 +103,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def save_pdf(pdf: pikepdf.Pdf, path: Path) -> None:
+def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:
     """Save deterministically: same inputs, same bytes (the /ID is derived from the content)."""
     try:
         # Into our own open file: given a path, pikepdf would make a temporary file of its own,
@@ -121,31 +112,62 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path) -> None:
             pdf.save(fh, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
     except OSError as e:
-        raise OutputError(f"cannot write {path.name} ({e.strerror}); check free space and "
-                          "permissions") from e
+        raise OutputError(f"cannot write {shown or path.name} ({e.strerror}); nothing was replaced. "
+                          "Check free space and permissions") from e
 
 
 def write_packet(case: Case, pdf: pikepdf.Pdf, path: Path, plan: PagePlan,
-                 sources: list[Source], volumes: list[dict] | None = None) -> Written:
-    receipt_path = path.with_name(path.stem + ".receipt.json")
-    with atomic_path(path) as tmp:
-        save_pdf(pdf, tmp)
-        digest = sha256_file(tmp)
-        size = tmp.stat().st_size
-    # The receipt follows its packet into place: a receipt never describes a PDF that is not there.
+                 sources: list[Source], lock: OutputLock, remove: dict[Path, str] | None = None) -> Written:
+    """Stage the packet and its receipt, check the staged packet, then put both in place at once."""
+    tmp = stage_pdf(pdf, path)
     try:
-        with atomic_path(receipt_path) as rtmp:
-            receipt = make_receipt(case, path, digest, plan, sources, volumes)
-            rtmp.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        digest, size = sha256_file(tmp), tmp.stat().st_size
+        check_pages(tmp, path, plan.total)
+        rtmp = stage_receipt(case, path, make_receipt(case, path, digest, plan, sources))
     except BaseException:
-        path.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return Written(path, receipt_path, digest, plan.total, size)
+    commit(lock, Commit([Move(tmp, path), Move(rtmp, receipt_path(path))], remove or {}))
+    return Written(path, receipt_path(path), digest, plan.total, size)
+
+
+def receipt_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".receipt.json")
+
+
+def stage_receipt(case: Case, path: Path, receipt: dict) -> Path:
+    """The receipt, written and synced to a temporary file beside where it goes."""
+    final = receipt_path(path)
+    rtmp = temp_beside(final)
+    try:
+        with open(rtmp, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as e:
+        rtmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the receipt {final.name} ({e.strerror}); nothing was "
+                          "replaced: the earlier packet and its receipt, if any, are unchanged") from e
+    except BaseException:
+        rtmp.unlink(missing_ok=True)
+        raise
+    return rtmp
+
+
+def check_pages(tmp: Path, final: Path, pages: int) -> None:
+    """Read the staged file back before it replaces anything: its page count is the plan's."""
+    with pikepdf.open(tmp) as check:
+        found = len(check.pages)
+    if found != pages:
+        raise ParolekitError(f"the packet {final.name} came out with {found} pages but the plan has "
+                             f"{pages}; nothing was replaced. This is a bug in parolekit: please report it")
 
 
 def _rel(case: Case, path: Path) -> str:
+    """A path relative to the case folder ('../filed/packet.pdf' for -o elsewhere), so a receipt
+    stays true when the case and its output move together; absolute only across drives."""
     try:
-        return path.resolve().relative_to(case.base).as_posix()
+        return Path(os.path.relpath(path.resolve(), case.base.resolve())).as_posix()
     except ValueError:
         return str(path)
 
@@ -175,7 +197,7 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
     """Save *pdf* to a temporary file beside *final* (not yet in place): its size can be checked."""
     tmp_path = temp_beside(final)
     try:
-        save_pdf(pdf, tmp_path)
+        save_pdf(pdf, tmp_path, final.name)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
@@ -188,12 +210,12 @@ def discard(paths: list[Path]) -> None:
 
 
 def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
-                  plan: PagePlan, sources: list[Source]) -> list[Written]:
+                  plan: PagePlan, sources: list[Source], lock: OutputLock,
+                  remove: dict[Path, str] | None = None) -> list[Written]:
     """Put staged volumes (temporary file, final path, (first, last) packet pages) in place, with
     one receipt listing every volume and its hash. All or nothing: on failure no volume is left."""
     written: list[Written] = []
     volumes: list[dict] = []
-    renamed: list[Path] = []
     inputs = input_paths(case, sources)
     clash = [final for _tmp, final, _pages in staged if final.resolve() in inputs]
     if clash:
@@ -207,9 +229,9 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
         for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
+            check_pages(tmp, final, last - first + 1)
             digest, size = sha256_file(tmp), tmp.stat().st_size
-            written.append(Written(final, base.with_name(base.stem + ".receipt.json"), digest,
-                                   last - first + 1, size))
+            written.append(Written(final, receipt_path(base), digest, last - first + 1, size))
             volumes.append({"volume": number, "path": _rel(case, final), "sha256": digest,
                             "bytes": size, "first_page": first, "last_page": last,
                             "pages": last - first + 1})
@@ -217,12 +239,10 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
         receipt = make_receipt(case, lead.path, lead.sha256, plan, sources,
                                volumes if len(staged) > 1 else None)
         receipt["output"]["volumes"] = len(staged)
-        with atomic_path(lead.receipt) as rtmp:
-            rtmp.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            for tmp, final, _pages in staged:
-                os.replace(tmp, final)
-                renamed.append(final)
+        rtmp = stage_receipt(case, lead.path, receipt)
     except BaseException:
-        discard([tmp for tmp, _f, _p in staged] + renamed)  # a partial set of volumes is worse than none
+        discard([tmp for tmp, _f, _p in staged])  # a partial set of volumes is worse than none
         raise
+    commit(lock, Commit([Move(tmp, final) for tmp, final, _p in staged] + [Move(rtmp, lead.receipt)],
+                        remove or {}))
     return written

@@ -8,23 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import pikepdf
-
 from . import __version__
 from .assemble import Bookmark, Piece, assemble
-from .errors import CaseError, ParolekitError, Problem
+from .errors import CaseError, Interrupted, ParolekitError, Problem
 from .intake import Source, inspect_sources
 from .labels import label
 from .manifest import Case, load_case
 from .output import (Written, check_output_path, discard, input_paths, stage_pdf, write_packet,
                      write_volumes)
+from .publish import OutputLock
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
 from .render.letter import LetterError, cover_letter, letter_body, report as report_letter
 from .validate import check_case, read_text
 from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, earlier_outputs, page_sizes, place_volumes,
-                      remove_stale, split_volumes, volume_parts, volume_path)
+                      split_volumes, volume_parts, volume_path)
 
 Progress = Callable[[str], None]
 MAX_PLAN_ROUNDS = 6
@@ -62,6 +61,15 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     out_path = check_output_path(case, output, sources)
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
+    with OutputLock(out_path) as lock:  # one build at a time writes this packet
+        try:
+            return _build(case, sources, out_path, lock, max_file_mb, step, started)
+        except KeyboardInterrupt:
+            raise Interrupted(lock.state()) from None
+
+
+def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, max_file_mb,
+           step: Progress, started: float) -> BuildResult:
     m = case.manifest
     paper = m.output.paper
     by_ref = {src.ref: src for src in sources}
@@ -154,7 +162,10 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     bookmarks_of = lambda plan: _bookmarks(m, plan, by_ref)  # noqa: E731
     producer = f"parolekit {__version__}"
     lookup = fixed  # rendered front matter joins it below, per plan
-    earlier = earlier_outputs(out_path)  # before the receipt is overwritten
+    # Read before the receipt is overwritten: files of an earlier, different split go once the
+    # new set is in place (never an input, whatever an old receipt says).
+    keep = input_paths(case, sources)
+    earlier = {p: d for p, d in earlier_outputs(out_path).items() if p.resolve() not in keep}
     if not limit:
         plan, _ = settle({})
         step("assemble")
@@ -165,10 +176,11 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                        date_iso=m.case.date.isoformat(), producer=producer,
                        bates_prefix=m.output.bates_prefix, release_sources=True)
         step("write")
-        files = [write_packet(case, pdf, out_path, plan, sources)]
+        step("verify")  # the staged file is read back before it replaces anything
+        files = [write_packet(case, pdf, out_path, plan, sources, lock,
+                              {p: d for p, d in earlier.items() if p != out_path})]
         pdf.close()
         del pdf, pieces
-        checks = [(files[0].path, plan.total)]
     else:
         factors: dict[str, float] = {}
         for _attempt in range(MAX_SIZE_ROUNDS):
@@ -194,26 +206,14 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
             raise CaseError(f"{case.name}: the packet cannot be split into volumes",
                             case.problems.sorted())
         step("write")
-        files = write_volumes(case, staged, out_path, plan, sources)
-        checks = [(f.path, f.pages) for f in files]
+        finals = {final for _t, final, _p in staged}
+        step("verify")
+        files = write_volumes(case, staged, out_path, plan, sources, lock,
+                              {p: d for p, d in earlier.items() if p not in finals})
     for src in sources:  # the copied page data (about the inputs' size) is shared with them
         if src.pdf is not None:
             src.pdf.close()
             src.pdf = None
-    step("verify")
-    try:
-        for path, pages in checks:
-            with pikepdf.open(path) as check:
-                found = len(check.pages)
-            if found != pages:
-                raise CaseError(f"{case.name}: the written file {path.name} has {found} pages but "
-                                f"the plan has {pages}; nothing was kept. Please report this.")
-    except BaseException:  # a failed check, or Ctrl-C: an unverified packet is not left behind
-        for f in files:
-            f.path.unlink(missing_ok=True)
-            f.receipt.unlink(missing_ok=True)
-        raise
-    remove_stale(earlier, [f.path for f in files], keep=input_paths(case, sources))
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
                        files, warnings, time.perf_counter() - started)
