@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
-from .errors import EXIT_CASE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ParolekitError, Problem, display_path
+from .errors import EXIT_CASE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, ParolekitError, Problem, display_path
 
 STAGES = ("load", "validate", "inspect", "render", "plan", "assemble", "write", "verify")
 
@@ -53,6 +53,11 @@ def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | N
         return Outcome(name, False, e.exit_code, message=e.message, problems=e.problems)
     except KeyboardInterrupt:
         raise
+    except MemoryError:
+        # Not a corrupt input and not a bug: this machine had too little memory for this case.
+        return Outcome(name, False, EXIT_OUTPUT, message="ran out of memory building this case; close "
+                       "other programs, build it alone (without --jobs), lower output.max_dpi, or "
+                       "split it with --max-file-mb")
     except Exception as e:
         if debug:
             traceback.print_exc()

@@ -1,0 +1,265 @@
+"""Putting a packet in place: old pair or new pair at every moment, one build per output, no leaks."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from factory import CASE_HEAD, manifest, text_pdf
+from parolekit import output, publish
+from parolekit.errors import EXIT_OUTPUT, CaseError, OutputError
+from parolekit.pipeline import build_packet
+from parolekit.publish import OutputLock
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and flock")
+WAIT = 60  # seconds: a hang guard for child processes, not a speed expectation
+
+# Runs the real CLI with a hook in publish._move: after the N-th rename it acts (a signal to
+# itself, or kill -9), so the fault lands exactly between two renames, not at a lucky moment.
+DRIVER = """
+import os, signal, sys
+from parolekit import publish
+real_move, calls = publish._move, [0]
+def move_then_act(tmp, final):
+    real_move(tmp, final)
+    calls[0] += 1
+    if calls[0] == int(os.environ["PK_AFTER_MOVE"]):
+        os.kill(os.getpid(), getattr(signal, os.environ["PK_SIGNAL"]))
+publish._move = move_then_act
+from parolekit.cli import main
+sys.argv = ["parolekit", "build", *sys.argv[1:]]
+main()
+"""
+
+# Pauses the first build once its packet is staged, so a second build can try the same output.
+PAUSE = """
+import os, sys, time
+from parolekit import output
+real = output.check_pages
+def pause(*args):
+    real(*args)
+    open(os.environ["PK_MARK"], "w").close()
+    time.sleep(120)
+output.check_pages = pause
+from parolekit.cli import main
+sys.argv = ["parolekit", "build", *sys.argv[1:]]
+main()
+"""
+
+
+def _case(folder: Path, title: str = "Letter", extra: str = "") -> Path:
+    text_pdf(folder / "exhibits" / "letter.pdf", pages=2, title=title)
+    return manifest(folder / "case.yaml", CASE_HEAD + extra + """\
+exhibits:
+  - id: letter
+    title: Letter
+    file: exhibits/letter.pdf
+""")
+
+
+def _pair_is_whole(folder: Path, stem: str = "case") -> dict:
+    """The packet and its receipt belong together: the receipt's hash and pages are the file's."""
+    pdf, receipt = folder / f"{stem}.pdf", folder / f"{stem}.receipt.json"
+    data = json.loads(receipt.read_text(encoding="utf-8"))
+    assert data["output"]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    with pikepdf.open(pdf) as p:
+        assert len(p.pages) == data["output"]["pages"]
+    return data
+
+
+def _temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+
+
+def _run(driver: str, case: Path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", driver, str(case)], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=WAIT)
+
+
+def _rebuild_with_new_content(case: Path) -> bytes:
+    """Build once, then change an exhibit so the next packet differs; returns the first packet."""
+    build_packet(case)
+    first = (case.parent / "case.pdf").read_bytes()
+    text_pdf(case.parent / "exhibits" / "letter.pdf", pages=3, title="Changed letter")
+    return first
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_a_signal_just_after_the_packet_rename_leaves_the_new_pair(tmp_path, sig):
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    r = _run(DRIVER, case, PK_AFTER_MOVE="1", PK_SIGNAL=sig)
+    assert r.returncode == 130, r.stderr
+    assert "new packet case.pdf and its receipt were already in place" in r.stderr
+    assert "Traceback" not in r.stderr
+    data = _pair_is_whole(tmp_path)
+    assert data["output"]["pages"] == 1 + 1 + 1 + 3  # cover, index, separator, the changed letter
+    assert (tmp_path / "case.pdf").read_bytes() != first
+    assert _temps(tmp_path) == []
+
+
+def test_kill_9_between_the_renames_is_finished_by_the_next_build(tmp_path):
+    case = _case(tmp_path)
+    _rebuild_with_new_content(case)
+    old_receipt = (tmp_path / "case.receipt.json").read_bytes()
+    r = _run(DRIVER, case, PK_AFTER_MOVE="1", PK_SIGNAL="SIGKILL")
+    assert r.returncode == -signal.SIGKILL
+    # The one moment no program can guard: the new packet is in, its receipt still staged...
+    assert (tmp_path / "case.receipt.json").read_bytes() == old_receipt
+    assert [t for t in _temps(tmp_path) if not t.endswith(".old.part")] == \
+        [t for t in _temps(tmp_path) if t.startswith(".case.receipt.json.") and not t.endswith(".old.part")]
+    assert len([t for t in _temps(tmp_path) if not t.endswith(".old.part")]) == 1
+    # ...and the journal beside the packet lets whoever takes the lock next finish the job.
+    with OutputLock(tmp_path / "case.pdf") as lock:
+        assert lock.recovered == [tmp_path / "case.receipt.json"]
+    _pair_is_whole(tmp_path)
+    assert _temps(tmp_path) == []
+
+
+def test_a_receipt_that_cannot_be_written_keeps_the_earlier_pair(tmp_path, monkeypatch):
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    first_receipt = (tmp_path / "case.receipt.json").read_bytes()
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.json, "dumps", full)
+    with pytest.raises(OutputError) as e:
+        build_packet(case)
+    assert e.value.exit_code == EXIT_OUTPUT
+    assert "case.receipt.json" in e.value.message and "unchanged" in e.value.message
+    assert ".part" not in e.value.message
+    assert (tmp_path / "case.pdf").read_bytes() == first
+    assert (tmp_path / "case.receipt.json").read_bytes() == first_receipt
+    assert _temps(tmp_path) == []
+
+
+def test_a_receipt_that_cannot_be_put_in_place_rolls_the_packet_back(tmp_path):
+    """The receipt's name is taken by a folder: the packet's rename is undone, exit 3."""
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    (tmp_path / "case.receipt.json").unlink()
+    (tmp_path / "case.receipt.json").mkdir()
+    (tmp_path / "case.receipt.json" / "keep").write_text("x")
+    with pytest.raises(OutputError) as e:
+        build_packet(case)
+    assert e.value.exit_code == EXIT_OUTPUT
+    assert "case.receipt.json" in e.value.message and "unchanged" in e.value.message
+    assert (tmp_path / "case.pdf").read_bytes() == first
+    assert _temps(tmp_path) == []
+
+
+def test_a_packet_save_failure_names_the_packet_not_the_temporary_file(tmp_path, monkeypatch):
+    case = _case(tmp_path)
+
+    def full(self, *_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pikepdf.Pdf, "save", full)
+    with pytest.raises(OutputError) as e:
+        build_packet(case)
+    assert e.value.exit_code == EXIT_OUTPUT
+    assert "cannot write case.pdf (No space left on device)" in e.value.message
+    assert ".part" not in e.value.message
+    assert not (tmp_path / "case.pdf").exists() and _temps(tmp_path) == []
+
+
+def test_a_second_build_of_the_same_output_is_refused_while_the_first_runs(tmp_path):
+    case = _case(tmp_path)
+    build_packet(case)
+    before = (tmp_path / "case.pdf").read_bytes()
+    mark = tmp_path / "staged.mark"
+    first = subprocess.Popen([sys.executable, "-c", PAUSE, str(case)], text=True,
+                             env={**os.environ, "PK_MARK": str(mark)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + WAIT
+        while not mark.exists():
+            assert first.poll() is None, first.communicate()[1]
+            assert time.monotonic() < deadline, "the first build never staged its packet"
+            time.sleep(0.01)
+        second = subprocess.run([sys.executable, "-m", "parolekit", "build", str(case)],
+                                capture_output=True, text=True, timeout=WAIT)
+        assert second.returncode == EXIT_OUTPUT, second.stderr
+        assert "another build is writing case.pdf right now" in second.stderr
+        assert (tmp_path / "case.pdf").read_bytes() == before  # the second touched nothing
+    finally:
+        first.send_signal(signal.SIGINT)
+        _out, err = first.communicate(timeout=WAIT)
+    assert first.returncode == 130, err
+    assert "nothing was replaced" in err
+    assert (tmp_path / "case.pdf").read_bytes() == before
+    _pair_is_whole(tmp_path)
+    assert _temps(tmp_path) == []
+
+
+def test_the_lock_is_released_after_a_build_and_after_a_failure(tmp_path):
+    case = _case(tmp_path)
+    build_packet(case)
+    assert not publish.lock_path(tmp_path / "case.pdf").exists()
+    with OutputLock(tmp_path / "case.pdf"):
+        with pytest.raises(OutputError, match="another build is writing case.pdf"):
+            build_packet(case)
+    build_packet(case)  # free again
+
+
+def test_leftover_temporary_files_of_a_killed_build_are_removed(tmp_path):
+    case = _case(tmp_path)
+    ours = [".case.pdf.deadbeef.part", ".case.receipt.json.0123abcd.part",
+            ".case.vol2-of-3.pdf.89abcdef.part", ".case.pdf.deadbeef.old.part"]
+    theirs = [".other.pdf.deadbeef.part", "case.pdf.notes.part", ".case.pdf.xyz.part"]
+    for name in ours + theirs:
+        (tmp_path / name).write_bytes(b"%PDF-1.7 partial")
+    build_packet(case)
+    assert _temps(tmp_path) == sorted(theirs)
+
+
+def test_manifest_output_outside_the_case_is_refused(tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "x.pdf").write_bytes(b"%PDF-1.7 someone else's file")
+    case = _case(tmp_path / "case", extra="output:\n  file: ../victim/x.pdf\n")
+    with pytest.raises(CaseError) as e:
+        build_packet(case)
+    problem = next(p for p in e.value.problems if p.code == "output-outside-case")
+    assert problem.path == "output.file" and problem.line > 0
+    assert "-o" in problem.message
+    assert (victim / "x.pdf").read_bytes() == b"%PDF-1.7 someone else's file"
+    # Allowed explicitly, or named on the command line: the user meant it.
+    build_packet(case, allow_paths=[victim])
+    _pair_is_whole(victim, "x")
+    r = build_packet(case, tmp_path / "filed" / "packet.pdf")
+    assert r.output == (tmp_path / "filed" / "packet.pdf").resolve()
+
+
+def test_receipt_paths_are_relative_to_the_case_even_when_o_is_elsewhere(tmp_path):
+    case = _case(tmp_path / "case")
+    r = build_packet(case, tmp_path / "filed" / "packet.pdf")
+    data = json.loads(r.receipt.read_text(encoding="utf-8"))
+    assert data["output"]["path"] == "../filed/packet.pdf"
+    assert [i["path"] for i in data["inputs"]] == ["exhibits/letter.pdf"]
+    assert (case.parent / data["output"]["path"]).resolve() == r.output
+
+
+def test_running_out_of_memory_is_said_as_such(tmp_path, monkeypatch):
+    from parolekit import batch, pipeline
+
+    def no_memory(*_a, **_k):
+        raise MemoryError
+
+    monkeypatch.setattr(pipeline, "assemble", no_memory)
+    o = batch.build_one(_case(tmp_path))
+    assert not o.ok and o.exit_code == EXIT_OUTPUT
+    assert "ran out of memory" in o.message and "corrupt" not in o.message
+    assert _temps(tmp_path) == [] and not (tmp_path / "case.pdf").exists()
