@@ -227,3 +227,33 @@ exhibits:
     text = [i for i in receipt["inputs"] if i["path"] == "decl.md"]
     assert text and text[0]["sha256"] == hashlib.sha256(b"I saw it.\n").hexdigest()
     assert text[0]["key"] == "declarations[decl].text"
+
+
+def test_build_warns_about_what_lint_calls_a_date_error(tmp_path, cli):
+    """A declaration executed after the packet date and a future event: build exits 0 but says so."""
+    from factory import CASE_HEAD, manifest, text_pdf
+
+    text_pdf(tmp_path / "exhibits" / "letter.pdf", pages=1)
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+declarations:
+  - id: decl
+    declarant: {name: Ana Example, role: petitioner}
+    text: I am the sister of the beneficiary.
+    executed: {date: 2026-12-01, place: "Houston, Texas", in_us: true}
+exhibits:
+  - id: letter
+    title: Letter
+    file: exhibits/letter.pdf
+    date: 2027-01-05
+chronology:
+  - date: 2027-02-01
+    event: Surgery
+""")
+    code, _out, err = cli("build", case)
+    assert code == 0, err
+    for code_name, line in (("declaration-after-packet", 18), ("document-after-packet", 23),
+                            ("chronology-future", 25)):
+        assert f":{line}:" in err and f"[{code_name}]" in err, (code_name, err)
+    assert (tmp_path / "case.pdf").is_file()
+    code, _out, _err = cli("lint", case)
+    assert code == 1  # lint still fails on them

@@ -20,6 +20,7 @@ from .publish import OutputLock
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
+from .rules.engine import check_for_build
 from .render.letter import LetterError, cover_letter, letter_body, report as report_letter
 from .validate import check_case, read_text
 from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, earlier_outputs, page_sizes, place_volumes,
@@ -59,6 +60,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     step("inspect")
     sources = inspect_sources(case, allow_paths)
     out_path = check_output_path(case, output, sources)
+    check_for_build(case, sources)
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     with OutputLock(out_path) as lock:  # one build at a time writes this packet

@@ -43,3 +43,22 @@ def run_rules(case: Case, sources: list[Source]) -> None:
             case.add((), "rule-failed", f"the '{name}' rules stopped with an internal error "
                      f"({type(e).__name__}); the other rules ran. Please report this with "
                      "`parolekit --debug lint ...`", severity="warning")
+
+
+def check_for_build(case: Case, sources: list[Source]) -> None:
+    """The date rules, in a build: what lint calls a (lint-only) error is printed as a warning.
+
+    A build goes on (a draft may be dated ahead of its filing) but never says nothing about a
+    declaration executed after the packet date or a document dated in the future.
+    """
+    from dataclasses import replace
+
+    from . import content
+
+    first = len(case.problems.items)
+    content.check_dates(case, sources)
+    for k in range(first, len(case.problems.items)):
+        p = case.problems.items[k]
+        if p.severity == "error" and rules_by_code()[p.code].lint_only:
+            case.problems.items[k] = replace(p, severity="warning",
+                                             message=p.message + " (lint reports this as an error)")
