@@ -257,3 +257,39 @@ chronology:
     assert (tmp_path / "case.pdf").is_file()
     code, _out, _err = cli("lint", case)
     assert code == 1  # lint still fails on them
+
+
+def test_signing_copies_are_the_generated_pages_without_stamps(tmp_path, cli):
+    from pypdf import PdfReader
+
+    from factory import CASE_HEAD, manifest, text_pdf
+
+    text_pdf(tmp_path / "exhibits" / "acta.pdf", pages=1, title="Acta")
+    text_pdf(tmp_path / "exhibits" / "acta-en.pdf", pages=1, title="Birth certificate")
+    case = manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+declarations:
+  - id: decl-ana
+    declarant: {name: Ana Example, role: petitioner}
+    text: I am the sister of the beneficiary.
+    executed: {date: 2026-11-12, place: "Houston, Texas", in_us: true}
+exhibits:
+  - id: acta
+    title: Birth certificate
+    file: exhibits/acta.pdf
+    language: es
+    translation:
+      file: exhibits/acta-en.pdf
+      translator: {name: Luis Example, address: "1 Main St, Houston, TX", phone: "555-0100"}
+""")
+    code, _out, err = cli("build", "--signing-copies", case)
+    assert code == 0, err
+    folder = tmp_path / "case.signing"
+    assert sorted(p.name for p in folder.iterdir()) == ["A-decl-ana.declaration.pdf",
+                                                      "B-acta.certificate.pdf"]
+    packet_text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "case.pdf").pages)
+    for name, words in (("A-decl-ana.declaration.pdf", "I am the sister of the beneficiary"),
+                        ("B-acta.certificate.pdf", "Luis Example")):
+        text = "\n".join(p.extract_text() for p in PdfReader(folder / name).pages)
+        assert words in text and words in packet_text
+        assert "Page " not in text  # the packet's footer stamp is not on a signing copy
+    assert "Page " in packet_text

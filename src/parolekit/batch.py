@@ -41,14 +41,15 @@ class Outcome:
 
 
 def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | None = None,
-              allow_paths: list[Path] | None = None, debug: bool = False, progress=None) -> Outcome:
+              allow_paths: list[Path] | None = None, debug: bool = False, progress=None,
+              signing_copies: bool = False) -> Outcome:
     """Build one case and describe the result; never raises for a case's own problems."""
     from .pipeline import build_packet
 
     name = display_path(Path(manifest))
     try:
         r = build_packet(manifest, output, allow_paths=allow_paths, max_file_mb=max_file_mb,
-                         progress=progress)
+                         progress=progress, signing_copies=signing_copies)
     except ParolekitError as e:
         return Outcome(name, False, e.exit_code, message=e.message, problems=e.problems)
     except KeyboardInterrupt:
@@ -101,7 +102,8 @@ def _init_worker(queue) -> None:
     signal.signal(signal.SIGTERM, _worker_signal)
 
 
-def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_paths, debug) -> Outcome:
+def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_paths, debug,
+                     signing_copies: bool = False) -> Outcome:
     def report(stage: str) -> None:
         if _queue is not None:
             _queue.put((index, stage))
@@ -110,7 +112,8 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
 
     _state[0] = "building"
     try:
-        return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report)
+        return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report,
+                         signing_copies=signing_copies)
     finally:
         if _state[0] == "stopping":  # asked to stop, and the cleanup is done: leave now
             os._exit(EXIT_INTERRUPTED)
@@ -195,7 +198,8 @@ class _Display:
 
 
 def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_file_mb: float | None,
-               allow_paths: list[Path], quiet: bool, console: Console, debug: bool = False) -> int:
+               allow_paths: list[Path], quiet: bool, console: Console, debug: bool = False,
+               signing_copies: bool = False) -> int:
     """Build every manifest; a failing case does not stop the others. Returns the exit code.
 
     With one manifest the exit code is that build's own (1 case problems, 3 output, 4 internal);
@@ -226,11 +230,12 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
         if jobs <= 1 or len(todo) <= 1:
             for i in todo:
                 o = build_one(manifests[i], output, max_file_mb, allow_paths, debug,
-                              progress=lambda stage, i=i: display.stage(i, stage))
+                              progress=lambda stage, i=i: display.stage(i, stage),
+                              signing_copies=signing_copies)
                 finish(i, o)
         else:
-            _run_pool(manifests, todo, output, max_file_mb, allow_paths, debug, min(jobs, len(todo)),
-                      display, finish, note)
+            _run_pool(manifests, todo, (output, max_file_mb, allow_paths, debug, signing_copies),
+                      min(jobs, len(todo)), display, finish, note)
 
     done = [o for o in outcomes if o is not None]
     failed = [o for o in done if not o.ok]
@@ -267,15 +272,13 @@ def _clashing_outputs(manifests: list[Path]) -> dict[int, str]:
     return clashes
 
 
-def _run_pool(manifests, todo, output, max_file_mb, allow_paths, debug, jobs, display: _Display,
-              finish, note) -> None:
+def _run_pool(manifests, todo, args: tuple, jobs, display: _Display, finish, note) -> None:
     """Build `todo` in worker processes. A worker that dies (killed, out of memory) breaks its pool:
     a new pool builds the rest, and each case that was in flight is built once more on its own, so
     a one-off kill costs nothing and only the case that kills its worker again is reported so."""
     # 'spawn' never forks a parent holding open PDFs and threads; 'forkserver' would too, but is
     # not available everywhere.
     ctx = multiprocessing.get_context("spawn")
-    args = (output, max_file_mb, allow_paths, debug)
     waiting = deque(todo)
     while waiting:
         lost = _run_round(ctx, waiting, jobs, manifests, args, display, finish)

@@ -62,6 +62,9 @@ def build(
     allow_path: list[Path] = typer.Option([], "--allow-path",
                                           help="Also accept input files under this folder."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr."),
+    signing_copies: bool = typer.Option(False, "--signing-copies",
+                                        help="Also write the declarations and certificates unstamped, "
+                                             "for wet signature."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -75,7 +78,7 @@ def build(
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
-                          console=err, debug=_state["debug"])
+                          console=err, debug=_state["debug"], signing_copies=signing_copies)
     except KeyboardInterrupt as e:
         # A single build knows what the folder holds now; a batch says what holds for every case.
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "

@@ -246,3 +246,34 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
     commit(lock, Commit([Move(tmp, final) for tmp, final, _p in staged] + [Move(rtmp, lead.receipt)],
                         remove or {}))
     return written
+
+
+def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path) -> list[Path]:
+    """Each generated declaration and certificate as its own unstamped PDF, for wet signature.
+
+    Named by label and id ('B-decl-ana.declaration.pdf') in `<packet>.signing/`; each is written
+    to a temporary file and renamed, like the packet.
+    """
+    folder = packet.with_name(packet.stem + ".signing")
+    written = []
+    for key, r in rendered.items():
+        kind, _, ident = key.partition(":")
+        if kind not in ("declaration", "certificate") or ident not in plan.exhibits:
+            continue
+        final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
+        tmp = temp_beside(final)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(r.data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"cannot write the signing copy {final.name} ({e.strerror}); the "
+                              "packet itself is in place") from e
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        written.append(final)
+    return sorted(written)

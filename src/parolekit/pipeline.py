@@ -14,7 +14,7 @@ from .errors import CaseError, Interrupted, ParolekitError, Problem
 from .intake import Source, inspect_sources
 from .labels import label
 from .manifest import Case, load_case
-from .output import (Written, check_output_path, discard, input_paths, stage_pdf, write_packet,
+from .output import (Written, check_output_path, write_signing_copies, discard, input_paths, stage_pdf, write_packet,
                      write_volumes)
 from .publish import OutputLock
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
@@ -44,12 +44,17 @@ class BuildResult:
     files: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    signing: list[Path] = field(default_factory=list)
 
 
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
-                 progress: Progress | None = None) -> BuildResult:
-    """Build one case's packet. Raises a ParolekitError (with located problems) on bad input."""
+                 progress: Progress | None = None, signing_copies: bool = False) -> BuildResult:
+    """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
+
+    With *signing_copies*, the generated declarations and certificates are also written unstamped
+    (to `<packet>.signing/`), for wet signature: a signed packet page would carry a stamp twice.
+    """
     started = time.perf_counter()
     step = progress or (lambda _stage: None)
     step("load")
@@ -65,13 +70,13 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     with OutputLock(out_path) as lock:  # one build at a time writes this packet
         try:
-            return _build(case, sources, out_path, lock, max_file_mb, step, started)
+            return _build(case, sources, out_path, lock, max_file_mb, step, started, signing_copies)
         except KeyboardInterrupt:
             raise Interrupted(lock.state()) from None
 
 
 def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, max_file_mb,
-           step: Progress, started: float) -> BuildResult:
+           step: Progress, started: float, signing_copies: bool = False) -> BuildResult:
     m = case.manifest
     paper = m.output.paper
     by_ref = {src.ref: src for src in sources}
@@ -216,9 +221,11 @@ def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, 
         if src.pdf is not None:
             src.pdf.close()
             src.pdf = None
+    # Generated pages before any stamp: a declaration signed on a packet page would be stamped twice.
+    signing = write_signing_copies(plan, fixed, out_path) if signing_copies else []
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
-                       files, warnings, time.perf_counter() - started)
+                       files, warnings, time.perf_counter() - started, signing)
 
 
 def _stage_volumes(m, plan: PagePlan, vols: list[Volume], lookup: dict, by_ref: dict,
