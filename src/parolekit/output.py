@@ -16,7 +16,7 @@ from .errors import CaseError, OutputError, ParolekitError
 from .intake import Source
 from .manifest import Case
 from .plan import PagePlan
-from .publish import Commit, Move, OutputLock, commit
+from .publish import Commit, Move, OutputLock, commit, discard
 from .validate import text_files
 
 
@@ -45,7 +45,7 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
     ref = ("output", "file") if not output and case.manifest.output.file else ()
     given = " (-o)" if output else ""
     inputs = input_paths(case, sources)
-    receipt = path.with_name(path.stem + ".receipt.json")
+    receipt = receipt_path(path)
     if not output and case.manifest.output.file and not case.contains(path):
         # Only -o may name any place: a manifest from someone else must not replace files elsewhere.
         case.add(ref, "output-outside-case", f"'{case.manifest.output.file}' is outside the case "
@@ -111,6 +111,8 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:
         with open(path, "wb") as fh:
             pdf.save(fh, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            fh.flush()
+            os.fsync(fh.fileno())  # whole on disk before any rename puts it in place
     except OSError as e:
         raise OutputError(f"cannot write {shown or path.name} ({e.strerror}); nothing was replaced. "
                           "Check free space and permissions") from e
@@ -138,20 +140,30 @@ def receipt_path(path: Path) -> Path:
 def stage_receipt(case: Case, path: Path, receipt: dict) -> Path:
     """The receipt, written and synced to a temporary file beside where it goes."""
     final = receipt_path(path)
-    rtmp = temp_beside(final)
+    failure = (f"cannot write the receipt {final.name} ({{why}}); nothing was replaced: the earlier "
+               "packet and its receipt, if any, are unchanged")
     try:
-        with open(rtmp, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n")
+        data = (json.dumps(receipt, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    except OSError as e:  # the same message whichever step of writing the receipt fails
+        raise OutputError(failure.format(why=e.strerror)) from e
+    return stage_bytes(final, data, failure)
+
+
+def stage_bytes(final: Path, data: bytes, failure: str) -> Path:
+    """*data* written and synced to a temporary file beside *final*; *failure* ({why}) on error."""
+    tmp = temp_beside(final)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as e:
-        rtmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write the receipt {final.name} ({e.strerror}); nothing was "
-                          "replaced: the earlier packet and its receipt, if any, are unchanged") from e
+        tmp.unlink(missing_ok=True)
+        raise OutputError(failure.format(why=e.strerror)) from e
     except BaseException:
-        rtmp.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return rtmp
+    return tmp
 
 
 def check_pages(tmp: Path, final: Path, pages: int) -> None:
@@ -204,11 +216,6 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
     return tmp_path
 
 
-def discard(paths: list[Path]) -> None:
-    for p in paths:
-        p.unlink(missing_ok=True)
-
-
 def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
                   plan: PagePlan, sources: list[Source], lock: OutputLock,
                   remove: dict[Path, str] | None = None) -> list[Written]:
@@ -227,8 +234,6 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     try:
         for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
             check_pages(tmp, final, last - first + 1)
             digest, size = sha256_file(tmp), tmp.stat().st_size
             written.append(Written(final, receipt_path(base), digest, last - first + 1, size))
@@ -261,19 +266,13 @@ def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path) -> list[P
         if kind not in ("declaration", "certificate") or ident not in plan.exhibits:
             continue
         final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
-        tmp = temp_beside(final)
+        tmp = stage_bytes(final, r.data, f"cannot write the signing copy {final.name} ({{why}}); "
+                          "the packet itself is in place")
         try:
-            with open(tmp, "wb") as fh:
-                fh.write(r.data)
-                fh.flush()
-                os.fsync(fh.fileno())
             os.replace(tmp, final)
         except OSError as e:
             tmp.unlink(missing_ok=True)
             raise OutputError(f"cannot write the signing copy {final.name} ({e.strerror}); the "
                               "packet itself is in place") from e
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
         written.append(final)
     return sorted(written)

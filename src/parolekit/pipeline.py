@@ -14,14 +14,14 @@ from .errors import CaseError, Interrupted, ParolekitError, Problem
 from .intake import Source, inspect_sources
 from .labels import label
 from .manifest import Case, load_case
-from .output import (Written, check_output_path, write_signing_copies, discard, input_paths, stage_pdf, write_packet,
-                     write_volumes)
-from .publish import OutputLock
+from .output import (Written, check_output_path, discard, input_paths, stage_pdf, write_packet,
+                     write_signing_copies, write_volumes)
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
+from .publish import OutputLock
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
-from .rules.engine import check_for_build
 from .render.letter import LetterError, cover_letter, letter_body, report as report_letter
+from .rules.engine import check_for_build
 from .validate import check_case, read_text
 from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, earlier_outputs, page_sizes, place_volumes,
                       split_volumes, volume_parts, volume_path)
@@ -184,8 +184,7 @@ def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, 
                        bates_prefix=m.output.bates_prefix, release_sources=True)
         step("write")
         step("verify")  # the staged file is read back before it replaces anything
-        files = [write_packet(case, pdf, out_path, plan, sources, lock,
-                              {p: d for p, d in earlier.items() if p != out_path})]
+        files = [write_packet(case, pdf, out_path, plan, sources, lock, earlier)]
         pdf.close()
         del pdf, pieces
     else:
@@ -213,10 +212,8 @@ def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, 
             raise CaseError(f"{case.name}: the packet cannot be split into volumes",
                             case.problems.sorted())
         step("write")
-        finals = {final for _t, final, _p in staged}
         step("verify")
-        files = write_volumes(case, staged, out_path, plan, sources, lock,
-                              {p: d for p, d in earlier.items() if p not in finals})
+        files = write_volumes(case, staged, out_path, plan, sources, lock, earlier)
     for src in sources:  # the copied page data (about the inputs' size) is shared with them
         if src.pdf is not None:
             src.pdf.close()

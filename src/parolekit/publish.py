@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OutputError
+from .volumes import remove_stale
 
 # Signals a user sends to stop a build: held back while the files are renamed, so that a
 # Ctrl-C or SIGTERM cannot land between the packet's rename and its receipt's.
@@ -37,7 +38,7 @@ class Commit:
     """What a commit puts in place (in order: packet files, then the receipt) and what it removes."""
 
     moves: list[Move]
-    remove: dict[Path, str] = field(default_factory=dict)  # earlier outputs not written again: path -> sha256
+    remove: dict[Path, str] = field(default_factory=dict)  # earlier outputs (path -> sha256), unless written again
 
 
 class OutputLock:
@@ -137,8 +138,8 @@ def commit(lock: OutputLock, work: Commit) -> None:
                 os.replace(backups.pop(move.final), move.final)
             else:
                 move.final.unlink(missing_ok=True)
-        _discard(backups.values())
-        _discard(m.tmp for m in work.moves)
+        discard(backups.values())
+        discard(m.tmp for m in work.moves)
         _rewrite(lock.fd, b"")
         _release_signals(held)
         where = next((m.final for m in work.moves if m not in done), lock.final)
@@ -147,8 +148,8 @@ def commit(lock: OutputLock, work: Commit) -> None:
                           "and not a mounted file") from e
     lock.committed = True
     try:
-        _discard(backups.values())
-        _remove_unchanged(work.remove)
+        discard(backups.values())
+        remove_stale(work.remove, [m.final for m in work.moves])  # never a file just written
         _rewrite(lock.fd, b"")
     finally:
         _release_signals(held)  # a held Ctrl-C is raised now: the new packet is already whole
@@ -191,21 +192,9 @@ def _recover(fd: int) -> list[Path]:
             if m.tmp.is_file():
                 os.replace(m.tmp, m.final)
                 done.append(m.final)
-        _remove_unchanged(remove)
+        remove_stale(remove, [m.final for m in moves])
     _rewrite(fd, b"")
     return done
-
-
-def _remove_unchanged(files: dict[Path, str]) -> None:
-    """Delete earlier outputs not written again, only if unchanged since (same SHA-256)."""
-    from .output import sha256_file
-
-    for path, digest in files.items():
-        try:
-            if path.is_file() and sha256_file(path) == digest:
-                path.unlink()
-        except OSError:
-            continue  # not ours to fight over: it stays
 
 
 def remove_leftovers(final: Path) -> list[Path]:
@@ -232,7 +221,8 @@ def _rewrite(fd: int | None, data: bytes) -> None:
     os.fsync(fd)
 
 
-def _discard(paths) -> None:
+def discard(paths) -> None:
+    """Remove temporary files; a cleanup that fails must not hide why it was needed."""
     for p in list(paths):
         with contextlib.suppress(OSError):
             p.unlink()

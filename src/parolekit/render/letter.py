@@ -121,8 +121,10 @@ def _case_file(folder: Path, name: str) -> Path | None:
         return None
 
 
-def _builtin_names() -> set[str]:
-    return {f.name for f in resources.files("parolekit.templates").iterdir() if f.name.endswith(".j2")}
+@functools.lru_cache(maxsize=1)
+def _builtin_names() -> frozenset[str]:
+    return frozenset(f.name for f in resources.files("parolekit.templates").iterdir()
+                     if f.name.endswith(".j2"))
 
 
 class _OutsideError(jinja2.TemplateNotFound):
