@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 import os
+import stat
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
 
+from .errors import CaseError
 from .images import ImageProblem, image_pages
 from .manifest import Case
 from .paths import check_path, check_text_paths
@@ -74,6 +76,25 @@ _OTHER_DOCUMENTS = {
 }
 
 
+@dataclass(frozen=True)
+class FileStat:
+    """What the file system says about a file: any write, truncation or replacement changes it."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStat:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class NotRegular(OSError):
+    """The name leads to a pipe, device or socket: reading it would wait forever or never end."""
+
+
 @dataclass
 class Source:
     """One input file as it will be used: its pages, selection and an open PDF of them."""
@@ -90,6 +111,7 @@ class Source:
     warnings: list[str] = field(default_factory=list)
     cleaned: bool = False  # active content removed (in memory) before its pages are copied
     page_sizes: list[float] | None = None  # estimated bytes per selected page, for volumes
+    stat: FileStat | None = None  # as it was when hashed; check_unchanged compares against it
 
     @property
     def selection(self) -> str:
@@ -130,17 +152,24 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
     for (ref, relative, pages, password_env, path), fact in _prefetched(found):
         src = Source(ref, relative, path)
         try:
-            src.kind, src.sha256, src.size = fact.result()
+            src.kind, src.sha256, src.size, src.stat = fact.result()
+        except NotRegular:
+            case.add(ref, "file-not-a-file", f"'{relative}' is not a regular file (a device, pipe "
+                     "or socket); name a saved PDF or image")
+            continue
+        except _ChangedWhileRead:
+            _changed(case, src)
+            continue
         except OSError as e:
             case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror}); "
                      "check its permissions")
+            continue
+        if not _check_kind(case, src):
             continue
         if src.sha256 in seen and seen[src.sha256] != ref:
             case.add(ref, "file-duplicate", f"'{relative}' has the same content as "
                      f"{case.keypath(seen[src.sha256])}; remove one of them", severity="warning")
         seen.setdefault(src.sha256, ref)
-        if not _check_kind(case, src):
-            continue
         if not open_pdfs:
             sources.append(src)
             continue
@@ -166,6 +195,109 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
     if open_pdfs:
         _select_across_files(case, sources)
     return sources
+
+
+@dataclass
+class TextInput:
+    """A text input (declaration text, letter body or template) as read once for the packet."""
+
+    ref: tuple
+    relative: str
+    path: Path
+    text: str
+    sha256: str
+    stat: FileStat
+
+
+def snapshot_texts(case: Case) -> dict[tuple, TextInput]:
+    """Read every text input once: the text printed and the hash in the receipt are the same bytes.
+
+    Keyed by manifest key path. Inputs check_case already refused (missing, not UTF-8, a pipe)
+    are left out without a second problem; one that changes while it is read is input-changed.
+    """
+    from .validate import text_files  # validate imports paths, which this module imports
+
+    flagged = {p.path for p in case.problems.items if p.severity == "error"}
+    out: dict[tuple, TextInput] = {}
+    for ref, relative in text_files(case):
+        if case.keypath(ref) in flagged:
+            continue
+        path = case.resolve(relative)
+        try:
+            data, facts = _read_whole(path)
+            text = data.decode("utf-8")
+        except NotRegular:
+            case.add(ref, "file-not-a-file", f"'{relative}' is not a regular file (a device, pipe "
+                     "or socket); name a saved text file")
+        except _ChangedWhileRead:
+            _changed(case, Source(ref, relative, path))
+        except UnicodeDecodeError:
+            case.add(ref, "file-not-utf8", f"'{relative}' is not UTF-8 text; save it as UTF-8")
+        except (OSError, ValueError) as e:
+            case.add(ref, "file-unreadable", f"'{relative}' cannot be read "
+                     f"({getattr(e, 'strerror', None) or e}); check its permissions")
+        else:
+            # As Path.read_text gives it: universal newlines.
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            out[ref] = TextInput(ref, relative, path, text, hashlib.sha256(data).hexdigest(), facts)
+    return out
+
+
+def _read_whole(path: Path) -> tuple[bytes, FileStat]:
+    """The whole of a regular file and its stat; never blocks on a pipe."""
+    with _open_input(path) as fh:
+        fd = fh.fileno()
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise NotRegular(path)
+        data = fh.read()
+        after = os.fstat(fd)
+    facts = FileStat.of(after)
+    if facts != FileStat.of(before) or len(data) != facts.size:
+        raise _ChangedWhileRead(path)
+    return data, facts
+
+
+def check_unchanged(case: Case, sources: list[Source],
+                    texts: dict[tuple, TextInput] | None = None) -> bool:
+    """Whether every input is still what was hashed; each one that is not is input-changed.
+
+    Call it after the packet (every volume) is saved to its temporary file and before it is put
+    in place: pages are copied from the inputs while saving. A file whose stat is unchanged is
+    not read again; one whose stat moved (a touch, a copy of the same bytes) is re-hashed.
+    """
+    ok = True
+    items = [(s.ref, s.relative, s.path, s.stat, s.sha256) for s in sources if s.stat is not None]
+    items += [(t.ref, t.relative, t.path, t.stat, t.sha256) for t in (texts or {}).values()]
+    for ref, relative, path, facts, digest in items:
+        if not _still(case, relative, path, facts, digest):
+            _changed(case, Source(ref, relative, path))
+            ok = False
+    return ok
+
+
+def ensure_unchanged(case: Case, sources: list[Source],
+                     texts: dict[tuple, TextInput] | None = None) -> None:
+    """check_unchanged, raising CaseError (exit 1) when an input changed; the caller writes nothing."""
+    if not check_unchanged(case, sources, texts):
+        raise CaseError(f"{case.name}: an input changed while the packet was being built",
+                        case.problems.sorted())
+
+
+def _still(case: Case, relative: str, path: Path, facts: FileStat, digest: str) -> bool:
+    try:
+        if case.resolve(relative) != path:  # a symbolic link now leads somewhere else
+            return False
+        now = FileStat.of(os.stat(path))
+        if now == facts:
+            return True
+        with _open_input(path) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return False
+            again, size = _digest(fh, b"")
+    except (OSError, ValueError):
+        return False  # gone, or no longer readable
+    return again == digest and size == facts.size
 
 
 def _select_across_files(case: Case, sources: list[Source]) -> None:
@@ -228,18 +360,53 @@ def _prefetched(found: list):
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _read_facts(path: Path) -> tuple[str, str, int]:
-    """Kind, SHA-256 and size, reading in blocks: a 2 GB scan never sits in memory whole."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
+class _ChangedWhileRead(OSError):
+    """The file's size or times moved while it was being hashed: someone is writing it."""
+
+
+def _read_facts(path: Path) -> tuple[str, str, int, FileStat]:
+    """Kind, SHA-256, size and stat, reading in blocks: a 2 GB scan never sits in memory whole.
+
+    The first bytes decide: a file that is not a usable PDF or image (a 10 GB video named .pdf,
+    a saved sign-in page) is not hashed at all. Opened without blocking, so a pipe swapped in
+    for the file cannot hang the build.
+    """
+    with _open_input(path) as fh:
+        fd = fh.fileno()
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise NotRegular(path)
         head = fh.read(1024)
-        digest.update(head)
-        size = len(head)
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-    return sniff(head), digest.hexdigest(), size
+        kind = sniff(head)
+        if _EXT_KIND.get(path.suffix.lower()) != kind:  # _check_kind will refuse it
+            return kind, "", before.st_size, FileStat.of(before)
+        digest, size = _digest(fh, head)
+        after = os.fstat(fd)
+    facts = FileStat.of(after)
+    if facts != FileStat.of(before) or size != facts.size:
+        raise _ChangedWhileRead(path)
+    return kind, digest, size, facts
+
+
+def _open_input(path: Path):
+    """*path* opened for reading without waiting: a pipe with no writer opens at once (and is
+    then refused as not a regular file) instead of blocking until someone writes to it."""
+    return open(path, "rb", opener=lambda name, flags: os.open(name, flags | getattr(os, "O_NONBLOCK", 0)))
+
+
+def _digest(fh, head: bytes) -> tuple[str, int]:
+    """SHA-256 and length of *head* and the rest of *fh*."""
+    digest = hashlib.sha256(head)
+    size = len(head)
+    for block in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(block)
+        size += len(block)
+    return digest.hexdigest(), size
+
+
+def _changed(case: Case, src: Source) -> None:
+    case.add(src.ref, "input-changed", f"'{src.relative}' changed while the packet was being built; "
+             "nothing was written. Build again when it is no longer being edited or downloaded")
 
 
 def _check_kind(case: Case, src: Source) -> bool:

@@ -13,7 +13,7 @@ import pikepdf
 
 from . import __version__
 from .errors import CaseError, OutputError, ParolekitError
-from .intake import Source
+from .intake import Source, TextInput, ensure_unchanged
 from .manifest import Case
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
@@ -119,15 +119,25 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:
 
 
 def write_packet(case: Case, pdf: pikepdf.Pdf, path: Path, plan: PagePlan,
-                 sources: list[Source], lock: OutputLock, remove: dict[Path, str] | None = None) -> Written:
-    """Stage the packet and its receipt, check the staged packet, then put both in place at once."""
+                 sources: list[Source], lock: OutputLock, remove: dict[Path, str] | None = None,
+                 texts: dict[tuple, TextInput] | None = None) -> Written:
+    """Stage the packet and its receipt, check the staged packet, then put both in place at once.
+
+    Last before the renames: every input is still what was hashed (pages are copied from the
+    inputs while saving), so the receipt describes what the packet holds.
+    """
     tmp = stage_pdf(pdf, path)
     try:
         digest, size = sha256_file(tmp), tmp.stat().st_size
         check_pages(tmp, path, plan.total)
-        rtmp = stage_receipt(case, path, make_receipt(case, path, digest, plan, sources))
+        rtmp = stage_receipt(case, path, make_receipt(case, path, digest, plan, sources, texts=texts))
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    try:
+        ensure_unchanged(case, sources, texts)
+    except BaseException:
+        discard([tmp, rtmp])
         raise
     commit(lock, Commit([Move(tmp, path), Move(rtmp, receipt_path(path))], remove or {}))
     return Written(path, receipt_path(path), digest, plan.total, size)
@@ -185,15 +195,23 @@ def _rel(case: Case, path: Path) -> str:
 
 
 def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: list[Source],
-                 volumes: list[dict] | None = None) -> dict:
-    """What went in and what came out, for the file and for anyone checking it later."""
+                 volumes: list[dict] | None = None, texts: dict[tuple, TextInput] | None = None) -> dict:
+    """What went in and what came out, for the file and for anyone checking it later.
+
+    A text input's hash is of the bytes that were printed (*texts*), not of a second read.
+    """
+    texts = texts or {}
+
+    def text_hash(ref: tuple, rel: str) -> str:
+        return texts[ref].sha256 if ref in texts else sha256_file(case.resolve(rel))
+
     return {
         "parolekit": __version__,
         "manifest": {"path": case.path.name, "sha256": case.sha256},
         "inputs": [{"path": s.relative, "key": case.keypath(s.ref), "sha256": s.sha256,
                     "kind": s.kind, "page_count": s.page_count, "pages_used": s.selection,
                     "pages_used_count": len(s.pages)} for s in sources]
-        + [{"path": rel, "key": case.keypath(ref), "sha256": sha256_file(case.resolve(rel)),
+        + [{"path": rel, "key": case.keypath(ref), "sha256": text_hash(ref, rel),
             "kind": "text"} for ref, rel in text_files(case)]
         + [{"path": _rel(case, path), "key": "cover_letter", "sha256": digest, "kind": "template-include"}
            for path, digest in sorted(case.template_files.items())],
@@ -218,7 +236,8 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
 
 def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
                   plan: PagePlan, sources: list[Source], lock: OutputLock,
-                  remove: dict[Path, str] | None = None) -> list[Written]:
+                  remove: dict[Path, str] | None = None,
+                  texts: dict[tuple, TextInput] | None = None) -> list[Written]:
     """Put staged volumes (temporary file, final path, (first, last) packet pages) in place, with
     one receipt listing every volume and its hash. All or nothing: on failure no volume is left."""
     written: list[Written] = []
@@ -242,11 +261,16 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
                             "pages": last - first + 1})
         lead = written[0]
         receipt = make_receipt(case, lead.path, lead.sha256, plan, sources,
-                               volumes if len(staged) > 1 else None)
+                               volumes if len(staged) > 1 else None, texts=texts)
         receipt["output"]["volumes"] = len(staged)
         rtmp = stage_receipt(case, lead.path, receipt)
     except BaseException:
         discard([tmp for tmp, _f, _p in staged])  # a partial set of volumes is worse than none
+        raise
+    try:
+        ensure_unchanged(case, sources, texts)
+    except BaseException:
+        discard([tmp for tmp, _f, _p in staged] + [rtmp])
         raise
     commit(lock, Commit([Move(tmp, final) for tmp, final, _p in staged] + [Move(rtmp, lead.receipt)],
                         remove or {}))

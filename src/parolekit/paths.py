@@ -30,14 +30,24 @@ def check_path(case: Case, ref: tuple, relative: str, allow: list[Path]) -> Path
         case.add(ref, "file-missing", f"'{relative}' does not exist{_near_name(raw, relative)}; "
                  f"check the name and folder (paths are relative to {case.path.name})")
         return None
-    if path.is_dir():
-        case.add(ref, "file-not-a-file", f"'{relative}' is a folder, not a file; name the file")
-        return None
-    if not path.is_file():
-        case.add(ref, "file-not-a-file", f"'{relative}' is not a regular file (a device, pipe or "
-                 "socket); name a saved PDF or image")
+    why = not_regular(path, "a saved PDF or image")
+    if why:
+        case.add(ref, "file-not-a-file", f"'{relative}' {why}")
         return None
     return path
+
+
+def not_regular(path: Path, wanted: str) -> str:
+    """Why an existing *path* is not a file that can be read to its end (a folder, a pipe, a
+    device: reading /dev/zero never ends, a pipe waits for a writer), or ''."""
+    try:
+        if path.is_dir():
+            return "is a folder, not a file; name the file"
+        if path.exists() and not path.is_file():
+            return f"is not a regular file (a device, pipe or socket); name {wanted}"
+    except (OSError, ValueError):
+        return ""
+    return ""
 
 
 def _near_name(raw: Path, relative: str) -> str:

@@ -11,7 +11,7 @@ from typing import Callable
 from . import __version__
 from .assemble import Bookmark, Piece, assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
-from .intake import Source, inspect_sources
+from .intake import Source, TextInput, check_unchanged, inspect_sources, snapshot_texts
 from .labels import label
 from .manifest import Case, load_case
 from .output import (Written, check_output_path, discard, input_paths, stage_pdf, write_packet,
@@ -64,19 +64,31 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     check_case(case)
     step("inspect")
     sources = inspect_sources(case, allow_paths)
+    texts = snapshot_texts(case)  # printed and hashed from the same bytes
     out_path = check_output_path(case, output, sources)
     check_for_build(case, sources)
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     with OutputLock(out_path) as lock:  # one build at a time writes this packet
         try:
-            return _build(case, sources, out_path, lock, max_file_mb, step, started, signing_copies)
+            return _build(case, sources, texts, out_path, lock, max_file_mb, step, started,
+                          signing_copies)
         except KeyboardInterrupt:
             raise Interrupted(lock.state()) from None
+        except (ParolekitError, MemoryError):
+            raise
+        except Exception:
+            # An input cut short or rewritten while its pages were copied fails deep in qpdf; say
+            # so (exit 1, naming it) rather than as a corrupt input or a bug.
+            if not check_unchanged(case, sources, texts):
+                raise CaseError(f"{case.name}: an input changed while the packet was being built",
+                                case.problems.sorted()) from None
+            raise
 
 
-def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, max_file_mb,
-           step: Progress, started: float, signing_copies: bool = False) -> BuildResult:
+def _build(case: Case, sources: list[Source], texts: dict[tuple, TextInput], out_path: Path,
+           lock: OutputLock, max_file_mb, step: Progress, started: float,
+           signing_copies: bool = False) -> BuildResult:
     m = case.manifest
     paper = m.output.paper
     by_ref = {src.ref: src for src in sources}
@@ -95,7 +107,9 @@ def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, 
             src = by_ref[("declarations", i, "signed_file")]
             parts = [Part("declaration", decl.id, len(src.pages), title, _ref(src.ref))]
         else:
-            r = exhibit_pages.declaration(decl, read_text(case, decl.text or ""), paper)
+            snap = texts.get(("declarations", i, "text"))
+            r = exhibit_pages.declaration(decl, snap.text if snap else read_text(case, decl.text or ""),
+                                          paper)
             fixed[f"declaration:{decl.id}"] = r
             parts = [Part("declaration", decl.id, r.pages, title, f"declaration:{decl.id}")]
         date = decl.executed.date.isoformat() if decl.executed and decl.executed.date else ""
@@ -123,7 +137,8 @@ def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, 
     fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
 
     step("plan")
-    body = letter_body(case)
+    snap = texts.get(("cover_letter", "file"))
+    body = snap.text if snap else letter_body(case)
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
     front_forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), _form_title(m, f),
                         _ref(("forms", i, "file"))) for i, f in enumerate(m.forms)]
@@ -184,7 +199,7 @@ def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, 
                        bates_prefix=m.output.bates_prefix, release_sources=True)
         step("write")
         step("verify")  # the staged file is read back before it replaces anything
-        files = [write_packet(case, pdf, out_path, plan, sources, lock, earlier)]
+        files = [write_packet(case, pdf, out_path, plan, sources, lock, earlier, texts)]
         pdf.close()
         del pdf, pieces
     else:
@@ -213,7 +228,7 @@ def _build(case: Case, sources: list[Source], out_path: Path, lock: OutputLock, 
                             case.problems.sorted())
         step("write")
         step("verify")
-        files = write_volumes(case, staged, out_path, plan, sources, lock, earlier)
+        files = write_volumes(case, staged, out_path, plan, sources, lock, earlier, texts)
     for src in sources:  # the copied page data (about the inputs' size) is shared with them
         if src.pdf is not None:
             src.pdf.close()

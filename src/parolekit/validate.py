@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .manifest import Case
+from .paths import not_regular
 from .render.words import is_english, known_language
 
 
@@ -105,6 +106,9 @@ def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
     try:
         is_file = path.is_file()
     except (OSError, ValueError):  # a name too long, say; intake names the exact reason
+        return
+    if not is_file and not_regular(path, "a saved text file"):
+        case.add(ref, "file-not-a-file", f"'{relative}' {not_regular(path, 'a saved text file')}")
         return
     if not is_file:
         as_text = ("; if this is the text itself, not a file name, write `text: |` and the text on "
