@@ -263,3 +263,24 @@ def test_running_out_of_memory_is_said_as_such(tmp_path, monkeypatch):
     assert not o.ok and o.exit_code == EXIT_OUTPUT
     assert "ran out of memory" in o.message and "corrupt" not in o.message
     assert _temps(tmp_path) == [] and not (tmp_path / "case.pdf").exists()
+
+
+def test_a_packet_rename_refused_by_a_mount_exits_3_naming_the_packet(tmp_path, monkeypatch):
+    """A file bind-mounted over case.pdf: rename onto it fails with EBUSY (faked at the rename)."""
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    real = publish._move
+
+    def busy(tmp, final):
+        if final.name == "case.pdf":
+            raise OSError(errno.EBUSY, "Device or resource busy")
+        real(tmp, final)
+
+    monkeypatch.setattr(publish, "_move", busy)
+    with pytest.raises(OutputError) as e:
+        build_packet(case)
+    assert e.value.exit_code == EXIT_OUTPUT
+    assert e.value.message.startswith("cannot put case.pdf in place (Device or resource busy)")
+    assert ".part" not in e.value.message and "unchanged" in e.value.message
+    assert (tmp_path / "case.pdf").read_bytes() == first
+    assert _temps(tmp_path) == []
