@@ -98,3 +98,23 @@ case:
     name: USCIS Humanitarian Affairs Branch
     address: [P.O. Box 0000, "City, ST 00000"]
 """
+
+
+def shows_whole(ppage, shown, rotate: int) -> bool:
+    """Whether packet page *ppage* holds all of *shown* (the input page's visible Box), unscaled,
+    with parolekit's footer strip added below its displayed bottom edge and nowhere else."""
+    from parolekit.stamp import display_matrix
+
+    footer = ppage.obj.get("/PKFooter")
+    if footer is None or bool(footer.Fitted):
+        return False
+    if [round(float(v), 3) for v in footer.Box] != [round(v, 3) for v in (shown.x0, shown.y0, shown.x1, shown.y1)]:
+        return False
+    m, w, h = display_matrix(shown, rotate)
+    strip = float(footer.Strip)
+    pts = [(m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+           for x, y in ((0, -strip), (w, -strip), (0, h), (w, h))]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    want = [min(xs), min(ys), max(xs), max(ys)]
+    got = [float(v) for v in ppage.obj.MediaBox]
+    return all(abs(a - b) < 0.01 for a, b in zip(want, got)) and "/CropBox" not in ppage.obj

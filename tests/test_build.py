@@ -91,8 +91,12 @@ def test_landscape_stays_landscape_and_photo_is_upright(built):
         box = page.mediabox
         assert box.width > box.height and page.rotation == 0
     photo_page = reader.pages[result.plan.exhibits["photo"].first_content - 1]
-    # Shown 300x200 px (stored sideways with EXIF 6) at 100 dpi: a 216 x 144 pt page, landscape.
-    assert (round(float(photo_page.mediabox.width)), round(float(photo_page.mediabox.height))) == (216, 144)
+    # Shown 300x200 px (stored sideways with EXIF 6) at 100 dpi: a 216 x 144 pt page, landscape,
+    # and a footer strip of its own below it.
+    x0, y0, x1, y1 = (float(v) for v in photo_page["/PKFooter"]["/Box"])
+    assert (round(x1 - x0), round(y1 - y0)) == (216, 144)
+    strip = float(photo_page["/PKFooter"]["/Strip"])
+    assert round(float(photo_page.mediabox.height) - strip) == 144
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")

@@ -32,7 +32,7 @@ def _only_image(packet: Path):
             xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
             for _name, x in xobjects.items():
                 if x.get("/Subtype") == "/Image":
-                    box = [float(v) for v in page.obj.MediaBox]
+                    box = [float(v) for v in page.obj.PKFooter.Box]  # the image's page, less the footer strip
                     found.append((x.read_raw_bytes(), int(x.Width), int(x.Height), box[2] - box[0],
                                   box[3] - box[1], str(x.get("/Filter"))))
     assert len(found) == 1

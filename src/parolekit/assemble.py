@@ -14,7 +14,8 @@ from .intake import Source
 from .plan import PagePlan
 from .render.doc import Rendered
 from .sanitize import clean_pages, flatten_forms, named_dests
-from .stamp import RESOURCE, footer_text, stamp_stream
+from .sheet import prepare
+from .stamp import RESOURCE, footer_text, stamp_stream, strip_stream
 
 
 @dataclass
@@ -50,7 +51,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
              date_iso: str, producer: str, bates_prefix: str | None = None, label_word: str = "Exhibit",
              page_offset: int = 0, volume: tuple[int, int] | None = None,
              plan_parts: list | None = None, volume_files: list[tuple[str, int, int]] | None = None,
-             release_sources: bool = False) -> pikepdf.Pdf:
+             release_sources: bool = False, fit_paper: str | None = None) -> pikepdf.Pdf:
     """A new PDF holding the planned pages (all, or one volume's parts); not yet saved.
 
     For a volume, *plan_parts* are its (first page, part) runs, *page_offset* the packet pages in
@@ -60,6 +61,9 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     *release_sources* closes each input once its pages are copied (and sets `source.pdf` to None):
     pikepdf has already read their data into the packet, and each open input holds memory of its
     own (~30 MB over 500 files). Only when no later call needs them, i.e. not between volumes.
+
+    An input's pages get a footer strip of their own (or, with *fit_paper*, are fitted onto that
+    paper above one): the stamp never covers what the client gave.
     """
     parts = plan_parts if plan_parts is not None else plan.parts
     out = pikepdf.new()
@@ -67,6 +71,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     # page objects of each source, keyed by source identity: (objgen) -> packet page
     landing: dict[tuple[int, tuple[int, int]], int] = {}
     kids: list = []  # copied page dictionaries, in packet order
+    from_input: list[bool] = []  # per copied page: an input's (True) or parolekit's own
     outlines: dict[int, list[OutlineItem]] = {}  # a released input's own bookmarks, made in time
     with _gc_paused():
         for (start, part), piece in zip(parts, pieces):
@@ -77,6 +82,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     opened[id(r.data)] = (pdf, list(pdf.pages))
                 first = r.first + piece.skip
                 kids.extend(out.copy_foreign(p.obj) for p in opened[id(r.data)][1][first:first + part.pages])
+                from_input.extend([False] * part.pages)
             else:
                 src = piece.source
                 assert src is not None and src.pdf is not None
@@ -92,13 +98,15 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                 for k, page in enumerate(chosen):
                     landing[(id(src), page.obj.objgen)] = start + k
                 kids.extend(out.copy_foreign(page.obj) for page in chosen)
+                from_input.extend([True] * len(chosen))
                 if release_sources:
                     outlines[id(src)] = _source_outline(src, landing, page_offset, kids)
                     src.pdf.close()
                     src.pdf = None
         pages = _page_tree(out, kids)
         _drop_dangling_links(pages)
-        _stamp(out, pages, plan, parts, page_offset, bates_prefix, label_word, volume)
+        _stamp(out, pages, from_input, plan, parts, page_offset, bates_prefix, label_word, volume,
+               fit_paper)
         _links(out, pages, plan, parts, pieces, page_offset, volume_files)
         _outline(out, bookmarks, landing, page_offset, pages, outlines)
         _metadata(out, title, date_iso, producer, page_offset)
@@ -152,18 +160,22 @@ def _page_tree(out: pikepdf.Pdf, kids: list) -> list[pikepdf.Page]:
     return pages
 
 
-def _stamp(out, pages, plan: PagePlan, parts, offset, bates_prefix, label_word, volume) -> None:
+def _stamp(out, pages, from_input, plan: PagePlan, parts, offset, bates_prefix, label_word, volume,
+           fit_paper: str | None = None) -> None:
     font = out.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
                                         Encoding=Name.WinAnsiEncoding))
     push = out.make_indirect(pikepdf.Stream(out, b"q\n"))
     info = {p.number: p for p in plan.page_info()}
     wanted = {start + k for start, part in parts for k in range(part.pages)}
     numbers = sorted(wanted)
-    for page, number in zip(pages, numbers):
+    clips: dict = {}
+    for page, number, foreign in zip(pages, numbers, from_input):
         pi = info[number]
         bates = f"{bates_prefix}-{number:06d}" if bates_prefix else ""
         text = footer_text(number, plan.total, pi.exhibit, pi.within, pi.of, bates, volume, label_word)
         obj = page.obj
+        rotate = _rotation(obj.get("/Rotate", 0))
+        ready = prepare(out, page, text, rotate, fit_paper, clips) if foreign else None
         res = obj.get("/Resources")
         if not isinstance(res, Dictionary):
             res = obj.Resources = Dictionary()
@@ -171,8 +183,12 @@ def _stamp(out, pages, plan: PagePlan, parts, offset, bates_prefix, label_word, 
         if not isinstance(fonts, Dictionary):
             fonts = res.Font = Dictionary()
         name = _font_name(fonts, font)
-        stream = stamp_stream(text, obj.get("/MediaBox"), obj.get("/CropBox"),
-                              _rotation(obj.get("/Rotate", 0)), str(name)[1:])
+        if ready is not None:
+            box, lay = ready
+            page.contents_add(pikepdf.Stream(out, strip_stream(text, box.box, box.rotate, box.strip, lay,
+                                                               str(name)[1:])), prepend=False)
+            continue
+        stream = stamp_stream(text, obj.get("/MediaBox"), obj.get("/CropBox"), rotate, str(name)[1:])
         page.contents_add(push, prepend=True)
         page.contents_add(pikepdf.Stream(out, b"\nQ\n" + stream), prepend=False)
 

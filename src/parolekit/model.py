@@ -235,6 +235,9 @@ class Output(Strict):
     bates_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")] | None = None
     max_file_mb: Annotated[float, Field(gt=0)] | None = None
     max_dpi: Annotated[int, Field(ge=72, le=1200)] = 300
+    # Fit every input page onto `paper` above its footer (small items keep their true size);
+    # off, each keeps its own size and gains a footer strip below.
+    fit_to_paper: bool = False
 
 
 class Manifest(Strict):

@@ -196,7 +196,8 @@ def _build(case: Case, sources: list[Source], texts: dict[tuple, TextInput], out
                   Piece(source=by_ref[_unref(part.ref)]) for _start, part in plan.parts]
         pdf = assemble(plan, pieces, bookmarks_of(plan), title=m.case.title,
                        date_iso=m.case.date.isoformat(), producer=producer,
-                       bates_prefix=m.output.bates_prefix, release_sources=True)
+                       bates_prefix=m.output.bates_prefix, release_sources=True,
+                       fit_paper=paper if m.output.fit_to_paper else None)
         step("write")
         step("verify")  # the staged file is read back before it replaces anything
         files = [write_packet(case, pdf, out_path, plan, sources, lock, earlier, texts)]
@@ -256,7 +257,7 @@ def _stage_volumes(m, plan: PagePlan, vols: list[Volume], lookup: dict, by_ref: 
                            date_iso=m.case.date.isoformat(), producer=producer,
                            bates_prefix=m.output.bates_prefix, page_offset=v.first - 1,
                            volume=(v.number, v.count), plan_parts=[(a, part) for a, part, _s in cut],
-                           volume_files=names)
+                           volume_files=names, fit_paper=m.output.paper if m.output.fit_to_paper else None)
             final = volume_path(out_path, v.number, v.count)
             tmp = stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built

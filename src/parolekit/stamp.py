@@ -70,14 +70,30 @@ def _stacks(parts: list[str]):
         yield [SEPARATOR.join(parts[i:i + per]) for i in range(0, len(parts), per)]
 
 
-def stamp_stream(text: str, mediabox, cropbox, rotate: int, font: str = RESOURCE) -> bytes:
-    """Content that draws *text* centred in the bottom margin on a white band, upright.
+# Every stamp is a pagination artifact: screen readers skip it, and a later build recognises it
+# (by the /PKStamp key) and removes it when the page comes back as an input.
+ARTIFACT = "/Artifact <</Type /Pagination /Subtype /Footer /PKStamp true>> BDC"
 
-    The size follows the page (8 pt on letter, larger on huge pages, smaller on tiny ones); where a
-    single line would shrink below legibility, its parts are stacked instead.
-    """
-    box = visible_box(mediabox, cropbox)
-    matrix, w, h = display_matrix(box, int(rotate or 0))
+
+@dataclass(frozen=True)
+class Layout:
+    lines: list[str]
+    size: float  # points
+    leading: float
+
+    @property
+    def height(self) -> float:
+        return self.size + self.leading * (len(self.lines) - 1)
+
+    @property
+    def strip(self) -> float:
+        """Height of a footer strip of its own: the text with a clear gap above and below."""
+        return self.height + 2 * max(0.75 * self.size, 4.0)
+
+
+def layout(text: str, w: float, h: float) -> Layout:
+    """The footer's size for a page displayed *w* x *h*: 8 pt on letter, larger on huge pages,
+    smaller on tiny ones; where one line would shrink below legibility, its parts are stacked."""
     scale = min(w, h) / LETTER_SHORT
     base = BASE_SIZE * scale if scale > 1 else BASE_SIZE
     lines = [text]
@@ -88,23 +104,44 @@ def stamp_stream(text: str, mediabox, cropbox, rotate: int, font: str = RESOURCE
             if fit > size:
                 lines, size = stack, fit
     size = max(size, 0.5)
-    leading = size * 1.15
-    width = max(stringWidth(line, FONT, size) for line in lines)
-    pad = size * 0.35
-    margin = min(max(size * 1.6, 10.0), h * 0.1)
-    y = margin  # baseline of the last line
-    height = size + leading * (len(lines) - 1)
+    return Layout(lines, size, size * 1.15)
+
+
+def stamp_stream(text: str, mediabox, cropbox, rotate: int, font: str = RESOURCE) -> bytes:
+    """Content that draws *text* centred in the bottom margin on a white band, upright.
+
+    For pages parolekit rendered itself, whose bottom margin is empty by construction; an
+    input's page gets a strip of its own instead (strip_stream), so nothing of it is covered.
+    """
+    box = visible_box(mediabox, cropbox)
+    matrix, w, h = display_matrix(box, int(rotate or 0))
+    lay = layout(text, w, h)
+    pad = lay.size * 0.35
+    y = min(max(lay.size * 1.6, 10.0), h * 0.1)  # baseline of the last line
+    width = max(stringWidth(line, FONT, lay.size) for line in lay.lines)
     x0 = (w - width) / 2
-    band = (x0 - pad, y - 0.25 * size - pad / 2, width + 2 * pad, height + pad)
-    out = [f"q {' '.join(_num(v) for v in matrix)} cm 1 g {' '.join(_num(v) for v in band)} re f",
-           f"BT 0 g /{font} {_num(size)} Tf"]
+    band = (x0 - pad, y - 0.25 * lay.size - pad / 2, width + 2 * pad, lay.height + pad)
+    return _draw(lay, matrix, w, y, font, f"1 g {' '.join(_num(v) for v in band)} re f ")
+
+
+def strip_stream(text: str, box: Box, rotate: int, strip: float, lay: Layout,
+                 font: str = RESOURCE) -> bytes:
+    """Content that draws *text* centred in the bottom *strip* of the page (in display space),
+    a strip that holds nothing of the page's own content."""
+    matrix, w, _h = display_matrix(box, int(rotate or 0))
+    y = (strip - lay.height) / 2 + 0.2 * lay.size  # baseline of the last line, centred in the strip
+    return _draw(lay, matrix, w, y, font, "")
+
+
+def _draw(lay: Layout, matrix, w: float, y: float, font: str, band: str) -> bytes:
+    out = [f"{ARTIFACT} q {' '.join(_num(v) for v in matrix)} cm {band}BT 0 g /{font} {_num(lay.size)} Tf"]
     prev_x, prev_y = 0.0, 0.0
-    for i, line in enumerate(lines):
-        lx = (w - stringWidth(line, FONT, size)) / 2
-        ly = y + leading * (len(lines) - 1 - i)
+    for i, line in enumerate(lay.lines):
+        lx = (w - stringWidth(line, FONT, lay.size)) / 2
+        ly = y + lay.leading * (len(lay.lines) - 1 - i)
         out.append(f"{_num(lx - prev_x)} {_num(ly - prev_y)} Td ({_pdf_string(line)}) Tj")
         prev_x, prev_y = lx, ly
-    out.append("ET Q")
+    out.append("ET Q EMC")
     return " ".join(out).encode("latin-1")
 
 
