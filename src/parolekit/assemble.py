@@ -175,7 +175,7 @@ def _stamp(out, pages, from_input, plan: PagePlan, parts, offset, bates_prefix, 
         text = footer_text(number, plan.total, pi.exhibit, pi.within, pi.of, bates, volume, label_word)
         obj = page.obj
         rotate = _rotation(obj.get("/Rotate", 0))
-        ready = prepare(out, page, text, rotate, fit_paper, clips) if foreign else None
+        ready = prepare(out, page, text, rotate, fit_paper, clips, font) if foreign else None
         res = obj.get("/Resources")
         if not isinstance(res, Dictionary):
             res = obj.Resources = Dictionary()

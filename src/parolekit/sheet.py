@@ -27,17 +27,18 @@ class Ready:
 
 
 def prepare(out: pikepdf.Pdf, page: pikepdf.Page, text: str, rotate: int,
-            paper: str | None, clips: dict) -> tuple[Ready, Layout]:
+            paper: str | None, clips: dict, font=None) -> tuple[Ready, Layout]:
     """Give an input's page room for *text* without covering any of its content.
 
     A page that already has a parolekit strip (it comes from an earlier packet) keeps it and
     loses its old stamp. Otherwise, with *paper*, the page is fitted onto that paper above a
     strip (pages smaller than the area keep their true size, centred); without, the page is
     extended below its bottom edge by the strip. Either way the page's own content is clipped to
-    what it showed before, so nothing it hid comes into view.
+    what it showed before, so nothing it hid comes into view. *font* is this packet's own stamp
+    font: pages sharing resources with one already stamped are not taken for earlier packets'.
     """
     obj = page.obj
-    earlier = unstamp(out, obj)
+    earlier = unstamp(out, obj, font)
     box = visible_box(obj.get("/MediaBox", [0, 0, 612, 792]), obj.get("/CropBox"))
     if earlier is not None:
         push = clips.get("push")
@@ -112,7 +113,7 @@ def _reframe(out: pikepdf.Pdf, page: pikepdf.Page, wrap, box: Box, rotate: int, 
                                  Box=Array([shown.x0, shown.y0, shown.x1, shown.y1]))
 
 
-def unstamp(out: pikepdf.Pdf, obj: Dictionary) -> float | None:
+def unstamp(out: pikepdf.Pdf, obj: Dictionary, font=None) -> float | None:
     """Remove the footers an earlier parolekit build drew on this page; the strip it had, if any.
 
     Recognised by the stamp font's resource name: marked stamps (/Artifact with /PKStamp) and the
@@ -123,7 +124,9 @@ def unstamp(out: pikepdf.Pdf, obj: Dictionary) -> float | None:
     fonts = res.get("/Font") if isinstance(res, Dictionary) else None
     if not isinstance(fonts, Dictionary):
         return None
-    ours = [k for k in fonts.keys() if k.startswith("/" + RESOURCE)]
+    own = font.objgen if font is not None else None
+    ours = [k for k in fonts.keys() if k.startswith("/" + RESOURCE)
+            and not (fonts[k].is_indirect and fonts[k].objgen == own)]
     if not ours:
         return None
     page = pikepdf.Page(obj)
