@@ -20,7 +20,7 @@ from rich.text import Text
 
 from .errors import EXIT_CASE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, ParolekitError, Problem, display_path
 
-STAGES = ("load", "validate", "inspect", "render", "plan", "assemble", "write", "verify")
+from .prepare import STAGES
 
 
 @dataclass

@@ -40,12 +40,9 @@ class LintResult:
 
 def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -> LintResult:
     """Check a manifest and its files without rendering or merging anything."""
-    # The build's first three stages, called directly: pipeline would import the renderers.
-    from .intake import inspect_sources
-    from .manifest import load_case
-    from .output import check_output_path
+    # The build's first stages, shared with it; not the pipeline, which imports the renderers.
+    from .prepare import close_sources, prepare
     from .rules.engine import run_rules
-    from .validate import check_case
 
     path = Path(manifest)
     result = LintResult(display_path(path))
@@ -54,21 +51,16 @@ def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -
     except OSError:
         result.source_lines = []
     try:
-        case = load_case(path)
+        prep = prepare(path, allow_paths=allow_paths, read_texts=False)
     except ManifestError as e:
         result.problems = sorted(e.problems) or [Problem(1, 1, "manifest-unreadable", e.message,
                                                          "", "error", result.manifest)]
         return result
-    case.allow = list(allow_paths or [])
-    check_case(case)
-    sources = inspect_sources(case, allow_paths)
+    case = prep.case
     try:
-        check_output_path(case, None, sources)
-        run_rules(case, sources)
+        run_rules(case, prep.sources)
     finally:
-        for src in sources:  # lint opened them only to look
-            if src.pdf is not None:
-                src.pdf.close()
+        close_sources(prep.sources)  # lint opened them only to look
     result.problems = case.problems.sorted()
     return result
 

@@ -13,7 +13,9 @@ class Part:
     key: str  # which section, form or exhibit id it belongs to
     pages: int
     title: str = ""
-    ref: str = ""  # which input or rendering supplies the pages (opaque to the planner)
+    # Which input (its manifest key path) or rendering (its key) supplies the pages; opaque to
+    # the planner, read by layout.Layout.piece.
+    ref: tuple | str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,233 @@
+"""The packet's layout: exhibit parts and generated pages, front matter settled against its own page numbers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .assemble import Bookmark, Piece
+from .errors import CaseError, ParolekitError
+from .intake import Source
+from .labels import label
+from .manifest import Case
+from .plan import ExhibitSpec, PagePlan, Part, plan_pages
+from .prepare import Prepared
+from .render import exhibit_pages, sections
+from .render.doc import Rendered
+from .render.letter import LetterError, cover_letter, letter_body
+from .render.letter import report as report_template_error
+from .validate import read_text
+from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, page_sizes, place_volumes, split_volumes
+
+MAX_PLAN_ROUNDS = 6
+SECTION_TITLES = {"cover": "Cover letter", "index": "Index of exhibits", "chronology": "Chronology",
+                  "claims": "Claims and evidence"}
+
+
+@dataclass
+class Layout:
+    """What goes into the packet before page numbers are known.
+
+    A part's `ref` is a key-path tuple for an input's pages (`("exhibits", 2, "file")`) or the
+    key of a rendering (`"declaration:decl-ana"`, `"cover"`) in `rendered`.
+    """
+
+    specs: list[ExhibitSpec]
+    forms: list[Part]  # filed forms, right after the cover letter
+    rendered: dict[str, Rendered] = field(default_factory=dict)  # fixed pages first, front matter later
+    by_ref: dict[tuple, Source] = field(default_factory=dict)
+
+    def piece(self, part: Part, skip: int = 0) -> Piece:
+        """Where *part*'s pages come from."""
+        if isinstance(part.ref, tuple):
+            return Piece(source=self.by_ref[part.ref], skip=skip)
+        return Piece(rendered=self.rendered[part.ref], skip=skip)
+
+
+def lay_out(prep: Prepared) -> Layout:
+    """Declarations, then exhibits, each after its separator sheet; their generated pages rendered."""
+    m, case, paper = prep.case.manifest, prep.case, prep.case.manifest.output.paper
+    by_ref = prep.by_ref
+    fixed: dict[str, Rendered] = {}
+    specs: list[ExhibitSpec] = []
+    sheets: dict[str, tuple[str, str]] = {}  # separator key -> (label, title), rendered together
+    n = 0
+    for i, decl in enumerate(m.declarations):
+        n += 1
+        lab = label(n, m.output.labels)
+        title = decl.title or f"Declaration of {decl.declarant.name}"
+        sheets[f"separator:{decl.id}"] = (f"Exhibit {lab}", title)
+        if decl.signed_file:
+            src = by_ref[("declarations", i, "signed_file")]
+            parts = [Part("declaration", decl.id, len(src.pages), title, src.ref)]
+        else:
+            snap = prep.texts.get(("declarations", i, "text"))
+            text = snap.text if snap else read_text(case, decl.text or "")
+            r = fixed[f"declaration:{decl.id}"] = exhibit_pages.declaration(decl, text, paper)
+            parts = [Part("declaration", decl.id, r.pages, title, f"declaration:{decl.id}")]
+        date = decl.executed.date.isoformat() if decl.executed and decl.executed.date else ""
+        specs.append(ExhibitSpec(decl.id, lab, title, date, tuple(parts), True))
+    for i, exhibit in enumerate(m.exhibits):
+        n += 1
+        lab = label(n, m.output.labels)
+        sheets[f"separator:{exhibit.id}"] = (f"Exhibit {lab}", exhibit.title)
+        refs = [("exhibits", i, "files", j) for j in range(len(exhibit.files))] if exhibit.files else \
+            [("exhibits", i, "file")]
+        parts = [Part("document", exhibit.id, len(by_ref[ref].pages), exhibit.title, ref) for ref in refs]
+        if exhibit.translation:
+            src = by_ref[("exhibits", i, "translation", "file")]
+            parts.append(Part("translation", exhibit.id, len(src.pages), "English translation", src.ref))
+            cert = exhibit_pages.translation_certificate(exhibit, f"Exhibit {lab}", m.case.date, paper)
+            fixed[f"certificate:{exhibit.id}"] = cert
+            parts.append(Part("certificate", exhibit.id, cert.pages, "Certificate of translation",
+                              f"certificate:{exhibit.id}"))
+        specs.append(ExhibitSpec(exhibit.id, lab, exhibit.title,
+                                 exhibit.date.isoformat() if exhibit.date else "", tuple(parts)))
+    fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
+    forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), _form_title(m, f),
+                  ("forms", i, "file")) for i, f in enumerate(m.forms)]
+    return Layout(specs, forms, fixed, by_ref)
+
+
+def settle(prep: Prepared, layout: Layout, limit: float | None,
+           factors: dict) -> tuple[PagePlan, list[Volume]]:
+    """The page plan and its front matter (rendered into `layout.rendered`), at a fixed point.
+
+    Front matter cites pages that depend on its own length (and, with volumes, on where the
+    volumes break): re-plan until both settle.
+    """
+    case, m = prep.case, prep.case.manifest
+    snap = prep.texts.get(("cover_letter", "file"))
+    body = snap.text if snap else letter_body(case)
+    template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
+    # A good first guess saves a round of rendering: ~24 one-line index rows fit on a page.
+    counts = {"cover": 1, "index": max(1, -(-(len(layout.specs) + 4) // 24)),
+              "chronology": 1 if m.chronology else 0, "claims": 1 if m.claims else 0}
+    vols: list[Volume] = []
+    rendered = layout.rendered
+    for _round in range(MAX_PLAN_ROUNDS):
+        front = [Part("cover", "cover", counts["cover"], "Cover letter", "cover"), *layout.forms,
+                 *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims"))]
+        plan = plan_pages(front, layout.specs)
+        before = vols
+        if limit:
+            sizes = page_bytes(plan, layout, factors)
+            try:
+                vols = split_volumes(plan, sizes, limit * MB)
+            except PageTooLarge as e:
+                _too_large(case, plan, e.page, e.size, limit)
+                raise CaseError(f"{case.name}: the packet cannot be split into volumes",
+                                case.problems.sorted()) from None
+            plan = place_volumes(plan, vols)
+        paper = m.output.paper
+        rendered["cover"] = _cover_letter(case, plan, body, template, paper)
+        rendered["index"] = sections.exhibit_index(m, plan, paper, volumes=max(len(vols), 1))
+        if m.chronology:
+            rendered["chronology"] = sections.chronology(m, plan, paper)
+        if m.claims:
+            rendered["claims"] = sections.claims(m, plan, paper)
+        new = {k: (rendered[k].pages if k in rendered else 0) for k in counts}
+        if new == counts and (not limit or vols == before):
+            return plan, vols
+        counts = new
+    # Lengths only grow with page numbers' digits, so this is a bug, not a problem of the case.
+    raise ParolekitError(f"{case.name}: the page plan did not settle; please report this")
+
+
+def page_bytes(plan: PagePlan, layout: Layout, factors: dict) -> list[float]:
+    """Estimated bytes of every packet page: its input's share, rendered sizes, stamp overhead."""
+    out: list[float] = []
+    for _start, part in plan.parts:
+        factor = factors.get(part.ref, 1.0)
+        if isinstance(part.ref, tuple):
+            sizes = _source_page_sizes(layout.by_ref[part.ref])
+            out.extend(s * factor + PAGE_OVERHEAD for s in sizes[:part.pages])
+            continue
+        # rendered sections; front matter not rendered yet counts as a text page
+        r = layout.rendered.get(part.ref)
+        per = r.bytes_per_page if r is not None else 30_000.0
+        out.extend([per * factor + PAGE_OVERHEAD] * part.pages)
+    return out
+
+
+def _source_page_sizes(src: Source) -> list[float]:
+    """What each selected page of an input brings into the packet (measured once)."""
+    cached = src.page_sizes
+    if cached is None:
+        cached = page_sizes(src.pdf, src.pages) if src.pdf is not None else [0.0] * len(src.pages)
+        src.page_sizes = cached
+    return cached
+
+
+def _too_large(case: Case, plan: PagePlan, page: int, size: float, limit: float) -> None:
+    """Locate a page too large for any volume at the input it comes from."""
+    info = next((p for p in plan.page_info() if p.number == page), None)
+    where = f" (Exhibit {info.exhibit}, p. {info.within})" if info and info.exhibit and info.within else ""
+    ref = info.part.ref if info and isinstance(info.part.ref, tuple) else \
+        (("output", "max_file_mb") if case.manifest.output.max_file_mb else ())
+    case.add(ref, "volume-limit-unreachable",
+             f"packet page {page}{where} is about {size / MB:.2g} MB on its own, over the "
+             f"{limit:g} MB volume limit, so no split can help; lower output.max_dpi, compress that "
+             "file, or raise output.max_file_mb / --max-file-mb")
+
+
+def _cover_letter(case: Case, plan: PagePlan, body: str, template, paper: str) -> Rendered:
+    """The cover letter; a template failure becomes a located problem of the case."""
+    try:
+        return cover_letter(case.manifest, plan, body, template, paper, roots=case.roots,
+                            loaded=case.template_files)
+    except LetterError as e:
+        report_template_error(case, e)
+        raise CaseError(f"{case.name}: the cover letter template failed", case.problems.sorted()) from None
+
+
+def _form_title(m, form) -> str:
+    """"Form I-131", naming the beneficiary when the case has several (one form each)."""
+    people = m.case.beneficiaries
+    if form.beneficiary and len(people) > 1 and form.beneficiary <= len(people):
+        return f"Form {form.name} ({people[form.beneficiary - 1].name})"
+    return f"Form {form.name}"
+
+
+def bookmarks(plan: PagePlan, by_ref: dict) -> list[Bookmark]:
+    """One bookmark per section and exhibit; an exhibit's own bookmarks nest beneath it."""
+    out: list[Bookmark] = []
+    documents = Counter(part.key for _s, part in plan.parts if part.kind == "document")
+    placed: dict[str, Bookmark] = {}
+    for start, part in plan.parts:
+        if part.kind in SECTION_TITLES:
+            out.append(Bookmark(SECTION_TITLES[part.kind], start))
+        elif part.kind == "form":
+            out.append(Bookmark(part.title, start, source=by_ref.get(part.ref)))
+        elif part.kind == "separator":
+            place = plan.exhibits[part.key]
+            placed[part.key] = Bookmark(f"Exhibit {place.label}: {place.title}", start)
+            out.append(placed[part.key])
+        elif part.kind in ("document", "declaration"):
+            src = by_ref.get(part.ref) if isinstance(part.ref, tuple) else None
+            if src is None or src.pdf is None or "/Outlines" not in src.pdf.Root:
+                continue
+            parent = placed[part.key]
+            if documents[part.key] > 1:  # several files: each file's bookmarks under its own entry
+                parent.children.append(Bookmark("Document", start, source=src))
+            else:  # one file: its bookmarks hang directly under the exhibit
+                parent.source = src
+        elif part.kind == "translation":
+            placed[part.key].children.append(Bookmark("English translation", start))
+        elif part.kind == "certificate":
+            placed[part.key].children.append(Bookmark("Certificate of translation", start))
+    return out
+
+
+def volume_bookmarks(marks: list[Bookmark], plan: PagePlan, v: Volume) -> list[Bookmark]:
+    """A volume that opens in the middle of an exhibit gets an "(continued)" bookmark for it."""
+    if v.count <= 1:
+        return marks
+    by_page = {b.page: b for b in marks}
+    extra = []
+    for place in plan.exhibits.values():
+        if place.start < v.first <= place.end:
+            b = by_page.get(place.start)
+            extra.append(Bookmark(f"Exhibit {place.label}: {place.title} (continued)", v.first,
+                                  list(b.children) if b else [], b.source if b else None))
+    return extra + marks

@@ -1,0 +1,59 @@
+"""The stages build and lint share: load the manifest, validate it, inspect its inputs, place the output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .intake import Source, TextInput, inspect_sources, snapshot_texts
+from .manifest import Case, load_case
+from .output import check_output_path
+from .validate import check_case
+
+# Every stage a build reports, in order (batch shows them per running case).
+STAGES = ("load", "validate", "inspect", "render", "plan", "assemble", "write", "verify")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Prepared:
+    """A case checked and its inputs open: what every later stage reads."""
+
+    case: Case
+    sources: list[Source]
+    output: Path
+    texts: dict[tuple, TextInput] = field(default_factory=dict)  # text inputs as read, by key path
+
+    @property
+    def by_ref(self) -> dict[tuple, Source]:
+        return {src.ref: src for src in self.sources}
+
+
+def prepare(manifest: Path | str, output: Path | str | None = None, *,
+            allow_paths: list[Path] | None = None, step: Progress | None = None,
+            read_texts: bool = True) -> Prepared:
+    """Load, validate and inspect a case; problems are recorded on the case, not raised.
+
+    *read_texts* reads declaration and letter texts once, so the packet prints and the receipt
+    hashes the same bytes (lint, which prints nothing, leaves it off).
+    """
+    report = step or (lambda _stage: None)
+    report("load")
+    case = load_case(manifest)
+    case.allow = list(allow_paths or [])
+    report("validate")
+    check_case(case)
+    report("inspect")
+    sources = inspect_sources(case, allow_paths)
+    texts = snapshot_texts(case) if read_texts else {}
+    return Prepared(case, sources, check_output_path(case, output, sources), texts)
+
+
+def close_sources(sources: list[Source]) -> None:
+    """Close every input still open (pages copied into the packet share its data until then)."""
+    for src in sources:
+        if src.pdf is not None:
+            src.pdf.close()
+            src.pdf = None
