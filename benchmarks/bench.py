@@ -75,7 +75,7 @@ def _scan_jpegs(count: int, rng: random.Random) -> list[bytes]:
     from PIL import Image, ImageDraw, ImageFilter
 
     out = []
-    for i in range(count):
+    for _ in range(count):
         w, h = 1700, 2200
         noise = Image.frombytes("L", (w // 4, h // 4), rng.randbytes((w // 4) * (h // 4)))
         img = noise.resize((w, h)).filter(ImageFilter.GaussianBlur(1.2)).point(lambda v: 200 + v // 5)

@@ -196,7 +196,6 @@ def test_password_env_unset_is_no_problem_when_the_pdf_needs_no_password(tmp_pat
 
 def test_the_cover_letter_gives_a_long_section_its_page_range(tmp_path, cli):
     """Forms were listed as "pages 2–3" but an eight-page chronology as "page 11"."""
-    import json
     text_pdf(tmp_path / "ok.pdf", pages=1)
     events = "".join(f"  - date: 2025-01-{1 + k % 28:02d}\n    event: Event {k} {'words ' * 30}\n"
                      "    exhibits: [a]\n" for k in range(60))

@@ -84,7 +84,7 @@ def build(
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "
                        "with its own receipt; no partial packet was left")
         err.print(f"interrupted: the build stopped; {said}.")
-        raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     raise typer.Exit(code)
 
 
@@ -127,7 +127,7 @@ def init(directory: Path = typer.Argument(..., help="Folder for the new case (cr
         made = init_case(directory)
     except ParolekitError as e:
         report_error(e, err)
-        raise typer.Exit(e.exit_code)
+        raise typer.Exit(e.exit_code) from None
     for path in made:
         err.print(f"created {path}")
     err.print(f"next: edit {directory / 'case.yaml'}, then run: parolekit build {directory / 'case.yaml'}")

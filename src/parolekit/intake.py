@@ -14,7 +14,7 @@ import pikepdf
 
 from .errors import CaseError
 from .images import ImageProblem, image_pages
-from .manifest import Case
+from .manifest import Case, text_files
 from .paths import check_path, check_text_paths
 from .selection import SelectionError, describe, parse_selection
 
@@ -215,8 +215,6 @@ def snapshot_texts(case: Case) -> dict[tuple, TextInput]:
     Keyed by manifest key path. Inputs check_case already refused (missing, not UTF-8, a pipe)
     are left out without a second problem; one that changes while it is read is input-changed.
     """
-    from .validate import text_files  # validate imports paths, which this module imports
-
     flagged = {p.path for p in case.problems.items if p.severity == "error"}
     out: dict[tuple, TextInput] = {}
     for ref, relative in text_files(case):

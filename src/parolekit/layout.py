@@ -9,14 +9,13 @@ from .assemble import Bookmark, Piece
 from .errors import CaseError, ParolekitError
 from .intake import Source
 from .labels import label
-from .manifest import Case
+from .manifest import Case, read_text
 from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .prepare import Prepared
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
 from .render.letter import LetterError, cover_letter, letter_body
 from .render.letter import report as report_template_error
-from .validate import read_text
 from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, page_sizes, place_volumes, split_volumes
 
 MAX_PLAN_ROUNDS = 6

@@ -236,3 +236,31 @@ def _find_model(ann):
             return found
     return None
 
+
+def is_inline_text(value: str) -> bool:
+    """`text:` holds Markdown unless it is a single line naming a .md or .txt file.
+
+    A block scalar (`text: |`) is always text: its value ends in a newline, a plain line's never.
+    """
+    return "\n" in value or not value.strip().lower().endswith((".md", ".markdown", ".txt"))
+
+
+def text_files(case: Case) -> list[tuple[tuple, str]]:
+    """Manifest values that name text inputs (declaration text, letter body, template)."""
+    m = case.manifest
+    out: list[tuple[tuple, str]] = []
+    for i, decl in enumerate(m.declarations):
+        if decl.text and not is_inline_text(decl.text):
+            out.append((("declarations", i, "text"), decl.text.strip()))
+    if m.cover_letter and m.cover_letter.file:
+        out.append((("cover_letter", "file"), m.cover_letter.file))
+    if m.cover_letter and m.cover_letter.template:
+        out.append((("cover_letter", "template"), m.cover_letter.template))
+    return out
+
+
+def read_text(case: Case, value: str) -> str:
+    """Inline Markdown as given, or the contents of the file it names."""
+    if is_inline_text(value):
+        return value
+    return Path(case.resolve(value.strip())).read_text(encoding="utf-8")

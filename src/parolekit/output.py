@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -13,11 +12,11 @@ import pikepdf
 
 from . import __version__
 from .errors import CaseError, OutputError, ParolekitError
+from .hashing import sha256_file  # noqa: F401  (re-exported)
 from .intake import Source, TextInput, ensure_unchanged
-from .manifest import Case
+from .manifest import Case, text_files
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
-from .validate import text_files
 
 
 @dataclass
@@ -93,14 +92,6 @@ def temp_beside(final: Path) -> Path:
             tmp.unlink(missing_ok=True)
             raise
     raise OutputError(f"cannot create a temporary file in {final.parent}; clear out old .part files")
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:

@@ -6,7 +6,7 @@ import difflib
 import errno
 from pathlib import Path
 
-from .manifest import Case
+from .manifest import Case, text_files
 
 
 def check_path(case: Case, ref: tuple, relative: str, allow: list[Path]) -> Path | None:
@@ -103,7 +103,6 @@ def check_text_paths(case: Case, allow: list[Path]) -> None:
     They are printed into the packet: a manifest naming ../../somewhere/else would copy any
     readable text file into a filing.
     """
-    from .validate import text_files
 
     for ref, relative in text_files(case):
         raw = case.base / relative

@@ -195,7 +195,7 @@ def _pages(numbers: list[int], verb: str = "are") -> str:
 
 def check_sources(case: Case, sources: list[Source]) -> None:
     """Add the PDF-content warnings for every input that opened."""
-    from .rules.engine import emit
+    from .rules.catalogue import emit
 
     for src in sources:
         if src.pdf is None:

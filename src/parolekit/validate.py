@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from .manifest import Case
+from .manifest import Case, is_inline_text, read_text, text_files  # noqa: F401  (re-exported)
 from .paths import not_regular
 from .render.words import is_english, known_language
-
-
-def is_inline_text(value: str) -> bool:
-    """`text:` holds Markdown unless it is a single line naming a .md or .txt file.
-
-    A block scalar (`text: |`) is always text: its value ends in a newline, a plain line's never.
-    """
-    return "\n" in value or not value.strip().lower().endswith((".md", ".markdown", ".txt"))
 
 
 # Values left as in a template: the spec's own example writes `address: "..."`, and whatever a
@@ -87,20 +78,6 @@ def check_case(case: Case) -> None:
     check_letter(case)
 
 
-def text_files(case: Case) -> list[tuple[tuple, str]]:
-    """Manifest values that name text inputs (declaration text, letter body, template)."""
-    m = case.manifest
-    out: list[tuple[tuple, str]] = []
-    for i, decl in enumerate(m.declarations):
-        if decl.text and not is_inline_text(decl.text):
-            out.append((("declarations", i, "text"), decl.text.strip()))
-    if m.cover_letter and m.cover_letter.file:
-        out.append((("cover_letter", "file"), m.cover_letter.file))
-    if m.cover_letter and m.cover_letter.template:
-        out.append((("cover_letter", "template"), m.cover_letter.template))
-    return out
-
-
 def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
     path = case.resolve(relative)
     try:
@@ -165,10 +142,3 @@ def _unknown(case: Case, ref: tuple, value: str, seen: dict) -> None:
     close = difflib.get_close_matches(value, list(seen), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else "; cite the id of an exhibit or declaration"
     case.add(ref, "unknown-citation", f"no exhibit or declaration has the id '{value}'{hint}")
-
-
-def read_text(case: Case, value: str) -> str:
-    """Inline Markdown as given, or the contents of the file it names."""
-    if is_inline_text(value):
-        return value
-    return Path(case.resolve(value.strip())).read_text(encoding="utf-8")

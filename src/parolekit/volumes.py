@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 
+from .hashing import sha256_file
 from .plan import PagePlan, Part
 
 MB = 1_000_000  # portals state limits in MB; the decimal megabyte is the stricter reading
@@ -148,7 +149,6 @@ def remove_stale(earlier: dict[Path, str], written: list[Path], keep: set[Path] 
 
     *keep* names files never to delete whatever an old receipt says (the build's inputs).
     """
-    from .output import sha256_file
 
     keep = {p.resolve() for p in written} | set(keep)
     removed = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..manifest import Case
+from ..manifest import Case, text_files
 from .fonts import describe, unprintable
 
 # Keys whose values are never printed as text, or are codes and paths checked elsewhere.
@@ -19,7 +19,6 @@ def check_printable(case: Case) -> None:
     """Report every manifest value and text file that has characters the font lacks."""
     _walk(case, case.located.data, ())
     flagged = {p.path for p in case.problems.items if p.severity == "error"}
-    from ..validate import text_files  # validate imports this module: import at call time
 
     for ref, relative in text_files(case):
         if case.keypath(ref) in flagged:

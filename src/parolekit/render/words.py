@@ -28,7 +28,7 @@ LANGUAGES = {
     "xh": "Xhosa", "st": "Sesotho", "tn": "Setswana", "sn": "Shona", "ny": "Chichewa",
     "lg": "Ganda", "ak": "Akan", "ee": "Ewe", "bm": "Bambara", "kg": "Kongo", "rn": "Kirundi",
     "sg": "Sango", "ks": "Kashmiri", "or": "Odia", "as": "Assamese", "sa": "Sanskrit", "la": "Latin",
-    "eo": "Esperanto", "ht": "Haitian Creole", "jv": "Javanese", "su": "Sundanese", "ceb": "Cebuano",
+    "eo": "Esperanto", "jv": "Javanese", "su": "Sundanese", "ceb": "Cebuano",
 }
 
 KINDS = {

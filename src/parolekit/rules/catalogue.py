@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from ..manifest import Case
 
 Severity = Literal["error", "warning"]
 
@@ -116,3 +119,8 @@ def places() -> tuple[frozenset[str], frozenset[str]]:
     us = frozenset(str(s).lower() for s in data["united_states"])  # type: ignore[index]
     abroad = frozenset(str(s).lower() for s in data["countries"])  # type: ignore[index]
     return us, abroad
+
+
+def emit(case: Case, path: tuple, code: str, message: str, key: bool = False) -> None:
+    """Record a problem with the severity the catalogue gives *code* (one place decides it)."""
+    case.add(path, code, message, severity=rules_by_code()[code].severity, key=key)

@@ -7,8 +7,7 @@ import re
 
 from ..intake import Source
 from ..manifest import Case
-from .catalogue import places
-from .engine import emit
+from .catalogue import emit, places
 
 
 def date_range(text: str) -> tuple[dt.date, dt.date]:

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Callable
 
 from ..intake import Source
 from ..manifest import Case
-from .catalogue import rules_by_code
+from .. import pdfscan
+from . import content, evidence, privacy
+from .catalogue import emit, rules_by_code  # noqa: F401  (emit re-exported)
 
 Check = Callable[[Case, list[Source]], None]
 
 
-def emit(case: Case, path: tuple, code: str, message: str, key: bool = False) -> None:
-    """Record a problem with the severity the catalogue gives *code* (one place decides it)."""
-    case.add(path, code, message, severity=rules_by_code()[code].severity, key=key)
-
-
 def _checks() -> list[tuple[str, Check]]:
-    from . import content, evidence, privacy
-    from .. import pdfscan
-
     return [
         ("dates", content.check_dates),
         ("references", content.check_references),
@@ -51,10 +46,6 @@ def check_for_build(case: Case, sources: list[Source]) -> None:
     A build goes on (a draft may be dated ahead of its filing) but never says nothing about a
     declaration executed after the packet date or a document dated in the future.
     """
-    from dataclasses import replace
-
-    from . import content
-
     first = len(case.problems.items)
     content.check_dates(case, sources)
     for k in range(first, len(case.problems.items)):

@@ -8,8 +8,7 @@ import re
 
 from ..intake import Source
 from ..manifest import Case
-from .catalogue import EvidencePack, EvidenceRule, Need, evidence_packs, tag_vocabulary
-from .engine import emit
+from .catalogue import EvidencePack, emit, EvidenceRule, Need, evidence_packs, tag_vocabulary
 
 
 def is_minor(birth: dt.date | None, on: dt.date) -> bool:
