@@ -104,3 +104,22 @@ def test_module_imports_have_no_cycle():
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_severity_is_decided_by_the_catalogue_alone():
+    """No call site names a severity; the one override (build's lint-only dates) is in rules.engine."""
+    import re
+
+    from parolekit.errors import ProblemList
+
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"\bseverity=(\"|')(warning|error)", line) and path.name not in ("catalogue.py",) \
+                    and not (path.name == "engine.py" and "replace(p, severity=" in line):
+                found.append(f"{path.relative_to(ROOT)}:{n}")
+    assert not found, "severity named outside the catalogue: " + ", ".join(found)
+    problems = ProblemList()
+    problems.add(1, 1, "file-duplicate", "x")  # a warning in the catalogue
+    problems.add(1, 1, "file-missing", "y")  # an error there
+    assert [p.severity for p in problems.items] == ["warning", "error"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build_packet", "lint_manifest", "BuildResult", "ParolekitError", "CaseError"]
+__all__ = ["__version__", "build_packet", "lint_manifest", "BuildResult", "ParolekitError", "CaseError",
+           "ExitCode"]
 
 
 def __getattr__(name: str):
@@ -17,7 +18,7 @@ def __getattr__(name: str):
         from .lint import lint_manifest
 
         return lint_manifest
-    if name in ("ParolekitError", "CaseError"):
+    if name in ("ParolekitError", "CaseError", "ExitCode"):
         from . import errors
 
         return getattr(errors, name)

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from pathlib import Path
 
-EXIT_OK = 0
-EXIT_CASE = 1  # the case has problems: manifest errors, bad exhibits
-EXIT_USAGE = 2  # typer's own usage errors
-EXIT_OUTPUT = 3  # the packet could not be written (disk full, permissions)
-EXIT_INTERNAL = 4  # a bug in parolekit: please report it
-EXIT_INTERRUPTED = 130
+
+class ExitCode(IntEnum):
+    """What the process exit status means; every exception below carries one."""
+
+    OK = 0
+    CASE = 1  # the case has problems: manifest errors, bad exhibits, an input changed mid-build
+    USAGE = 2  # typer's own usage errors
+    OUTPUT = 3  # the packet could not be written (disk full, permissions, out of memory)
+    INTERNAL = 4  # a bug in parolekit: please report it
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT)
+
+
+# The names modules and callers used before the enum; the same values.
+EXIT_OK, EXIT_CASE, EXIT_USAGE = ExitCode.OK, ExitCode.CASE, ExitCode.USAGE
+EXIT_OUTPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = ExitCode.OUTPUT, ExitCode.INTERNAL, ExitCode.INTERRUPTED
 
 
 @dataclass(frozen=True, order=True)
@@ -61,10 +71,6 @@ class ManifestError(CaseError):
     """The manifest cannot be read or does not validate."""
 
 
-class ExhibitError(CaseError):
-    """An exhibit file is missing, corrupt, encrypted or otherwise unusable."""
-
-
 class TemplateError(CaseError):
     """A cover-letter template failed to render."""
 
@@ -91,8 +97,11 @@ class ProblemList:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, line: int, column: int, code: str, message: str, path: str = "",
-            severity: str = "error") -> None:
-        self.items.append(Problem(line, column, code, message, path, severity, self.file))
+            severity: str | None = None) -> None:
+        """Record a problem; its severity is the rule catalogue's for *code* unless a caller
+        deliberately overrides it (build's lint-only dates are the one such case)."""
+        self.items.append(Problem(line, column, code, message, path, severity or severity_of(code),
+                                  self.file))
 
     @property
     def errors(self) -> list[Problem]:
@@ -112,3 +121,11 @@ def display_path(path: Path, base: Path | None = None) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+def severity_of(code: str) -> str:
+    """The catalogue's severity for *code*: the one place that decides it."""
+    from .rules.catalogue import rules_by_code  # data, loaded once, on the first problem
+
+    rule = rules_by_code().get(code)
+    return rule.severity if rule is not None else "error"

@@ -168,7 +168,7 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             continue
         if src.sha256 in seen and seen[src.sha256] != ref:
             case.add(ref, "file-duplicate", f"'{relative}' has the same content as "
-                     f"{case.keypath(seen[src.sha256])}; remove one of them", severity="warning")
+                     f"{case.keypath(seen[src.sha256])}; remove one of them")
         seen.setdefault(src.sha256, ref)
         if not open_pdfs:
             sources.append(src)
@@ -467,7 +467,7 @@ def _open_pdf(case: Case, src: Source, password_env: str | None) -> bool:
     if src.warnings:
         case.add(src.ref, "file-repaired", f"'{src.relative}' is damaged and was repaired on reading "
                  f"({_short_text(_first_detail(src.warnings))}); check its pages in the packet, "
-                 "or get a fresh copy", severity="warning")
+                 "or get a fresh copy")
     return True
 
 

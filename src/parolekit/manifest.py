@@ -47,7 +47,7 @@ class Case:
     def keypath(self, path: tuple) -> str:
         return keypath(self.located.data, path)
 
-    def add(self, path: tuple, code: str, message: str, severity: str = "error",
+    def add(self, path: tuple, code: str, message: str, severity: str | None = None,
             key: bool = False) -> None:
         """Record a problem located at *path* (a tuple of keys and list indices)."""
         line, col = self.where(path, key)

@@ -23,7 +23,7 @@ def _check_placeholders(case: Case, node, path: tuple) -> None:
     elif isinstance(node, str) and node.strip().lower() in PLACEHOLDERS:
         # A warning, not an error: the spec's own example uses `...`, and it must still build.
         case.add(path, "placeholder-value", f"'{node.strip()}' is a placeholder, and it would be "
-                 "printed in the packet as it is; write the real value", severity="warning")
+                 "printed in the packet as it is; write the real value")
 
 
 def check_case(case: Case) -> None:
@@ -61,7 +61,7 @@ def check_case(case: Case) -> None:
             case.add(("exhibits", i, "language"), "language-unknown",
                      f"'{ex.language}' is not a language code parolekit knows, so certificates "
                      f"will print it as written; use an ISO 639-1 code such as es, fr or ht "
-                     "(or 639-3, such as mam or prs)", severity="warning")
+                     "(or 639-3, such as mam or prs)")
     for i, form in enumerate(m.forms):
         if form.beneficiary and form.beneficiary > len(m.case.beneficiaries):
             case.add(("forms", i, "beneficiary"), "form-beneficiary-unknown",
@@ -133,7 +133,7 @@ def _check_declaration(case: Case, i: int, decl) -> None:
             case.add(("declarations", i, "text"), "declaration-clause-in-text",
                      "the text already has a \"penalty of perjury\" sentence; parolekit adds the "
                      "28 U.S.C. § 1746 clause, date, place and signature line itself, so delete "
-                     "them from the text", severity="warning")
+                     "them from the text")
 
 
 def _unknown(case: Case, ref: tuple, value: str, seen: dict) -> None:

@@ -37,7 +37,7 @@ def run_rules(case: Case, sources: list[Source]) -> None:
                 raise
             case.add((), "rule-failed", f"the '{name}' rules stopped with an internal error "
                      f"({type(e).__name__}); the other rules ran. Please report this with "
-                     "`parolekit --debug lint ...`", severity="warning")
+                     "`parolekit --debug lint ...`")
 
 
 def check_for_build(case: Case, sources: list[Source]) -> None:

@@ -7,7 +7,6 @@ import re
 
 from ..intake import Source
 from ..manifest import Case
-from .catalogue import rules_by_code
 from .evidence import is_minor
 
 _SSN = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
@@ -54,8 +53,7 @@ def _emit_at_key(case: Case, loc: _Locator, line: int, col: int, code: str, mess
     kp = "" if comment else loc.keypath(line, col)
     if comment:
         message = "in a comment, " + message
-    case.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp,
-                      rules_by_code()[code].severity)
+    case.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp)
 
 
 def _date_forms(d) -> list[str]:
@@ -134,8 +132,7 @@ def _minor_birth_dates(case: Case, loc: _Locator, lines: list[str]) -> None:
         case.add(ref, "privacy-minor-birth-date",
                  f"beneficiary {i + 1} is a minor and this is their full date of birth; parolekit uses it "
                  "only to apply the rules for minors. Keep this manifest in a private repository, "
-                 "keep lint output out of public CI logs, and do not repeat the date elsewhere",
-                 severity=rules_by_code()["privacy-minor-birth-date"].severity)
+                 "keep lint output out of public CI logs, and do not repeat the date elsewhere")
         forms = _date_forms(birth)
         # Other date fields may fall on the same day (a packet dated on a birthday): not a repeat.
         fields = {pos for path, pos in case.located.values.items()
