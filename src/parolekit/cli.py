@@ -23,6 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 out = Console(highlight=False, markup=False, soft_wrap=True)
 _state = {"debug": False}
+FLAG = ""  # metavar of an on/off flag: typer would print "<bool>", as if it took a value
 
 
 def _version(value: bool) -> None:
@@ -33,9 +34,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+    version: Optional[bool] = typer.Option(None, "--version", metavar=FLAG, callback=_version, is_eager=True,
                                            help="Print the version and exit."),
-    debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for internal errors."),
+    debug: bool = typer.Option(False, "--debug", metavar=FLAG, help="Show Python tracebacks for internal errors."),
 ) -> None:
     _state["debug"] = debug
 
@@ -61,8 +62,8 @@ def build(
                                                 help="Split into volumes under this size (MB)."),
     allow_path: list[Path] = typer.Option([], "--allow-path",
                                           help="Also accept input files under this folder."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr."),
-    signing_copies: bool = typer.Option(False, "--signing-copies",
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar=FLAG, help="Only errors on stderr."),
+    signing_copies: bool = typer.Option(False, "--signing-copies", metavar=FLAG,
                                         help="Also write the declarations and certificates unstamped, "
                                              "for wet signature."),
 ) -> None:
@@ -92,7 +93,7 @@ def build(
 def lint(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s) to check."),
     format: str = typer.Option("auto", "--format", "-f", help="text | json | github | auto."),
-    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+    strict: bool = typer.Option(False, "--strict", metavar=FLAG, help="Fail on warnings too."),
     allow_path: list[Path] = typer.Option([], "--allow-path", help="Also accept files under this folder."),
 ) -> None:
     """Check manifests (and their files) without building; for CI and review."""
