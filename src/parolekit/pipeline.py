@@ -9,6 +9,7 @@ from pathlib import Path
 from . import __version__
 from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
+from .finish import finish
 from .intake import check_unchanged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
 from .output import (Written, discard, input_paths, stage_pdf, write_packet, write_signing_copies,
@@ -108,6 +109,7 @@ def _write_whole(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     pieces = [layout.piece(part) for _start, part in plan.parts]
     pdf = assemble(plan, pieces, bookmarks(plan, layout.by_ref), release_sources=True,
                    **_assemble_args(prep))
+    finish(pdf, prep)
     step("write")
     step("verify")  # the staged file is read back before it replaces anything
     try:
@@ -164,6 +166,7 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
                            title=title + (f" (Volume {v.number} of {v.count})" if v.count > 1 else ""),
                            page_offset=v.first - 1, volume=(v.number, v.count),
                            plan_parts=[(a, part) for a, part, _s in cut], volume_files=names, **args)
+            finish(pdf, prep)
             final = volume_path(out_path, v.number, v.count)
             tmp = stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built

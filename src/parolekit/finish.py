@@ -1,0 +1,25 @@
+"""Finishing stages: what runs on the assembled packet before it is saved (later OCR, recompression, PDF/A)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pikepdf
+
+from .prepare import Prepared
+
+# A finisher changes the assembled PDF in place, never the page count or order (the index cites
+# them), and raises a ParolekitError naming the missing tool or the page it cannot handle. Each is
+# (name, applies(prep) -> bool, run(pdf, prep)); the pipeline runs those that apply, in order.
+Finisher = tuple[str, Callable[[Prepared], bool], Callable[[pikepdf.Pdf, Prepared], None]]
+FINISHERS: list[Finisher] = []
+
+
+def finish(pdf: pikepdf.Pdf, prep: Prepared) -> list[str]:
+    """Run every finishing stage that applies to this case; their names, for the progress line."""
+    ran = []
+    for name, applies, run in FINISHERS:
+        if applies(prep):
+            run(pdf, prep)
+            ran.append(name)
+    return ran
