@@ -191,18 +191,39 @@ chronology:
 # --- lint never builds -------------------------------------------------------------------------
 
 def test_lint_never_renders_or_merges(clean_case, monkeypatch):
-    import parolekit.assemble
-    import parolekit.render.doc
+    """Patched where the work happens (classes, not names a module may have imported already):
+    reportlab draws every page parolekit renders, pikepdf.new starts every packet, and
+    Pdf.save writes it."""
+    import pikepdf
+    from reportlab.pdfgen import canvas
+
     from parolekit.lint import lint_manifest
 
     def boom(*_a, **_k):
         raise AssertionError("lint must not render or merge")
 
-    monkeypatch.setattr(parolekit.render.doc, "render", boom)
-    monkeypatch.setattr(parolekit.assemble, "assemble", boom)
+    monkeypatch.setattr(canvas.Canvas, "__init__", boom)
+    monkeypatch.setattr(pikepdf, "new", boom)
+    monkeypatch.setattr(pikepdf.Pdf, "new", boom, raising=False)
+    monkeypatch.setattr(pikepdf.Pdf, "save", boom)
     before = sorted(p.name for p in clean_case.parent.rglob("*"))
     assert lint_manifest(clean_case).problems == []
     assert sorted(p.name for p in clean_case.parent.rglob("*")) == before  # nothing written
+
+
+def test_lint_does_not_import_the_renderers_or_the_assembler(clean_case):
+    """In a fresh interpreter: lint's imports stop short of layout, assembly and the sections.
+    (render.letter is imported: lint tries the letter's templates, Jinja only.)"""
+    import subprocess
+    import sys
+
+    code = ("import sys; from parolekit.lint import lint_manifest; "
+            f"assert lint_manifest({str(clean_case)!r}).problems == []; "
+            "print(' '.join(m for m in ('parolekit.assemble', 'parolekit.layout', 'parolekit.pipeline', "
+            "'parolekit.render.sections', 'parolekit.sheet') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == ""
 
 
 def test_a_crashing_rule_is_reported_not_raised(clean_case, monkeypatch):
