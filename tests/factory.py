@@ -118,3 +118,13 @@ def shows_whole(ppage, shown, rotate: int) -> bool:
     want = [min(xs), min(ys), max(xs), max(ys)]
     got = [float(v) for v in ppage.obj.MediaBox]
     return all(abs(a - b) < 0.01 for a, b in zip(want, got)) and "/CropBox" not in ppage.obj
+
+
+def require_poppler() -> None:
+    """Skip the calling test where poppler's command-line tools are missing (CI installs them)."""
+    import shutil
+
+    import pytest
+
+    if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
+        pytest.skip("needs poppler-utils (pdftotext, pdftoppm): apt-get install -y poppler-utils")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from factory import CASE_HEAD, manifest, text_pdf
+from factory import CASE_HEAD, manifest, require_poppler, text_pdf
 
 from parolekit.batch import STAGES, Outcome, build_one
 
@@ -106,6 +106,7 @@ def test_the_batch_example_writes_and_builds_every_row(tmp_path, monkeypatch):
     packets = sorted((tmp_path / "batch" / "build").glob("*/packet.pdf"))
     assert len(packets) == len(rows) == 4
     first = rows[0].split(",")
+    require_poppler()
     text = subprocess.run(["pdftotext", str(tmp_path / "batch" / "build" / first[0] / "packet.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert first[1] in text and first[7] in text  # this row's beneficiary and hospital

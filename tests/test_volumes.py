@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from factory import CASE_HEAD, manifest, text_pdf
+from factory import CASE_HEAD, manifest, require_poppler, text_pdf
 
 from parolekit.plan import PagePlan, Placement
 from parolekit.volumes import PageTooLarge, split_volumes, volume_path
@@ -56,6 +56,7 @@ exhibits:
 
 
 def _text(page_pdf: Path, index: int) -> str:
+    require_poppler()
     return subprocess.run(["pdftotext", "-layout", "-f", str(index + 1), "-l", str(index + 1),
                            str(page_pdf), "-"], capture_output=True, text=True, check=True).stdout
 
