@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .errors import EXIT_CASE, EXIT_OK, ManifestError, Problem, display_path
+from .report import problem_line
 
 FORMATS = ("text", "json", "github")
 
@@ -133,11 +134,7 @@ def text_report(results: list[LintResult], strict: bool, console: Console) -> No
             console.print(Text("  no problems", style="green"))
         for p in r.problems:
             style = "red" if p.severity == "error" or strict else "yellow"
-            line = Text(f"{r.manifest}:{p.line}:{p.column}: ")
-            line.append(p.severity, style=f"bold {style}")
-            line.append(f" [{p.code}] ", style="dim")
-            line.append(p.message)
-            console.print(line)
+            console.print(problem_line(p, r.manifest, f"bold {style}"))
             # The excerpt of a privacy problem would print the very number or date it warns about.
             if 0 < p.line <= len(r.source_lines) and not p.code.startswith("privacy-"):
                 src, caret = _excerpt(r.source_lines[p.line - 1], p.column)

@@ -8,16 +8,23 @@ from rich.text import Text
 from .errors import ParolekitError, Problem
 
 
+def problem_line(p: Problem, file: str | None = None, style: str | None = None) -> Text:
+    """The one way a problem is printed: file:line:col: severity [code] message.
+
+    User text is never read as markup; *file* overrides the problem's own, *style* its colour.
+    """
+    where = p.file if file is None else file
+    line = Text(f"{where}:{p.line}:{p.column}: " if where else f"{p.line}:{p.column}: ")
+    line.append(p.severity, style=style or ("red" if p.severity == "error" else "yellow"))
+    line.append(f" [{p.code}] ", style="dim")
+    line.append(p.message)
+    return line
+
+
 def print_problems(problems: list[Problem], console: Console) -> None:
-    """One line a problem: file:line:col, severity, [code], message (user text never as markup)."""
+    """One line a problem (see problem_line)."""
     for p in problems:
-        style = "red" if p.severity == "error" else "yellow"
-        line = Text()
-        line.append(f"{p.file}:{p.line}:{p.column}: " if p.file else f"{p.line}:{p.column}: ")
-        line.append(p.severity, style=style)
-        line.append(f" [{p.code}] ", style="dim")
-        line.append(p.message)
-        console.print(line)
+        console.print(problem_line(p))
 
 
 def report_error(e: ParolekitError, console: Console) -> None:
