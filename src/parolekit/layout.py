@@ -14,8 +14,7 @@ from .plan import ExhibitSpec, PagePlan, Part, plan_pages
 from .prepare import Prepared
 from .render import exhibit_pages, sections
 from .render.doc import Rendered
-from .render.letter import LetterError, cover_letter, letter_body
-from .render.letter import report as report_template_error
+from .render.letter import LetterError, cover_letter, letter_body, record_error
 from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, page_sizes, place_volumes, split_volumes
 
 MAX_PLAN_ROUNDS = 6
@@ -176,7 +175,7 @@ def _cover_letter(case: Case, plan: PagePlan, body: str, template, paper: str) -
         return cover_letter(case.manifest, plan, body, template, paper, roots=case.roots,
                             loaded=case.template_files)
     except LetterError as e:
-        report_template_error(case, e)
+        record_error(case, e)
         raise CaseError(f"{case.name}: the cover letter template failed", case.problems.sorted()) from None
 
 

@@ -444,7 +444,7 @@ def check_letter(case: Case) -> None:
     render_markdown(m, provisional_plan(m), body, template, errors=errors, roots=case.roots,
                     loaded=case.template_files)
     for e in errors:
-        report(case, e)
+        record_error(case, e)
 
 
 def letter_body(case: Case) -> str:
@@ -457,7 +457,7 @@ def letter_body(case: Case) -> str:
     return default_body(case.manifest)
 
 
-def report(case: Case, e: LetterError) -> None:
+def record_error(case: Case, e: LetterError) -> None:
     """Record a template failure at the manifest key it comes from (the body: at its line)."""
     cl = case.manifest.cover_letter
     if e.origin == "body" and cl and cl.body:
