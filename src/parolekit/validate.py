@@ -110,13 +110,13 @@ def _check_declaration(case: Case, i: int, decl) -> None:
         case.add(("declarations", i), "declaration-text-missing",
                  "the declaration has no `text:` (Markdown or a .md file) and no `signed_file:`; "
                  "add one")
-    ex = decl.executed
-    if ex is None or ex.date is None:
-        case.add(("declarations", i, "executed") if ex else ("declarations", i),
+    executed = decl.executed
+    if executed is None or executed.date is None:
+        case.add(("declarations", i, "executed") if executed else ("declarations", i),
                  "declaration-undated", "the declaration has no execution date; add "
                  "`executed: {date: YYYY-MM-DD, place: ..., in_us: ...}` (28 U.S.C. § 1746)")
-    if ex is None or not ex.place:
-        if ex is not None and ex.date is not None:
+    if executed is None or not executed.place:
+        if executed is not None and executed.date is not None:
             case.add(("declarations", i, "executed"), "declaration-place-missing",
                      "the declaration does not say where it was executed; add `place:` "
                      "(city and country) under `executed:`")

@@ -88,10 +88,10 @@ def _markdown_story(source: str, number: int) -> tuple[list, int]:
 
 def executed_line(decl: Declaration) -> str:
     """"Executed on November 10, 2026 at Tegucigalpa, Honduras." (lint requires date and place)."""
-    ex = decl.executed
-    line = f"Executed on {long_date(ex.date if ex else None) or '____________'}"
-    if ex and ex.place:
-        line += f" at {ex.place}"
+    executed = decl.executed
+    line = f"Executed on {long_date(executed.date if executed else None) or '____________'}"
+    if executed and executed.place:
+        line += f" at {executed.place}"
     return line if line.endswith(".") else line + "."
 
 
@@ -116,8 +116,8 @@ def declaration_story(decl: Declaration, body_md: str) -> list:
     # signed page is visibly part of this declaration.
     last = [part.pop()] if part else []
     story.extend(part)
-    ex = decl.executed
-    in_us = ex.in_us if ex is not None else True
+    executed = decl.executed
+    in_us = executed.in_us if executed is not None else True
     story.append(KeepTogether([*last, Spacer(1, 6), Paragraph(text(clause(in_us)), st["body"]),
                                *_signature(name, text(executed_line(decl)))]))
     if decl.interpreter:
@@ -132,7 +132,7 @@ def interpretation_story(decl: Declaration) -> list:
     assert it is not None
     lang = text(language_name(it.language))
     name = text(decl.declarant.name)
-    ex = decl.executed
+    executed = decl.executed
     body = [
         f"I, {text(it.name)}, certify that I am competent to interpret between {lang} and English.",
         f"On the date below I read the foregoing declaration of {name} to the declarant in {lang}, "
@@ -141,7 +141,7 @@ def interpretation_story(decl: Declaration) -> list:
     ]
     items = [Spacer(1, 22), Paragraph("CERTIFICATE OF INTERPRETATION", st["title"]),
              *[Paragraph(b, st["body"]) for b in body],
-             *_signature(it.name, f"Date: {text(long_date(ex.date if ex else None))}",
+             *_signature(it.name, f"Date: {text(long_date(executed.date if executed else None))}",
                          [f"Address: {text(it.address)}"] if it.address else [])]
     return [KeepTogether(items)]
 
