@@ -15,6 +15,7 @@ import pikepdf
 from .errors import CaseError
 from .images import ImageProblem, image_pages
 from .manifest import Case, text_files
+from .pagecheck import dropped_pages, lost_pages
 from .paths import check_path, check_text_paths
 from .selection import SelectionError, describe, parse_selection
 
@@ -194,6 +195,8 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
         sources.append(src)
     if open_pdfs:
         _select_across_files(case, sources)
+        # After the selection across `files:`: leaving the lost pages out makes a file usable.
+        sources = [src for src in sources if not src.warnings or _check_truncated(case, src)]
     return sources
 
 
@@ -500,6 +503,28 @@ def _check_pages(case: Case, src: Source) -> bool:
     case.add(src.ref, "file-corrupt", f"'{src.relative}' is damaged: page{'s' if len(bad) > 1 else ''} "
              f"{which} cannot be read ({reason}) and would print blank or garbled; download or "
              "export it again, or leave those pages out with `pages:`")
+    return False
+
+
+def _check_truncated(case: Case, src: Source) -> bool:
+    """A repaired file whose selected pages lost what they draw (or whose page tree lost pages)
+    is refused: cut off mid-download, it would print those pages blank or without their text."""
+    assert src.pdf is not None
+    dropped = dropped_pages(src.warnings)
+    lost, what = lost_pages(src.pdf, src.pages, src.warnings)
+    if not dropped and not lost:
+        return True
+    said = []
+    if lost:
+        which = describe(sorted(lost), -1).replace(",", ", ")
+        many = len(lost) > 1
+        said.append(f"page{'s' if many else ''} {which} lost what {'they draw' if many else 'it draws'} "
+                    f"({what}) and would print blank or incomplete")
+    if dropped:
+        said.append(f"{dropped} of its pages {'are' if dropped > 1 else 'is'} gone altogether")
+    case.add(src.ref, "file-truncated", f"'{src.relative}' is incomplete (cut off by an interrupted "
+             f"download or copy, or damaged): {'; '.join(said)}; download or copy it again"
+             + ("; or leave those pages out with `pages:`" if not dropped else ""))
     return False
 
 
