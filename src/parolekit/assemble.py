@@ -220,10 +220,10 @@ def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None)
             continue
         base = start - piece.skip - piece.rendered.first  # packet page of the rendering's page 0
         for link in piece.rendered.links:
-            target = plan.exhibits.get(link.target)
-            if target is None:
+            dest = plan.resolve(link.target)
+            if dest is None:
                 continue
-            src_i, dst_i = base - 1 + link.page - offset, target.start - 1 - offset
+            src_i, dst_i = base - 1 + link.page - offset, dest - 1 - offset
             if not (0 <= src_i < len(pages)):
                 continue
             annot = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array(list(link.rect)),
@@ -231,7 +231,7 @@ def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None)
             if 0 <= dst_i < len(pages):
                 annot.Dest = Array([pages[dst_i].obj, Name.Fit])
             else:  # the exhibit is in another volume: open that file (same folder) at its page
-                remote = _remote(volume_files, target.start)
+                remote = _remote(volume_files, dest)
                 if remote is None:
                     continue
                 annot.A = Dictionary(S=Name.GoToR, F=pikepdf.String(remote[0]),

@@ -132,7 +132,7 @@ def file_refs(case: Case) -> list[tuple[tuple, str, str | None, str | None]]:
         if ex.files:
             for j, rel in enumerate(ex.files):
                 refs.append((("exhibits", i, "files", j), rel, None, ex.password_env))
-        else:
+        elif ex.file:  # (an unavailable document has none)
             refs.append((("exhibits", i, "file"), ex.file, ex.pages, ex.password_env))
         if ex.translation:
             t = ex.translation

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .assemble import Bookmark, Piece
 from .errors import CaseError, ParolekitError
 from .intake import Source
 from .labels import label
 from .manifest import Case, read_text
-from .plan import ExhibitSpec, PagePlan, Part, plan_pages
+from .model import Pin
+from .plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
 from .prepare import Prepared
-from .render import exhibit_pages, sections
+from .render import budget, exhibit_pages, grounds, sections
 from .render.doc import Rendered
-from .render.letter import LetterError, cover_letter, letter_body, record_error
+from .render.letter import LetterError, cover_letter, letter_body, record_error, render_text
+from .response import front_notice, new_exhibits, pin_pages, read_earlier
 from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, page_sizes, place_volumes, split_volumes
 
 MAX_PLAN_ROUNDS = 6
-SECTION_TITLES = {"cover": "Cover letter", "index": "Index of exhibits", "chronology": "Chronology",
-                  "claims": "Claims and evidence"}
+SECTION_TITLES = {"cover": "Cover letter", "response": "Response to the grounds", "index": "Index of exhibits",
+                  "chronology": "Chronology", "claims": "Claims and evidence", "budget": "Financial plan"}
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Layout:
     forms: list[Part]  # filed forms, right after the cover letter
     rendered: dict[str, Rendered] = field(default_factory=dict)  # fixed pages first, front matter later
     by_ref: dict[tuple, Source] = field(default_factory=dict)
+    notice: list[Part] = field(default_factory=list)  # the notice answered, when it leads the packet
+    new: set[str] = field(default_factory=set)  # exhibits the earlier filing did not have
 
     def piece(self, part: Part, skip: int = 0) -> Piece:
         """Where *part*'s pages come from."""
@@ -65,12 +69,23 @@ def lay_out(prep: Prepared) -> Layout:
             parts = [Part("declaration", decl.id, r.pages, title, f"declaration:{decl.id}")]
         date = decl.executed.date.isoformat() if decl.executed and decl.executed.date else ""
         specs.append(ExhibitSpec(decl.id, lab, title, date, tuple(parts), True))
+    notice, notice_parts = front_notice(m), []
     for i, exhibit in enumerate(m.exhibits):
+        refs = [("exhibits", i, "files", j) for j in range(len(exhibit.files))] if exhibit.files else \
+            [("exhibits", i, "file")]
+        if exhibit.id == notice:  # before the cover letter, with no separator or label
+            notice_parts = [Part("notice", f"notice:{notice}", len(by_ref[ref].pages), exhibit.title, ref)
+                            for ref in refs]
+            continue
         n += 1
         lab = label(n, m.output.labels)
         sheets[f"separator:{exhibit.id}"] = (f"Exhibit {lab}", exhibit.title)
-        refs = [("exhibits", i, "files", j) for j in range(len(exhibit.files))] if exhibit.files else \
-            [("exhibits", i, "file")]
+        if exhibit.unavailable:  # its statement cites pages, so it is rendered with the front matter
+            parts = [Part("unavailable", exhibit.id, 1, exhibit.title, f"unavailable:{exhibit.id}")]
+            specs.append(ExhibitSpec(exhibit.id, lab, exhibit.title,
+                                     exhibit.date.isoformat() if exhibit.date else "", tuple(parts),
+                                     unavailable=True))
+            continue
         parts = [Part("document", exhibit.id, len(by_ref[ref].pages), exhibit.title, ref) for ref in refs]
         if exhibit.translation:
             src = by_ref[("exhibits", i, "translation", "file")]
@@ -84,29 +99,51 @@ def lay_out(prep: Prepared) -> Layout:
     fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
     forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), _form_title(m, f),
                   ("forms", i, "file")) for i, f in enumerate(m.forms)]
-    return Layout(specs, forms, fixed, by_ref)
+    return Layout(specs, forms, fixed, by_ref, notice_parts, _new_since_earlier(prep))
+
+
+def _new_since_earlier(prep: Prepared) -> set[str]:
+    """Exhibits not in the earlier filing whose receipt the response names (none without one)."""
+    r = prep.case.manifest.response
+    snap = prep.texts.get(("response", "earlier_receipt")) if r and r.earlier_receipt else None
+    if snap is None:
+        return set()
+    try:
+        earlier = read_earlier(snap.text)
+    except ValueError:
+        return set()  # reported by validation; a build with errors never gets here
+    hashes = {src.ref: src.sha256 for src in prep.sources} | {k: t.sha256 for k, t in prep.texts.items()}
+    return new_exhibits(prep.case.manifest, earlier, hashes)
 
 
 def settle(prep: Prepared, layout: Layout, limit: float | None,
            factors: dict) -> tuple[PagePlan, list[Volume]]:
-    """The page plan and its front matter (rendered into `layout.rendered`), at a fixed point.
+    """The page plan and the pages that cite it (rendered into `layout.rendered`), at a fixed point.
 
-    Front matter cites pages that depend on its own length (and, with volumes, on where the
-    volumes break): re-plan until both settle.
+    Front matter and unavailable-document statements cite pages that depend on their own length
+    (and, with volumes, on where the volumes break): re-plan until both settle.
     """
     case, m = prep.case, prep.case.manifest
     snap = prep.texts.get(("cover_letter", "file"))
     body = snap.text if snap else letter_body(case)
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
     # A good first guess saves a round of rendering: ~24 one-line index rows fit on a page.
-    counts = {"cover": 1, "index": max(1, -(-(len(layout.specs) + 4) // 24)),
-              "chronology": 1 if m.chronology else 0, "claims": 1 if m.claims else 0}
+    counts = {"cover": 1, "response": 1 if m.response else 0,
+              "index": max(1, -(-(len(layout.specs) + 4) // 24)),
+              "chronology": 1 if m.chronology else 0, "claims": 1 if m.claims else 0,
+              "budget": 1 if m.budget else 0}
+    counts.update({part.ref: part.pages for spec in layout.specs for part in spec.parts
+                   if part.kind == "unavailable"})
     vols: list[Volume] = []
-    rendered = layout.rendered
-    for _round in range(MAX_PLAN_ROUNDS):
-        front = [Part("cover", "cover", counts["cover"], "Cover letter", "cover"), *layout.forms,
-                 *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims"))]
-        plan = plan_pages(front, layout.specs)
+    for round_ in range(MAX_PLAN_ROUNDS):
+        front = [*layout.notice, Part("cover", "cover", counts["cover"], "Cover letter", "cover"),
+                 Part("response", "response", counts["response"], SECTION_TITLES["response"], "response"),
+                 *layout.forms,
+                 *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims",
+                                                                          "budget"))]
+        plan = plan_pages(front, [_sized(spec, counts) for spec in layout.specs])
+        if round_ == 0:
+            check_pins(case, plan)
         before = vols
         if limit:
             sizes = page_bytes(plan, layout, factors)
@@ -117,19 +154,82 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
                 raise CaseError(f"{case.name}: the packet cannot be split into volumes",
                                 case.problems.sorted()) from None
             plan = place_volumes(plan, vols)
-        paper = m.output.paper
-        rendered["cover"] = _cover_letter(case, plan, body, template, paper)
-        rendered["index"] = sections.exhibit_index(m, plan, paper, volumes=max(len(vols), 1))
-        if m.chronology:
-            rendered["chronology"] = sections.chronology(m, plan, paper)
-        if m.claims:
-            rendered["claims"] = sections.claims(m, plan, paper)
-        new = {k: (rendered[k].pages if k in rendered else 0) for k in counts}
+        _render_cited(prep, layout, plan, body, template, max(len(vols), 1))
+        new = {k: (layout.rendered[k].pages if k in layout.rendered else 0) for k in counts}
         if new == counts and (not limit or vols == before):
             return plan, vols
         counts = new
     # Lengths only grow with page numbers' digits, so this is a bug, not a problem of the case.
     raise ParolekitError(f"{case.name}: the page plan did not settle; please report this")
+
+
+def _sized(spec: ExhibitSpec, counts: dict) -> ExhibitSpec:
+    """*spec* with its statement of unavailability as long as it last rendered."""
+    if not spec.unavailable:
+        return spec
+    return replace(spec, parts=tuple(replace(p, pages=counts.get(p.ref, p.pages)) for p in spec.parts))
+
+
+def _render_cited(prep: Prepared, layout: Layout, plan: PagePlan, body: str, template, volumes: int) -> None:
+    """Render every page that cites packet pages, against *plan*."""
+    case, m = prep.case, prep.case.manifest
+    paper, rendered = m.output.paper, layout.rendered
+    rendered["cover"] = _cover_letter(case, plan, body, template, paper)
+    if m.response:
+        answers = {g.id: _cited_text(case, plan, g.answer, ("response", "grounds", i, "answer"))
+                   for i, g in enumerate(m.response.grounds) if g.answer}
+        rendered["response"] = grounds.response_table(m, plan, paper, answers, layout.new)
+    rendered["index"] = sections.exhibit_index(m, plan, paper, volumes=volumes, new=layout.new)
+    if m.chronology:
+        rendered["chronology"] = sections.chronology(m, plan, paper)
+    if m.claims:
+        rendered["claims"] = sections.claims(m, plan, paper)
+    if m.budget:
+        rendered["budget"] = budget.budget_section(m, plan, paper)
+    for i, ex in enumerate(m.exhibits):
+        if ex.unavailable and ex.id in plan.exhibits:
+            why = _cited_text(case, plan, ex.unavailable.explanation or "",
+                              ("exhibits", i, "unavailable", "explanation"))
+            rendered[f"unavailable:{ex.id}"] = exhibit_pages.unavailable(
+                ex, f"Exhibit {plan.exhibits[ex.id].label}", why, plan, paper)
+
+
+def _cited_text(case: Case, plan: PagePlan, source: str, ref: tuple) -> str:
+    """Manifest Markdown that may cite() pages, rendered; a failure is a located problem."""
+    shown = case.keypath(ref)
+    try:
+        return render_text(case.manifest, plan, source, shown, roots=case.roots)
+    except LetterError as e:
+        case.add(ref, "template-error", e.message.replace(f"{shown}, line", "line", 1))
+        raise CaseError(f"{case.name}: {case.keypath(ref)} cannot be rendered", case.problems.sorted()) from None
+
+
+def check_pins(case: Case, plan: PagePlan) -> None:
+    """Every pin cite (a ground's or budget line's exhibit pages, a ground's notice page) names
+    pages the exhibit has: a citation to a page that is not there would send the reader nowhere."""
+    m = case.manifest
+    bad = len(case.problems.items)
+    pins: list[tuple[tuple, Pin]] = []
+    if m.response:
+        r = m.response
+        for i, g in enumerate(r.grounds):
+            pins += [(("response", "grounds", i, "exhibits", j), pin) for j, pin in enumerate(g.exhibits)]
+            if g.page:
+                pins.append((("response", "grounds", i, "page"), Pin(id=r.notice, pages=str(g.page))))
+    if m.budget:
+        for section in ("costs", "resources"):
+            for i, line in enumerate(getattr(m.budget, section)):
+                pins += [(("budget", section, i, "exhibits", j), pin) for j, pin in enumerate(line.exhibits)]
+    for ref, pin in pins:
+        try:
+            pin_pages(plan, pin)
+        except PinError as e:
+            case.add(ref, "pin-out-of-range", f"{e}; cite a page within it (pages count from the "
+                     "exhibit's first page after its separator sheet, as its footers show)")
+        except KeyError:
+            pass  # an unknown id: reported by validation
+    if len(case.problems.items) > bad:
+        raise CaseError(f"{case.name}: a pin cite names a page that is not there", case.problems.sorted())
 
 
 def page_bytes(plan: PagePlan, layout: Layout, factors: dict) -> list[float]:
@@ -197,6 +297,9 @@ def bookmarks(plan: PagePlan, by_ref: dict) -> list[Bookmark]:
             out.append(Bookmark(SECTION_TITLES[part.kind], start))
         elif part.kind == "form":
             out.append(Bookmark(part.title, start, source=by_ref.get(part.ref)))
+        elif part.kind == "notice" and part.key not in placed:
+            placed[part.key] = Bookmark(f"Notice: {part.title}", start)
+            out.append(placed[part.key])
         elif part.kind == "separator":
             place = plan.exhibits[part.key]
             placed[part.key] = Bookmark(f"Exhibit {place.label}: {place.title}", start)

@@ -16,7 +16,7 @@ from .model import Manifest
 from .yamltree import Located, decode_manifest, parse_yaml, read_manifest
 
 # List sections whose items are named by their `id` in key paths.
-_ID_LISTS = {"exhibits", "declarations"}
+_ID_LISTS = {"exhibits", "declarations", "grounds"}
 
 
 @dataclass
@@ -256,6 +256,8 @@ def text_files(case: Case) -> list[tuple[tuple, str]]:
         out.append((("cover_letter", "file"), m.cover_letter.file))
     if m.cover_letter and m.cover_letter.template:
         out.append((("cover_letter", "template"), m.cover_letter.template))
+    if m.response and m.response.earlier_receipt:
+        out.append((("response", "earlier_receipt"), m.response.earlier_receipt))
     return out
 
 

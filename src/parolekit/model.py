@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -189,6 +190,24 @@ class Translation(Strict):
 Category = Literal["identity", "medical", "financial", "family", "country-conditions", "legal", "other"]
 
 
+UnavailableReason = Literal["destroyed", "never-issued", "office-closed", "unsafe-to-request", "lost", "other"]
+
+
+class Effort(Strict):
+    date: Date
+    effort: Text = Field(description="What was done to obtain the document, and from whom")
+    result: Text | None = Field(None, description="What came of it (refused, no answer, no record)")
+
+
+class Unavailable(Strict):
+    """A required document that cannot be had, and the secondary evidence offered instead."""
+
+    reason: UnavailableReason
+    explanation: Text | None = Field(None, description="Markdown: why it cannot be obtained")
+    efforts: list[Effort] = []
+    secondary: list[Id] = Field([], description="Exhibits or declarations offered in its place")
+
+
 class Exhibit(Strict):
     id: Id
     title: Text
@@ -202,18 +221,25 @@ class Exhibit(Strict):
     password_env: Text | None = None
     tags: list[Text] = Field([], description="Free labels used by lint's evidence rules, e.g. i-134, physician-letter")
     beneficiary: Annotated[int, Field(ge=1)] | None = Field(None, description="Which beneficiary (1-based) it concerns")
+    unavailable: Unavailable | None = Field(None, description="Instead of a file: why the document cannot be had")
+    background: Bool = Field(False, description="Cited by no ground or claim on purpose (a response's lint)")
 
     @model_validator(mode="after")
     def _one_source(self) -> "Exhibit":
-        if self.file and self.files:
-            raise ValueError("give either `file` or `files`, not both")
-        if not self.file and not self.files:
-            raise ValueError("an exhibit needs `file:` (or `files:` for several scans)")
+        given = [k for k in ("file", "files", "unavailable") if getattr(self, k)]
+        if len(given) > 1:
+            raise ValueError(f"give one of `file`, `files` or `unavailable`, not {' and '.join(given)}")
+        if not given:
+            raise ValueError("an exhibit needs `file:` (or `files:` for several scans, or "
+                             "`unavailable:` for a document that cannot be obtained)")
+        if self.unavailable and (self.translation or self.pages):
+            raise ValueError("an unavailable exhibit has no file, so no `translation:` or `pages:`; "
+                             "cite the translated secondary evidence instead")
         return self
 
     @property
     def sources(self) -> list[str]:
-        return list(self.files or [self.file])  # type: ignore[list-item]
+        return list(self.files or ([self.file] if self.file else []))
 
 
 class Event(Strict):
@@ -226,6 +252,117 @@ class Event(Strict):
 class Claim(Strict):
     claim: Text
     exhibits: Annotated[list[Id], Field(min_length=1)]
+
+
+ResponseKind = Literal["rfe", "noid", "denial", "motion-to-reopen", "motion-to-reconsider"]
+Pages = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v),
+                  Field(pattern=r"^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$")]
+
+
+def _receipt_number(value: object) -> object:
+    text = re.sub(r"[\s-]", "", str(value)).upper()
+    if not re.fullmatch(r"[A-Z]{3}\d{10}", text):
+        raise ValueError(f"'{value}' is not a USCIS receipt number: three letters and ten digits, "
+                         "as printed on the notice (e.g. IOE0912345678)")
+    return text
+
+
+class Pin(Strict):
+    id: Id
+    pages: Pages | None = Field(None, description="Pages within the exhibit, e.g. \"2\" or \"3-4\"")
+
+
+def _pin(value: object) -> object:
+    return {"id": value} if isinstance(value, str) else value
+
+
+class Ground(Strict):
+    id: Id
+    ground: Text = Field(description="The ground in the notice's words (short)")
+    page: Annotated[int, Field(ge=1)] | None = Field(None, description="Its page in the notice")
+    answer: Text | None = Field(None, description="Markdown; may cite('id') or cite('id', page)")
+    exhibits: list[Annotated[Pin, BeforeValidator(_pin)]] = []
+
+
+class Response(Strict):
+    """The notice this packet answers (an RFE, a NOID, a denial) and its grounds, each answered."""
+
+    kind: ResponseKind
+    notice: Id = Field(description="The exhibit that is the notice itself")
+    notice_date: Date
+    receipt_number: Annotated[str, BeforeValidator(_receipt_number)] | None = None
+    due_date: Date | None = None
+    notice_first: Bool = Field(False, description="Place the notice before the cover letter")
+    earlier_receipt: Text | None = Field(None, description="The earlier filing's receipt (.receipt.json): "
+                                         "exhibits not in it are marked new")
+    warn_days: Annotated[int, Field(ge=0, le=365)] = 14
+    grounds: Annotated[list[Ground], Field(min_length=1)]
+
+
+Currency = Annotated[str, BeforeValidator(lambda v: str(v).strip().upper() if v is not None else v),
+                     Field(pattern=r"^[A-Z]{3}$")]
+Per = Literal["once", "day", "week", "month", "year"]
+
+
+def _money(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not an amount; write a number such as 1250 or 1250.50")
+    text = str(value).strip().replace(",", "")
+    if not re.fullmatch(r"\d{1,12}(\.\d{1,2})?", text):
+        raise ValueError(f"'{value}' is not an amount; write a number such as 1250 or 1250.50 "
+                         "(no currency sign: put the currency in `currency:`)")
+    return Decimal(text)
+
+
+def _rate(value: object) -> object:
+    text = str(value).strip()
+    if isinstance(value, bool) or not re.fullmatch(r"\d{1,9}(\.\d{1,10})?", text) or Decimal(text) == 0:
+        raise ValueError(f"'{value}' is not an exchange rate; write how many units of budget.currency "
+                         "one unit of this currency buys, e.g. 0.0405")
+    return Decimal(text)
+
+
+_NUMBER = WithJsonSchema({"type": ["number", "string"], "description": "A number, e.g. 1250 or \"1,250.50\""})
+Money = Annotated[Decimal, BeforeValidator(_money), _NUMBER]
+
+
+class Cost(Strict):
+    item: Text
+    amount: Money
+    currency: Currency | None = Field(None, description="ISO 4217 code; default budget.currency")
+    per: Per = "once"
+    count: Annotated[int, Field(ge=1, le=10_000)] = Field(1, description="How many days, weeks, months or years")
+    paid_by: Text | None = None
+    exhibits: list[Annotated[Pin, BeforeValidator(_pin)]] = []
+
+
+class Resource(Strict):
+    item: Text
+    amount: Money
+    currency: Currency | None = None
+    per: Per = "once"
+    count: Annotated[int, Field(ge=1, le=10_000)] = 1
+    held_by: Text | None = None
+    exhibits: list[Annotated[Pin, BeforeValidator(_pin)]] = []
+
+
+class Supporter(Strict):
+    name: Text
+    kind: Literal["person", "organization"] = "person"
+    identity: list[Id] = []
+    financial: list[Id] = []
+
+
+class Budget(Strict):
+    """The financial plan: costs and who pays them, against the resources shown."""
+
+    currency: Currency = "USD"
+    rates: dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[Decimal, BeforeValidator(_rate), _NUMBER]] = \
+        Field({}, description="Units of budget.currency per unit of another currency")
+    rate_source: Text | None = None
+    costs: Annotated[list[Cost], Field(min_length=1)]
+    resources: list[Resource] = []
+    supporters: list[Supporter] = []
 
 
 class Output(Strict):
@@ -249,6 +386,8 @@ class Manifest(Strict):
     exhibits: list[Exhibit] = []
     chronology: list[Event] = []
     claims: list[Claim] = []
+    response: Response | None = None
+    budget: Budget | None = None
     output: Output = Output()
 
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 class Part:
     """A run of pages from one origin: a generated section or an input file's selection."""
 
-    kind: str  # cover | form | index | chronology | claims | separator | document | translation | certificate | declaration | interpretation
+    # notice | cover | response | form | index | chronology | claims | budget (front matter);
+    # separator | document | translation | certificate | declaration | unavailable (exhibits)
+    kind: str
     key: str  # which section, form or exhibit id it belongs to
     pages: int
     title: str = ""
@@ -28,6 +30,7 @@ class ExhibitSpec:
     date: str = ""
     parts: tuple[Part, ...] = ()
     is_declaration: bool = False
+    unavailable: bool = False  # the document cannot be had: a statement stands in its place
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Placement:
     is_declaration: bool = False
     volume: int = 1
     last_volume: int = 0  # when the exhibit runs on into later volumes (0: same as volume)
+    unavailable: bool = False
 
     @property
     def range(self) -> str:
@@ -74,6 +78,7 @@ class PagePlan:
     exhibits: dict[str, Placement] = field(default_factory=dict)
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (start, end)
     total: int = 0
+    provisional: bool = False  # one page per part, before any file is read (lint's template check)
 
     def page_info(self) -> list[PageInfo]:
         """Footer facts for every page, in packet order."""
@@ -96,8 +101,46 @@ class PagePlan:
         """The page where the exhibit begins (its separator sheet)."""
         return self.exhibits[exhibit_id].start
 
+    def pin(self, exhibit_id: str, page: int) -> int:
+        """The packet page of page *page* of an exhibit's content (1: the page after its separator).
 
-_FRONT = {"cover", "form", "index", "chronology", "claims"}
+        The notice, when it leads the packet (no separator), is found by its id among the sections.
+        """
+        if exhibit_id in self.exhibits:
+            place = self.exhibits[exhibit_id]
+            if not self.provisional and not 1 <= page <= place.content_pages:
+                raise PinError(exhibit_id, page, place.content_pages)
+            return place.first_content + page - 1
+        start, end = self.sections[f"notice:{exhibit_id}"]
+        if not self.provisional and not 1 <= page <= end - start + 1:
+            raise PinError(exhibit_id, page, end - start + 1)
+        return start + page - 1
+
+    def resolve(self, target: str) -> int | None:
+        """The packet page a link goes to: "id" (where the exhibit begins), "id@3" (its page 3),
+        "page:12" (a packet page); None when it is not in this packet."""
+        if target.startswith("page:"):
+            return int(target[5:])
+        ident, _, page = target.partition("@")
+        try:
+            if page:
+                return self.pin(ident, int(page))
+            if ident in self.exhibits:
+                return self.exhibits[ident].start
+            return self.sections[f"notice:{ident}"][0]
+        except (KeyError, PinError):
+            return None
+
+
+class PinError(ValueError):
+    """A pin cite to a page the exhibit does not have."""
+
+    def __init__(self, exhibit_id: str, page: int, pages: int):
+        super().__init__(f"'{exhibit_id}' has {pages} page{'s' if pages != 1 else ''}, so it has no page {page}")
+        self.exhibit_id, self.page, self.pages = exhibit_id, page, pages
+
+
+_FRONT = {"notice", "cover", "response", "form", "index", "chronology", "claims", "budget"}
 
 
 def plan_pages(front: list[Part], exhibits: list[ExhibitSpec]) -> PagePlan:
@@ -108,7 +151,7 @@ def plan_pages(front: list[Part], exhibits: list[ExhibitSpec]) -> PagePlan:
         if part.pages <= 0:
             continue
         plan.parts.append((n, part))
-        key = part.key if part.kind == "form" else part.kind
+        key = part.key if part.kind in ("form", "notice") else part.kind
         s, _ = plan.sections.get(key, (n, n))
         plan.sections[key] = (s, n + part.pages - 1)
         n += part.pages
@@ -124,6 +167,7 @@ def plan_pages(front: list[Part], exhibits: list[ExhibitSpec]) -> PagePlan:
             n += part.pages
             content += part.pages
         plan.exhibits[ex.id] = Placement(ex.id, ex.label, ex.title, ex.date, start, n - 1,
-                                         start + 1, content, ex.is_declaration)
+                                         start + 1, content, ex.is_declaration,
+                                         unavailable=ex.unavailable)
     plan.total = n - 1
     return plan

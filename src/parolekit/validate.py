@@ -51,7 +51,14 @@ def check_case(case: Case) -> None:
         for j, ref in enumerate(claim.exhibits):
             if ref not in seen:
                 _unknown(case, ("claims", i, "exhibits", j), ref, seen)
+    _check_response(case, seen)
+    _check_budget_refs(case, seen)
     for i, ex in enumerate(m.exhibits):
+        if ex.unavailable:
+            for j, ref in enumerate(ex.unavailable.secondary):
+                if ref not in seen:
+                    _unknown(case, ("exhibits", i, "unavailable", "secondary", j), ref, seen)
+            continue  # no file, so no language or translation to check
         if not is_english(ex.language) and ex.translation is None:
             case.add(("exhibits", i, "language"), "translation-missing",
                      f"the exhibit is in '{ex.language}' but has no English translation; add "
@@ -134,6 +141,71 @@ def _check_declaration(case: Case, i: int, decl) -> None:
                      "the text already has a \"penalty of perjury\" sentence; parolekit adds the "
                      "28 U.S.C. § 1746 clause, date, place and signature line itself, so delete "
                      "them from the text")
+
+
+def _check_response(case: Case, seen: dict) -> None:
+    """The notice is an exhibit with a file, grounds have their own ids, their evidence exists."""
+    r = case.manifest.response
+    if r is None:
+        return
+    if r.notice not in seen:
+        _unknown(case, ("response", "notice"), r.notice, seen)
+    elif seen[r.notice][0] == "exhibits" and case.manifest.exhibits[seen[r.notice][1]].unavailable:
+        case.add(("response", "notice"), "response-notice-unavailable",
+                 f"the notice '{r.notice}' is marked unavailable; the notice answered must be filed "
+                 "with the response: give its exhibit the `file:` of the notice as received")
+    elif seen[r.notice][0] == "declarations":
+        case.add(("response", "notice"), "response-notice-unavailable",
+                 f"'{r.notice}' is a declaration, not the notice; name the exhibit that holds the "
+                 "notice as received")
+    if r.due_date and r.due_date < r.notice_date:
+        case.add(("response", "due_date"), "response-due-before-notice",
+                 f"the response is due {r.due_date.isoformat()}, before the notice's own date "
+                 f"{r.notice_date.isoformat()}; check both dates against the notice")
+    ids: dict[str, int] = {}
+    for i, g in enumerate(r.grounds):
+        if g.id in ids:
+            case.add(("response", "grounds", i, "id"), "duplicate-id",
+                     f"ground id '{g.id}' is already used on line "
+                     f"{case.where(('response', 'grounds', ids[g.id], 'id'))[0]}; give each ground its own id")
+        ids.setdefault(g.id, i)
+        for j, pin in enumerate(g.exhibits):
+            if pin.id not in seen:
+                _unknown(case, ("response", "grounds", i, "exhibits", j), pin.id, seen)
+    if r.earlier_receipt:
+        _check_earlier(case, r.earlier_receipt)
+
+
+def _check_earlier(case: Case, relative: str) -> None:
+    from .response import read_earlier
+
+    path = case.resolve(relative)
+    try:
+        if not path.is_file() or path.stat().st_size > 20_000_000:
+            return  # a missing or odd file is reported by the text-file checks
+        read_earlier(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return
+    except ValueError as e:
+        case.add(("response", "earlier_receipt"), "earlier-receipt-invalid",
+                 f"'{relative}' cannot be read as the earlier filing's receipt: {e}; name the "
+                 "`.receipt.json` parolekit wrote beside that packet")
+
+
+def _check_budget_refs(case: Case, seen: dict) -> None:
+    b = case.manifest.budget
+    if b is None:
+        return
+    for section in ("costs", "resources"):
+        for i, line in enumerate(getattr(b, section)):
+            for j, pin in enumerate(line.exhibits):
+                if pin.id not in seen:
+                    _unknown(case, ("budget", section, i, "exhibits", j), pin.id, seen)
+    for i, s in enumerate(b.supporters):
+        for key in ("identity", "financial"):
+            for j, ref in enumerate(getattr(s, key)):
+                if ref not in seen:
+                    _unknown(case, ("budget", "supporters", i, key, j), ref, seen)
 
 
 def _unknown(case: Case, ref: tuple, value: str, seen: dict) -> None:

@@ -7,10 +7,11 @@ import datetime as dt
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from ..model import Declaration, Exhibit
+from ..model import Declaration, Exhibit, Pin
 from . import markdown
-from .doc import Rendered, render
+from .doc import Link, Rendered, render
 from .fonts import styles, text
+from .grounds import pin_citations
 from .words import language_name, long_date
 
 # 28 U.S.C. § 1746: (1) executed outside the United States, (2) within it.
@@ -182,3 +183,53 @@ def translation_certificate(ex: Exhibit, label_word: str, date, paper: str) -> R
     """The certificate that follows an exhibit's English translation."""
     return render(certificate_story(ex, label_word, date), paper,
                   title=f"Certificate of translation, {label_word}")
+
+
+REASONS = {
+    "destroyed": "The document was destroyed.",
+    "never-issued": "The document was never issued.",
+    "office-closed": "The office that holds the record is closed or not functioning.",
+    "unsafe-to-request": "Asking for the document would put the person or their family at risk.",
+    "lost": "The document was lost, and no copy can be issued.",
+    "other": "The document cannot be obtained.",
+}
+
+
+def unavailable(ex: Exhibit, label_word: str, explanation: str, plan, paper: str) -> Rendered:
+    """The page that stands in an unavailable document's place: why it cannot be had, what was
+    done to obtain it, and the secondary evidence offered instead (8 C.F.R. § 103.2(b)(2)).
+
+    *explanation* is the Markdown already rendered (it may cite pages); the secondary evidence
+    is cited, and linked, at the pages *plan* gives it.
+    """
+    st = styles()
+    u = ex.unavailable
+    assert u is not None
+    links: list[Link] = []
+    secondary = pin_citations(plan, [Pin(id=ref) for ref in u.secondary if ref in plan.exhibits], links) \
+        if u.secondary else []
+    story: list = [Paragraph("DOCUMENT NOT AVAILABLE", st["title"]),
+                   Paragraph(f"{text(label_word)}: {text(ex.title)}", st["center"]), Spacer(1, 10),
+                   Paragraph("Why it cannot be obtained", st["heading"]),
+                   Paragraph(text(REASONS[u.reason]), st["body"])]
+    if explanation.strip():
+        story += [*markdown.cell(explanation), Spacer(1, 6)]
+    story.append(Paragraph("Efforts made to obtain it", st["heading"]))
+    if u.efforts:
+        rows = [[Paragraph(h, st["cellb"]) for h in ("Date", "Effort", "Result")]]
+        rows += [[Paragraph(text(long_date(e.date)), st["cell"]), Paragraph(text(e.effort), st["cell"]),
+                  Paragraph(text(e.result or "\u2014"), st["cell"])] for e in u.efforts]
+        table = Table(rows, colWidths=[1.3 * inch, 3.0 * inch, 2.2 * inch], repeatRows=1, splitInRow=1)
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LINEBELOW", (0, 0), (-1, 0), 0.9, "black"),
+                                   ("LINEBELOW", (0, 1), (-1, -1), 0.25, "#999999")]))
+        story.append(table)
+    else:
+        story.append(Paragraph("<i>None recorded.</i>", st["body"]))
+    story.append(Paragraph("Secondary evidence offered in its place", st["heading"]))
+    story += secondary or [Paragraph("<i>None.</i>", st["body"])]
+    story += [Spacer(1, 10), Paragraph(
+        "Where a required document does not exist or cannot be obtained, 8 C.F.R. § 103.2(b)(2) "
+        "allows secondary evidence in its place, and, where that is not available either, two or "
+        "more affidavits by persons with personal knowledge of the facts.", st["small"])]
+    return render(story, paper, title=f"{label_word}: document not available", links=links)

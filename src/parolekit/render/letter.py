@@ -19,7 +19,10 @@ from ..errors import TemplateError, display_path
 from ..labels import label
 from ..manifest import Case
 from ..model import Manifest
-from ..plan import ExhibitSpec, PagePlan, Part, plan_pages
+from .. import money
+from ..model import Pin
+from ..plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
+from ..response import NOTICE_NAMES, SUBJECTS, front_notice, notice_pin, notice_title, opening, pin_text
 from . import markdown
 from .doc import Rendered, render
 from .fonts import styles
@@ -199,6 +202,9 @@ def _bounded_filter(env: _BoundedEnvironment, func):
 
 def default_body(m: Manifest) -> str:
     names = join_names([b.name for b in m.case.beneficiaries])
+    if m.response:
+        return (f"The response to each ground, with the evidence that answers it, follows this letter; "
+                f"the enclosed exhibits, on behalf of {names}, are listed in the index.")
     return (f"We respectfully submit the enclosed request for {KINDS[m.case.kind]} on behalf of "
             f"{names}. The enclosed exhibits and declarations support the request; they are "
             "listed in the index that follows.")
@@ -248,23 +254,37 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
         forms.append({"name": form.name, "beneficiary": who, "start": start, "end": end,
                       "range": f"{start}" if start == end else f"{start}\u2013{end}"})
     # Every section name is present, so `{% if sections.chronology %}` works in any case.
-    sections: dict = {k: None for k in ("cover", "index", "chronology", "claims")}
-    sections.update({k: {"start": s, "end": e, "range": f"{s}\u2013{e}" if e != s else f"{s}"}
+    sections: dict = {k: None for k in ("cover", "index", "chronology", "claims", "notice", "response",
+                                        "budget")}
+    sections.update({k.partition(":")[0] if k.startswith("notice:") else k:
+                     {"start": s, "end": e, "range": f"{s}\u2013{e}" if e != s else f"{s}"}
                      for k, (s, e) in plan.sections.items()})
     beneficiaries = [dict(b.model_dump(), birth_date_long=long_date(b.birth_date))
                      for b in m.case.beneficiaries]
 
-    def cite(exhibit_id: str) -> str:
-        """"Exhibit C at 14": the label and the packet page where the exhibit begins."""
-        if exhibit_id not in by_id:
+    notice_front = m.response.notice if m.response and m.response.notice_first else None
+
+    def cite(exhibit_id: str, page: int | str | None = None) -> str:
+        """"Exhibit C at 14": where the exhibit begins; with *page* ("2", "3-4"), at those of its pages."""
+        if exhibit_id not in by_id and exhibit_id != notice_front:
             close = difflib.get_close_matches(str(exhibit_id), list(by_id), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "cite the id of an exhibit or declaration"
             raise _CiteError(f"cite('{exhibit_id}'): no exhibit or declaration has that id; {hint}")
-        e = by_id[exhibit_id]
-        return f"Exhibit {e['label']} at {e['start']}"
+        name = f"Exhibit {by_id[exhibit_id]['label']}" if exhibit_id in by_id else "Notice"
+        if page is None:
+            return f"{name} at {plan.resolve(exhibit_id)}"
+        try:
+            pin = Pin(id=exhibit_id, pages=str(page))
+        except ValueError:
+            raise _CiteError(f"cite('{exhibit_id}', {page!r}): '{page}' is not a page; write a page "
+                             "such as 2 or a range such as '2-3'") from None
+        try:
+            return pin_text(plan, pin, name)
+        except PinError as e:
+            raise _CiteError(f"cite('{exhibit_id}', {page!r}): {e}; cite a page it has") from None
 
-    def short(exhibit_id: str) -> str:
-        return cite(exhibit_id).replace("Exhibit ", "Ex. ", 1)
+    def short(exhibit_id: str, page: int | str | None = None) -> str:
+        return cite(exhibit_id, page).replace("Exhibit ", "Ex. ", 1)
 
     chronology = [{"date": long_date(e.date), "event": e.event, "planned": e.planned,
                    "exhibits": [by_id[x] for x in e.exhibits if x in by_id]}
@@ -281,7 +301,22 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
         "ex": by_id, "cite": cite, "cite_short": short, "sections": sections,
         "total_pages": plan.total, "kind": KINDS[m.case.kind], "reasons": list(m.case.reasons),
         "chronology": chronology, "claims": claims,
+        "response": _response_view(m, plan), "budget": money.template_view(m.budget) if m.budget else None,
     }
+
+
+def _response_view(m: Manifest, plan: PagePlan) -> dict | None:
+    """The notice answered, for a template: its names, dates, the letter's opening and the grounds."""
+    r = m.response
+    if r is None:
+        return None
+    grounds = [{"id": g.id, "ground": g.ground, "page": g.page,
+                "notice_cite": notice_pin(plan, r, g.page)[0] if g.page and plan.resolve(r.notice) else ""}
+               for g in r.grounds]
+    return {"kind": r.kind, "name": NOTICE_NAMES[r.kind], "title": notice_title(r),
+            "subject": SUBJECTS[r.kind], "opening": opening(r), "notice_date": long_date(r.notice_date),
+            "receipt_number": r.receipt_number, "due_date": long_date(r.due_date) if r.due_date else None,
+            "notice_first": r.notice_first, "grounds": grounds}
 
 
 def _environment(template: Path | None, body: str, roots: list[Path] | None = None,
@@ -412,16 +447,30 @@ def _source_line(env, name: str, line: int | str) -> str:
 
 def provisional_plan(m: Manifest) -> PagePlan:
     """A plan with one page per part: enough to try a template before any file is opened."""
-    front = [Part("cover", "cover", 1), *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
+    notice = front_notice(m)
+    front = [*([Part("notice", f"notice:{notice}", 1)] if notice else []), Part("cover", "cover", 1),
+             Part("response", "response", 1 if m.response else 0),
+             *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
              Part("index", "index", 1), Part("chronology", "chronology", 1 if m.chronology else 0),
-             Part("claims", "claims", 1 if m.claims else 0)]
+             Part("claims", "claims", 1 if m.claims else 0), Part("budget", "budget", 1 if m.budget else 0)]
     specs = [ExhibitSpec(d.id, label(i + 1, m.output.labels), d.title or f"Declaration of "
                          f"{d.declarant.name}", "", (Part("declaration", d.id, 1),), True)
              for i, d in enumerate(m.declarations)]
+    documents = [e for e in m.exhibits if e.id != notice]
     specs += [ExhibitSpec(e.id, label(len(specs) + i + 1, m.output.labels), e.title,
                           e.date.isoformat() if e.date else "", (Part("document", e.id, 1),))
-              for i, e in enumerate(m.exhibits)]
-    return plan_pages(front, specs)
+              for i, e in enumerate(documents)]
+    plan = plan_pages(front, specs)
+    plan.provisional = True
+    return plan
+
+
+def render_text(m: Manifest, plan: PagePlan, source: str, shown: str, *,
+                roots: list[Path] | None = None) -> str:
+    """Markdown from the manifest that may cite() pages (a ground's answer, an explanation),
+    rendered in the same sandbox as the letter; a failure is a LetterError naming *shown*."""
+    env = _environment(None, source, roots)
+    return _render(env, BODY, context(m, plan, ""), shown, "body")
 
 
 def check_letter(case: Case) -> None:

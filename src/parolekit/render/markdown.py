@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from .fonts import text
+from reportlab.platypus import Paragraph, Spacer
+
+from .fonts import styles, text
 
 _md = MarkdownIt("commonmark", {"breaks": False, "html": False})
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -80,3 +82,19 @@ def _inline(children) -> str:
         else:
             parts.append(text(child.content))
     return "".join(parts)
+
+
+def cell(source: str) -> list:
+    """Markdown (already rendered from its template) as paragraphs that fit a table cell."""
+    st = styles()
+    out: list = []
+    for block in blocks(source):
+        if block.kind in ("bullet", "ordered"):
+            mark = "\u2022" if block.kind == "bullet" else f"{block.number}."
+            out.append(Paragraph(f"{mark} {block.markup}", st["cell"]))
+        elif block.kind == "heading":
+            out.append(Paragraph(block.markup, st["cellb"]))
+        else:
+            out.append(Paragraph(block.markup, st["cell"]))
+        out.append(Spacer(1, 3))
+    return out[:-1] or [Paragraph("\u2014", st["cell"])]

@@ -11,6 +11,7 @@ from ..plan import PagePlan
 from .doc import PAPER, MARGINS, Link, LinkTo, Rendered, render
 from .fonts import styles, text
 from .timeline import Mark, timeline
+from ..response import notice_title
 from .words import join_names, long_date, sort_key
 
 _GRID = TableStyle([
@@ -46,8 +47,13 @@ def _row(cells: list, widths: list[float], header: bool = False) -> Table:
     return t
 
 
-def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1) -> Rendered:
-    """Label, title, date and packet pages of every exhibit; each row links to its exhibit."""
+def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
+                  new: set[str] | None = None) -> Rendered:
+    """Label, title, date and packet pages of every exhibit; each row links to its exhibit.
+
+    An unavailable document's row names the secondary evidence offered for it; with an earlier
+    filing's receipt, evidence it did not have is marked new.
+    """
     st = styles()
     w = _frame_width(paper)
     links: list[Link] = []
@@ -57,8 +63,26 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1) -> 
     head = ["Ex.", "Description", "Date"] + (["Vol."] if vol else []) + ["Pages"]
     story = _head("INDEX OF EXHIBITS", m)
     story.append(_row([Paragraph(h, st["cellb"]) for h in head], widths, header=True))
+    notice = next(((k, v) for k, v in plan.sections.items() if k.startswith("notice:")), None)
+    if notice is not None and m.response:  # the notice answered leads the packet, unlabelled
+        (first, last) = notice[1]
+        cells = [Paragraph("\u2014", st["cellb"]), Paragraph(f"Notice: {text(notice_title(m.response))}",
+                                                             st["cell"]),
+                 Paragraph(text(long_date(m.response.notice_date)), st["cell"])]
+        if vol:
+            cells.append(Paragraph("1", st["cell"]))
+        cells.append(Paragraph(f"{first}" if first == last else f"{first}\u2013{last}", st["cell"]))
+        story.append(LinkTo(_row(cells, widths), f"page:{first}", links))
+    secondary = {e.id: e.unavailable.secondary for e in m.exhibits if e.unavailable}
     for place in plan.exhibits.values():
-        cells = [Paragraph(text(place.label), st["cellb"]), Paragraph(text(place.title), st["cell"]),
+        title = text(place.title)
+        if new and place.id in new:
+            title += " <i>(new)</i>"
+        if place.unavailable:
+            offered = [cite(plan, ref) for ref in secondary.get(place.id, []) if ref in plan.exhibits]
+            title += ("<br/><i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
+                      if offered else "<br/><i>Not available</i>")
+        cells = [Paragraph(text(place.label), st["cellb"]), Paragraph(title, st["cell"]),
                  Paragraph(text(long_date(place.date) if place.date else "\u2014"), st["cell"])]
         if vol:
             cells.append(Paragraph(text(place.volumes), st["cell"]))  # "2\u20133": cut across files

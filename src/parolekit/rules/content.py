@@ -73,7 +73,7 @@ def check_beneficiaries(case: Case) -> None:
                  "number, or the evidence rules will not count this exhibit for anyone")
 
 
-_CITE = re.compile(r"""\bcite(?:_short)?\(\s*['"]([a-z0-9][a-z0-9-]*)['"]\s*\)""")
+_CITE = re.compile(r"""\bcite(?:_short)?\(\s*['"]([a-z0-9][a-z0-9-]*)['"]\s*[,)]""")
 
 
 def letter_citations(case: Case) -> set[str]:
@@ -95,22 +95,48 @@ def check_references(case: Case, _sources: list[Source]) -> None:
     m = case.manifest
     check_beneficiaries(case)
     from_letter = letter_citations(case)
-    if not m.chronology and not m.claims and not from_letter:
+    from_response = response_citations(case)
+    if not m.chronology and not m.claims and not from_letter and not from_response:
         if len(m.exhibits) + len(m.declarations) > 0:
             emit(case, ("exhibits",), "no-citations",
                  "nothing ties the exhibits to what they prove; add `claims:` (each claim with "
                  "the exhibits that support it) or a `chronology:` citing them", key=True)
         return
     cited = {ref for event in m.chronology for ref in event.exhibits}
-    cited |= {ref for claim in m.claims for ref in claim.exhibits} | from_letter
+    cited |= {ref for claim in m.claims for ref in claim.exhibits} | from_letter | from_response
     for section, noun in (("declarations", "declaration"), ("exhibits", "exhibit")):
         for i, item in enumerate(getattr(m, section)):
             identity = section == "exhibits" and (item.category == "identity" or
                                                   "identity-document" in item.tags)
-            if item.id not in cited and not identity:  # identity documents prove themselves
+            background = section == "exhibits" and item.background
+            if item.id in cited or identity or background:  # identity documents prove themselves
+                continue
+            if m.response:
+                emit(case, (section, i, "id"), "exhibit-uncited",
+                     f"no ground of the response, claim, chronology event or cite() cites this {noun}; "
+                     f"cite '{item.id}' under the ground it answers, or mark it `background: true` if "
+                     "it is filed for context")
+            else:
                 emit(case, (section, i, "id"), "exhibit-uncited",
                      f"no claim, chronology event or cover-letter cite() cites this {noun}; cite "
                      f"'{item.id}' where it supports a claim or event, or remove it if it does not")
+
+
+def response_citations(case: Case) -> set[str]:
+    """Ids a response, budget or unavailable document cites: what answers a ground counts as cited."""
+    m = case.manifest
+    out: set[str] = set()
+    if m.response:
+        out.add(m.response.notice)
+        for g in m.response.grounds:
+            out |= {p.id for p in g.exhibits} | set(_CITE.findall(g.answer or ""))
+    if m.budget:
+        out |= {p.id for line in (*m.budget.costs, *m.budget.resources) for p in line.exhibits}
+        out |= {ref for s in m.budget.supporters for ref in (*s.identity, *s.financial)}
+    for ex in m.exhibits:
+        if ex.unavailable:
+            out |= set(ex.unavailable.secondary) | set(_CITE.findall(ex.unavailable.explanation or ""))
+    return out
 
 
 _ZIP = re.compile(r"[\s\d-]+$")

@@ -9,7 +9,7 @@ from typing import Callable
 from ..intake import Source
 from ..manifest import Case
 from .. import pdfscan
-from . import content, evidence, privacy
+from . import content, evidence, privacy, response
 from .catalogue import emit, rules_by_code  # noqa: F401  (emit re-exported)
 
 Check = Callable[[Case, list[Source]], None]
@@ -24,6 +24,7 @@ def _checks() -> list[tuple[str, Check]]:
         ("evidence", evidence.check_evidence),
         ("pdf", pdfscan.check_sources),
         ("privacy", privacy.check_privacy),
+        ("response", response.check_response),
     ]
 
 
@@ -48,6 +49,7 @@ def check_for_build(case: Case, sources: list[Source]) -> None:
     """
     first = len(case.problems.items)
     content.check_dates(case, sources)
+    response.check_due(case)
     for k in range(first, len(case.problems.items)):
         p = case.problems.items[k]
         if p.severity == "error" and rules_by_code()[p.code].lint_only:

@@ -15,6 +15,7 @@ _NINE = re.compile(r"(?<![\w-])(\d{3})[\s-]?(\d{2})[\s-]?(\d{4})(?![\w-])")
 _CARD = re.compile(r"(?<![\w+.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-])")
 _ACCOUNT_CONTEXT = re.compile(r"\b(account|acct|a/c|cuenta|routing|aba|bank)\b", re.I)
 _ACCOUNT = re.compile(r"(?<![\w.-])\d(?:-?\d){7,16}(?![\w-])")
+_ISO_DATE = re.compile(r"(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")  # "bank rate, 2026-11-20"
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,4})?\b")
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"]
@@ -114,7 +115,7 @@ def _scan_line(case: Case, loc: _Locator, n: int, line: str) -> None:
     if _ACCOUNT_CONTEXT.search(line):
         for m in _ACCOUNT.finditer(line):
             digits = m[0].replace("-", "")
-            if not taken(m) and 8 <= len(digits) <= 17:
+            if not taken(m) and 8 <= len(digits) <= 17 and not _ISO_DATE.fullmatch(m[0]):
                 flagged.append(m.span())
                 _emit_at(case, loc, n, m.start() + 1, "privacy-account-number",
                          f"a full account number (ending in {digits[-4:]}) is in the manifest; "

@@ -1,0 +1,232 @@
+"""Lint rules for a response to a notice, documents that cannot be had, and the financial plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from decimal import Decimal
+
+from ..intake import Source
+from ..manifest import Case, read_text
+from ..money import amount_text, line_total, totals
+from ..response import notice_title, page_ranges
+from .catalogue import emit
+
+AFFIDAVIT_TAGS = {"affidavit", "declaration"}
+
+
+def today() -> dt.date:
+    """The date a build or lint runs on; SOURCE_DATE_EPOCH (reproducible builds, tests) sets it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def check_due(case: Case, _sources: list[Source] | None = None) -> None:
+    """A response built after its due date, or within `warn_days` of it (build and lint)."""
+    r = case.manifest.response
+    if r is None or r.due_date is None or r.due_date < r.notice_date:
+        return  # (a due date before the notice is an error of its own)
+    now, due = today(), r.due_date
+    left = (due - now).days
+    title = notice_title(r)
+    if left < 0:
+        emit(case, ("response", "due_date"), "response-late",
+             f"the response to the {title} was due {due.isoformat()}, {-left} day"
+             f"{'s' if left != -1 else ''} ago; file at once, and say in the cover letter why it is "
+             "late (a late response to an RFE or NOID is usually decided on the record as it was)")
+    elif left <= r.warn_days:
+        emit(case, ("response", "due_date"), "response-due-soon",
+             f"the response to the {title} is due {due.isoformat()}, in {left} day"
+             f"{'s' if left != 1 else ''}; allow time for mailing or upload (response.warn_days sets "
+             "this warning)")
+    if case.manifest.case.date > due:
+        emit(case, ("case", "date"), "response-late",
+             f"the packet is dated {case.manifest.case.date.isoformat()}, after the response's due "
+             f"date {due.isoformat()}; fix the date or explain the delay in the cover letter")
+
+
+def check_response(case: Case, sources: list[Source]) -> None:
+    """Every ground answered and backed by evidence; pins within the pages the inputs have."""
+    m = case.manifest
+    check_due(case)
+    if m.response is not None:
+        for i, g in enumerate(m.response.grounds):
+            if not g.answer:
+                emit(case, ("response", "grounds", i), "response-ground-unanswered",
+                     f"ground '{g.id}' has no answer; write `answer:` (Markdown; it may cite('id', "
+                     "page)), since a ground left unanswered is usually a ground conceded")
+            if not g.exhibits:
+                emit(case, ("response", "grounds", i), "response-ground-unsupported",
+                     f"ground '{g.id}' cites no evidence; list under `exhibits:` what answers it "
+                     "(with `pages:` where the answer is on particular pages)")
+    _check_pins(case, sources)
+    _check_unavailable(case)
+    _check_budget(case)
+
+
+def _content_pages(case: Case, sources: list[Source]) -> dict[str, int]:
+    """Pages within each exhibit as its inputs give them (generated pages: one certificate page);
+    declarations rendered from text are left out: their length is known only once rendered."""
+    m = case.manifest
+    by_ref = {src.ref: src for src in sources}
+    out: dict[str, int] = {}
+    for i, decl in enumerate(m.declarations):
+        src = by_ref.get(("declarations", i, "signed_file"))
+        if src is not None:
+            out[decl.id] = len(src.pages)
+    for i, ex in enumerate(m.exhibits):
+        if ex.unavailable:
+            continue
+        refs = [("exhibits", i, "files", j) for j in range(len(ex.files))] if ex.files else [("exhibits", i, "file")]
+        if ex.translation:
+            refs.append(("exhibits", i, "translation", "file"))
+        if any(ref not in by_ref for ref in refs):
+            continue  # an input that could not be read: reported already
+        out[ex.id] = sum(len(by_ref[ref].pages) for ref in refs) + (1 if ex.translation else 0)
+    return out
+
+
+def _check_pins(case: Case, sources: list[Source]) -> None:
+    m = case.manifest
+    pages = _content_pages(case, sources)
+    pins: list[tuple[tuple, str, str]] = []
+    if m.response:
+        for i, g in enumerate(m.response.grounds):
+            pins += [(("response", "grounds", i, "exhibits", j), p.id, p.pages)
+                     for j, p in enumerate(g.exhibits) if p.pages]
+            if g.page:
+                pins.append((("response", "grounds", i, "page"), m.response.notice, str(g.page)))
+    if m.budget:
+        for section in ("costs", "resources"):
+            for i, line in enumerate(getattr(m.budget, section)):
+                pins += [(("budget", section, i, "exhibits", j), p.id, p.pages)
+                         for j, p in enumerate(line.exhibits) if p.pages]
+    for ref, ident, spec in pins:
+        have = pages.get(ident)
+        last = max((b for _a, b in page_ranges(spec)), default=0)
+        if have is not None and last > have:
+            emit(case, ref, "pin-out-of-range",
+                 f"'{ident}' has {have} page{'s' if have != 1 else ''}, so it has no page {last}; "
+                 "cite a page within it (pages count from the exhibit's first page after its "
+                 "separator sheet, as its footers show)")
+
+
+def _check_unavailable(case: Case) -> None:
+    """8 C.F.R. § 103.2(b)(2): secondary evidence in the place of a document that cannot be had,
+    and, where that is not to be had either, two or more affidavits."""
+    m = case.manifest
+    affidavits = {d.id for d in m.declarations} | {e.id for e in m.exhibits if AFFIDAVIT_TAGS & set(e.tags)}
+    for i, ex in enumerate(m.exhibits):
+        u = ex.unavailable
+        if u is None:
+            continue
+        ref = ("exhibits", i, "unavailable")
+        if not u.secondary:
+            emit(case, ref, "unavailable-no-secondary",
+                 "no secondary evidence is offered in place of this document; cite it under "
+                 "`secondary:` (a certificate of non-availability from the issuing office, other "
+                 "records, or two or more affidavits of people who know the facts), as 8 C.F.R. "
+                 "§ 103.2(b)(2) asks")
+        elif all(s in affidavits for s in u.secondary) and len(set(u.secondary)) < 2:
+            emit(case, ref, "unavailable-few-affidavits",
+                 "the only secondary evidence is one affidavit; 8 C.F.R. § 103.2(b)(2) asks for two "
+                 "or more affidavits (or other secondary evidence, such as a certificate of "
+                 "non-availability); add another")
+        if not u.efforts:
+            emit(case, ref, "unavailable-no-efforts",
+                 "no effort to obtain the document is recorded; list under `efforts:` what was done, "
+                 "when and with what result, or say in `explanation:` why asking is impossible or unsafe")
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _check_budget(case: Case) -> None:
+    m = case.manifest
+    b = m.budget
+    if b is None:
+        return
+    parties = {_norm(x.name) for x in m.case.beneficiaries}
+    if m.case.petitioner:
+        parties.add(_norm(m.case.petitioner.name))
+    supporters = {_norm(s.name): s for s in b.supporters}
+    for section, who in (("costs", "paid_by"), ("resources", "held_by")):
+        for i, line in enumerate(getattr(b, section)):
+            if not line.exhibits:
+                emit(case, ("budget", section, i), "budget-line-no-evidence",
+                     f"'{line.item}' has no evidence; cite under `exhibits:` what shows it (a cost "
+                     "estimate, a bank statement, a supporter's Form I-134)")
+            payer = getattr(line, who)
+            if payer and _norm(payer) not in parties and _norm(payer) not in supporters:
+                emit(case, ("budget", section, i, who), "budget-payer-unknown",
+                     f"'{payer}' is neither a party (the petitioner or a beneficiary) nor listed under "
+                     "budget.supporters; add them there with their identity and financial evidence, "
+                     "or correct the name")
+    for i, s in enumerate(b.supporters):
+        lacking = [k for k in (("identity", "financial") if s.kind == "person" else ("financial",))
+                   if not getattr(s, k)]
+        if lacking:
+            emit(case, ("budget", "supporters", i), "budget-supporter-evidence",
+                 f"supporter '{s.name}' has no {' and no '.join(lacking)} evidence; cite under "
+                 f"`{lacking[0]}:` the exhibits that show it (an identity document; a bank statement, "
+                 "tax return or Form I-134)")
+    t = totals(b)
+    if t.missing_rates and len(set(t.costs) | set(t.resources)) > 1:
+        emit(case, ("budget",), "budget-currency-no-rate",
+             f"amounts in {', '.join(t.missing_rates)} cannot be added to those in {b.currency} without "
+             f"a rate, so each currency is totalled apart; add budget.rates (e.g. "
+             f"{t.missing_rates[0]}: 0.04) and budget.rate_source", key=True)
+    if t.combined_costs is not None and (t.combined_resources or 0) < t.combined_costs:
+        emit(case, ("budget",), "budget-shortfall",
+             f"the resources shown ({amount_text(t.combined_resources or 0, t.base)}) fall short of the "
+             f"costs ({amount_text(t.combined_costs, t.base)}); add the evidence of who pays the rest",
+             key=True)
+    elif t.combined_costs is None:
+        for cur in [c for c in t.costs if t.balance(c) < 0]:
+            emit(case, ("budget",), "budget-shortfall",
+                 f"the resources shown in {cur} ({amount_text(t.resources.get(cur, 0), cur)}) fall "
+                 f"short of the costs ({amount_text(t.costs[cur], cur)}); add the evidence of who pays "
+                 "the rest", key=True)
+    _check_stated_totals(case)
+
+
+_AMOUNT = re.compile(r"(?:US\$|\$|\bUSD\s?)\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{2})?")
+_TOTAL_WORDS = re.compile(r"\b(total|totals|in all|altogether|overall)\b", re.I)
+
+
+def _check_stated_totals(case: Case) -> None:
+    """A total written into the letter or an answer by hand that the budget does not compute."""
+    m = case.manifest
+    b = m.budget
+    assert b is not None
+    t = totals(b)
+    known = {v for v in (*t.costs.values(), *t.resources.values(), t.combined_costs, t.combined_resources)
+             if v is not None}
+    known |= {line_total(x) for x in (*b.costs, *b.resources)} | {x.amount for x in (*b.costs, *b.resources)}
+    texts: list[tuple[tuple, str]] = []
+    cl = m.cover_letter
+    if cl and cl.body:
+        texts.append((("cover_letter", "body"), cl.body))
+    elif cl and cl.file:
+        try:
+            texts.append((("cover_letter", "file"), read_text(case, cl.file)))
+        except (OSError, UnicodeDecodeError, ValueError):
+            pass  # reported by the file checks
+    if m.response:
+        texts += [(("response", "grounds", i, "answer"), g.answer) for i, g in enumerate(m.response.grounds)
+                  if g.answer]
+    for ref, body in texts:
+        for sentence in re.split(r"(?<=[.;!?])\s+|\n\s*\n", body):
+            if not _TOTAL_WORDS.search(sentence):
+                continue
+            for match in _AMOUNT.finditer(sentence):
+                value = Decimal(match[1].replace(",", "") + (match[2] or ""))
+                if value not in known:
+                    emit(case, ref, "budget-total-mismatch",
+                         f"it states a total of ${match[1]}{match[2] or ''}, which is no total the "
+                         "budget computes; print the computed one with {{ budget.total_costs }} (or "
+                         "{{ budget.costs.USD }}) so the two cannot differ")
