@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parolekit.labels import label, letter_label
 from parolekit.plan import ExhibitSpec, Part, plan_pages
 
@@ -37,3 +39,24 @@ def test_page_info_numbers_exhibit_pages():
 def test_labels():
     assert [letter_label(n) for n in (1, 26, 27, 52, 53, 702, 703)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
     assert label(3, "numbers") == "3"
+
+
+def test_pins_count_from_the_page_after_the_separator():
+    from parolekit.plan import PinError
+
+    plan = _plan()
+    assert plan.pin("b", 1) == 11 and plan.pin("b", 11) == 21  # translation and certificate count
+    with pytest.raises(PinError, match="has 11 pages, so it has no page 12"):
+        plan.pin("b", 12)
+    with pytest.raises(PinError):
+        plan.pin("a", 0)
+    assert plan.resolve("b@2") == 12 and plan.resolve("a") == 7 and plan.resolve("page:3") == 3
+    assert plan.resolve("b@99") is None and plan.resolve("nope") is None
+
+
+def test_a_notice_in_front_is_found_by_its_id():
+    front = [Part("notice", "notice:rfe", 3, "RFE"), Part("cover", "cover", 1), Part("index", "index", 1)]
+    plan = plan_pages(front, [ExhibitSpec("a", "A", "First", parts=(Part("document", "a", 2),))])
+    assert plan.sections["notice:rfe"] == (1, 3) and plan.sections["cover"] == (4, 4)
+    assert plan.pin("rfe", 2) == 2 and plan.resolve("rfe") == 1 and plan.exhibits["a"].start == 6
+    assert [p.exhibit for p in plan.page_info()[:3]] == ["", "", ""]  # no exhibit footer on it

@@ -307,7 +307,9 @@ Per = Literal["once", "day", "week", "month", "year"]
 def _money(value: object) -> object:
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not an amount; write a number such as 1250 or 1250.50")
-    text = str(value).strip().replace(",", "")
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d{1,2})?", text):  # "1,250.50": thousands grouped by commas
+        text = text.replace(",", "")
     if not re.fullmatch(r"\d{1,12}(\.\d{1,2})?", text):
         raise ValueError(f"'{value}' is not an amount; write a number such as 1250 or 1250.50 "
                          "(no currency sign: put the currency in `currency:`)")
@@ -331,7 +333,7 @@ class Cost(Strict):
     amount: Money
     currency: Currency | None = Field(None, description="ISO 4217 code; default budget.currency")
     per: Per = "once"
-    count: Annotated[int, Field(ge=1, le=10_000)] = Field(1, description="How many days, weeks, months or years")
+    count: Annotated[int, Field(ge=1, le=10_000)] = Field(1, description="How many days, weeks, months or years (or, once: how many)")
     paid_by: Text | None = None
     exhibits: list[Annotated[Pin, BeforeValidator(_pin)]] = []
 

@@ -18,8 +18,8 @@ def currency_of(budget: Budget, line: Cost | Resource) -> str:
 
 
 def line_total(line: Cost | Resource) -> Decimal:
-    """The amount times how many periods it runs (once: the amount)."""
-    return (line.amount * (line.count if line.per != "once" else 1)).quantize(CENT, ROUND_HALF_UP)
+    """The amount times its count (how many periods, or how many of a one-time item)."""
+    return (line.amount * line.count).quantize(CENT, ROUND_HALF_UP)
 
 
 def amount_text(value: Decimal, currency: str) -> str:
@@ -31,9 +31,9 @@ def amount_text(value: Decimal, currency: str) -> str:
 
 
 def how_long(line: Cost | Resource, currency: str) -> str:
-    """"$2,000.00 a month for 4 months", or "" for a one-time amount."""
+    """"$2,000.00 a month for 4 months", "$650.00 \u00d7 3" (three one-time items), or "" for one."""
     if line.per == "once":
-        return ""
+        return "" if line.count == 1 else f"{amount_text(line.amount, currency)} \u00d7 {line.count}"
     each, one, many = PER_WORDS[line.per]
     return f"{amount_text(line.amount, currency)} {each} for {line.count} {one if line.count == 1 else many}"
 

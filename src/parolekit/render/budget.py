@@ -36,11 +36,13 @@ def _summary(t: Totals, budget: Budget, widths) -> list:
                   widths, header=True)]
     for cur in sorted(set(t.costs) | set(t.resources)):
         bal = t.balance(cur)
-        word = "surplus" if bal >= 0 else "shortfall"
+        # Combined at stated rates, one currency's balance alone would mislead: the total decides.
+        shown = "\u2014" if t.combined_costs is not None else \
+            f"{text(amount_text(abs(bal), cur))} {'surplus' if bal >= 0 else 'shortfall'}"
         story.append(_row([Paragraph(text(cur), st["cell"]),
                            Paragraph(text(amount_text(t.costs.get(cur, 0), cur)), st["cell"]),
                            Paragraph(text(amount_text(t.resources.get(cur, 0), cur)), st["cell"]),
-                           Paragraph(f"{text(amount_text(abs(bal), cur))} {word}", st["cell"])], widths))
+                           Paragraph(shown, st["cell"])], widths))
     if t.combined_costs is not None:
         bal = (t.combined_resources or 0) - t.combined_costs
         word = "surplus" if bal >= 0 else "shortfall"

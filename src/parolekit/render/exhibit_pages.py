@@ -219,7 +219,7 @@ def unavailable(ex: Exhibit, label_word: str, explanation: str, plan, paper: str
         rows = [[Paragraph(h, st["cellb"]) for h in ("Date", "Effort", "Result")]]
         rows += [[Paragraph(text(long_date(e.date)), st["cell"]), Paragraph(text(e.effort), st["cell"]),
                   Paragraph(text(e.result or "\u2014"), st["cell"])] for e in u.efforts]
-        table = Table(rows, colWidths=[1.3 * inch, 3.0 * inch, 2.2 * inch], repeatRows=1, splitInRow=1)
+        table = Table(rows, colWidths=[1.45 * inch, 2.85 * inch, 2.2 * inch], repeatRows=1, splitInRow=1)
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LINEBELOW", (0, 0), (-1, 0), 0.9, "black"),
                                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, "#999999")]))
