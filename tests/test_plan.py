@@ -41,21 +41,27 @@ def test_labels():
     assert label(3, "numbers") == "3"
 
 
-def test_pins_count_from_the_page_after_the_separator():
+def test_pins_name_the_documents_own_pages():
     from parolekit.plan import PinError
 
-    plan = _plan()
-    assert plan.pin("b", 1) == 11 and plan.pin("b", 11) == 21  # translation and certificate count
-    with pytest.raises(PinError, match="has 11 pages, so it has no page 12"):
-        plan.pin("b", 12)
-    with pytest.raises(PinError):
-        plan.pin("a", 0)
-    assert plan.resolve("b@2") == 12 and plan.resolve("a") == 7 and plan.resolve("page:3") == 3
-    assert plan.resolve("b@99") is None and plan.resolve("nope") is None
+    front = [Part("cover", "cover", 1)]
+    # An excerpt: pages 1, 17 and 18 of a 40-page report, then its translation (not citable by number).
+    spec = ExhibitSpec("r", "A", "Report", parts=(Part("document", "r", 3, numbering=(1, 17, 18), of=40),
+                                                  Part("translation", "r", 3)))
+    plan = plan_pages(front, [spec])
+    assert plan.exhibits["r"].first_content == 3
+    assert plan.pin("r", 1) == 3 and plan.pin("r", 17) == 4 and plan.pin("r", 18) == 5
+    with pytest.raises(PinError, match="page 5 of 'r' is left out of the packet by its `pages:`"):
+        plan.pin("r", 5)
+    with pytest.raises(PinError, match="'r' has 40 pages, so it has no page 41"):
+        plan.pin("r", 41)
+    assert plan.resolve("r@17") == 4 and plan.resolve("r") == 2 and plan.resolve("page:3") == 3
+    assert plan.resolve("r@99") is None and plan.resolve("nope") is None
 
 
 def test_a_notice_in_front_is_found_by_its_id():
-    front = [Part("notice", "notice:rfe", 3, "RFE"), Part("cover", "cover", 1), Part("index", "index", 1)]
+    front = [Part("notice", "notice:rfe", 3, "RFE", numbering=(1, 2, 3), of=3), Part("cover", "cover", 1),
+             Part("index", "index", 1)]
     plan = plan_pages(front, [ExhibitSpec("a", "A", "First", parts=(Part("document", "a", 2),))])
     assert plan.sections["notice:rfe"] == (1, 3) and plan.sections["cover"] == (4, 4)
     assert plan.pin("rfe", 2) == 2 and plan.resolve("rfe") == 1 and plan.exhibits["a"].start == 6

@@ -244,3 +244,28 @@ def test_each_kind_opens_the_letter_with_its_own_sentence(tmp_path, kind, words)
     result = build_packet(path, tmp_path / "out" / "packet.pdf")
     _pdf, _receipt, texts = _read(result.output)
     assert words in " ".join(texts[0].split())
+
+
+BUNDLE = """\
+  - id: bundle
+    title: Records in two files
+    files: [exhibits/first.pdf, exhibits/second.pdf]
+    pages: "2-3,5-6"
+"""
+
+
+def test_a_pin_names_the_sources_own_page_across_files_and_selection(tmp_path, cli):
+    text_pdf(tmp_path / "exhibits" / "first.pdf", pages=3, title="First")
+    text_pdf(tmp_path / "exhibits" / "second.pdf", pages=4, title="Second")
+    # Pages 1-3 are first.pdf's, 4-7 second.pdf's; the packet has 2, 3, 5 and 6.
+    path = _case(tmp_path, more=BUNDLE)
+    path.write_text(path.read_text().replace("cite('letter', 3)", "cite('bundle', 5)"))
+    result = build_packet(path, tmp_path / "out" / "packet.pdf")
+    _pdf, receipt, texts = _read(result.output)
+    bundle = _exhibits(receipt)["bundle"]
+    target = bundle["start"] + 3  # separator, source pages 2 and 3, then source page 5
+    assert "Second page 2" in texts[target - 1]
+    assert f"(Exhibit E at {target})" in " ".join(texts[0].split())
+    path.write_text(path.read_text().replace("cite('bundle', 5)", "cite('bundle', 4)"))
+    code, _out, err = cli("build", path, "-o", tmp_path / "out" / "packet.pdf")
+    assert code == 1 and "page 4 of 'bundle' is left out of the packet by its `pages:` selection" in err

@@ -13,6 +13,7 @@ from .manifest import Case, read_text
 from .model import Pin
 from .plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
 from .prepare import Prepared
+from .selection import source_numbers
 from .render import budget, exhibit_pages, grounds, sections
 from .render.doc import Rendered
 from .render.letter import LetterError, cover_letter, letter_body, record_error, render_text
@@ -61,21 +62,25 @@ def lay_out(prep: Prepared) -> Layout:
         sheets[f"separator:{decl.id}"] = (f"Exhibit {lab}", title)
         if decl.signed_file:
             src = by_ref[("declarations", i, "signed_file")]
-            parts = [Part("declaration", decl.id, len(src.pages), title, src.ref)]
+            parts = [Part("declaration", decl.id, len(src.pages), title, src.ref,
+                          source_numbers([src])[0], src.page_count)]
         else:
             snap = prep.texts.get(("declarations", i, "text"))
             text = snap.text if snap else read_text(case, decl.text or "")
             r = fixed[f"declaration:{decl.id}"] = exhibit_pages.declaration(decl, text, paper)
-            parts = [Part("declaration", decl.id, r.pages, title, f"declaration:{decl.id}")]
+            parts = [Part("declaration", decl.id, r.pages, title, f"declaration:{decl.id}",
+                          tuple(range(1, r.pages + 1)), r.pages)]
         date = decl.executed.date.isoformat() if decl.executed and decl.executed.date else ""
         specs.append(ExhibitSpec(decl.id, lab, title, date, tuple(parts), True))
     notice, notice_parts = front_notice(m), []
     for i, exhibit in enumerate(m.exhibits):
         refs = [("exhibits", i, "files", j) for j in range(len(exhibit.files))] if exhibit.files else \
             [("exhibits", i, "file")]
+        files = [by_ref[ref] for ref in refs] if not exhibit.unavailable else []
+        numbers, of = source_numbers(files), sum(src.page_count for src in files)
         if exhibit.id == notice:  # before the cover letter, with no separator or label
-            notice_parts = [Part("notice", f"notice:{notice}", len(by_ref[ref].pages), exhibit.title, ref)
-                            for ref in refs]
+            notice_parts = [Part("notice", f"notice:{notice}", len(src.pages), exhibit.title, src.ref, nums, of)
+                            for src, nums in zip(files, numbers)]
             continue
         n += 1
         lab = label(n, m.output.labels)
@@ -86,7 +91,8 @@ def lay_out(prep: Prepared) -> Layout:
                                      exhibit.date.isoformat() if exhibit.date else "", tuple(parts),
                                      unavailable=True))
             continue
-        parts = [Part("document", exhibit.id, len(by_ref[ref].pages), exhibit.title, ref) for ref in refs]
+        parts = [Part("document", exhibit.id, len(src.pages), exhibit.title, src.ref, nums, of)
+                 for src, nums in zip(files, numbers)]
         if exhibit.translation:
             src = by_ref[("exhibits", i, "translation", "file")]
             parts.append(Part("translation", exhibit.id, len(src.pages), "English translation", src.ref))
@@ -167,7 +173,9 @@ def _sized(spec: ExhibitSpec, counts: dict) -> ExhibitSpec:
     """*spec* with its statement of unavailability as long as it last rendered."""
     if not spec.unavailable:
         return spec
-    return replace(spec, parts=tuple(replace(p, pages=counts.get(p.ref, p.pages)) for p in spec.parts))
+    pages = [counts.get(p.ref, p.pages) for p in spec.parts]
+    return replace(spec, parts=tuple(replace(p, pages=n, numbering=tuple(range(1, n + 1)), of=n)
+                                     for p, n in zip(spec.parts, pages)))
 
 
 def _render_cited(prep: Prepared, layout: Layout, plan: PagePlan, body: str, template, volumes: int) -> None:
@@ -224,8 +232,8 @@ def check_pins(case: Case, plan: PagePlan) -> None:
         try:
             pin_pages(plan, pin)
         except PinError as e:
-            case.add(ref, "pin-out-of-range", f"{e}; cite a page within it (pages count from the "
-                     "exhibit's first page after its separator sheet, as its footers show)")
+            case.add(ref, "pin-out-of-range", f"{e} (pages are the document's own, as its source "
+                     "numbers them, counted across `files:`)")
         except KeyError:
             pass  # an unknown id: reported by validation
     if len(case.problems.items) > bad:

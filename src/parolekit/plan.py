@@ -18,6 +18,10 @@ class Part:
     # Which input (its manifest key path) or rendering (its key) supplies the pages; opaque to
     # the planner, read by layout.Layout.piece.
     ref: tuple | str = ""
+    # The document's own number of each page, for pin cites: its page 17 may be the packet's
+    # 243rd, after `pages:` left some out (empty: not citable by number, e.g. a translation).
+    numbering: tuple[int, ...] = ()
+    of: int = 0  # pages the document has in all, selected or not
 
 
 @dataclass(frozen=True)
@@ -102,19 +106,21 @@ class PagePlan:
         return self.exhibits[exhibit_id].start
 
     def pin(self, exhibit_id: str, page: int) -> int:
-        """The packet page of page *page* of an exhibit's content (1: the page after its separator).
-
-        The notice, when it leads the packet (no separator), is found by its id among the sections.
+        """The packet page of the document's own page *page* (as the source numbers it, across
+        `files:`; a generated declaration's own pages). KeyError: no such exhibit; PinError: no
+        such page, or one its `pages:` leaves out.
         """
-        if exhibit_id in self.exhibits:
-            place = self.exhibits[exhibit_id]
-            if not self.provisional and not 1 <= page <= place.content_pages:
-                raise PinError(exhibit_id, page, place.content_pages)
-            return place.first_content + page - 1
-        start, end = self.sections[f"notice:{exhibit_id}"]
-        if not self.provisional and not 1 <= page <= end - start + 1:
-            raise PinError(exhibit_id, page, end - start + 1)
-        return start + page - 1
+        keys = (exhibit_id, f"notice:{exhibit_id}")
+        parts = [(start, part) for start, part in self.parts if part.key in keys and part.kind != "separator"]
+        if not parts:
+            raise KeyError(exhibit_id)
+        if self.provisional:  # one page per part: any page will do to try a template
+            return parts[0][0]
+        for start, part in parts:
+            if page in part.numbering:
+                return start + part.numbering.index(page)
+        total = max((part.of for _s, part in parts), default=0)
+        raise PinError(exhibit_id, page, total)
 
     def resolve(self, target: str) -> int | None:
         """The packet page a link goes to: "id" (where the exhibit begins), "id@3" (its page 3),
@@ -133,10 +139,15 @@ class PagePlan:
 
 
 class PinError(ValueError):
-    """A pin cite to a page the exhibit does not have."""
+    """A pin cite to a page the document does not have, or that its `pages:` leaves out."""
 
     def __init__(self, exhibit_id: str, page: int, pages: int):
-        super().__init__(f"'{exhibit_id}' has {pages} page{'s' if pages != 1 else ''}, so it has no page {page}")
+        if 1 <= page <= pages:
+            text = (f"page {page} of '{exhibit_id}' is left out of the packet by its `pages:` "
+                    "selection; cite a page the packet includes, or add it to `pages:`")
+        else:
+            text = f"'{exhibit_id}' has {pages} page{'s' if pages != 1 else ''}, so it has no page {page}"
+        super().__init__(text)
         self.exhibit_id, self.page, self.pages = exhibit_id, page, pages
 
 

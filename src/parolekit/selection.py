@@ -81,3 +81,14 @@ def describe(indices: list[int], page_count: int) -> str:
     if start is not None:
         runs.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")
     return ",".join(runs)
+
+
+def source_numbers(sources) -> list[tuple[int, ...]]:
+    """For each of an exhibit's files in order, the 1-based numbers of its selected pages, counted
+    across the files as `pages:` beside `files:` counts them: what a pin cite's page means."""
+    out: list[tuple[int, ...]] = []
+    offset = 0
+    for src in sources:
+        out.append(tuple(offset + i + 1 for i in src.pages))
+        offset += src.page_count
+    return out

@@ -10,7 +10,9 @@ from decimal import Decimal
 from ..intake import Source
 from ..manifest import Case, read_text
 from ..money import amount_text, line_total, totals
+from ..plan import PinError
 from ..response import notice_title, page_ranges
+from ..selection import source_numbers
 from .catalogue import emit
 
 AFFIDAVIT_TAGS = {"affidavit", "declaration"}
@@ -67,31 +69,27 @@ def check_response(case: Case, sources: list[Source]) -> None:
     _check_budget(case)
 
 
-def _content_pages(case: Case, sources: list[Source]) -> dict[str, int]:
-    """Pages within each exhibit as its inputs give them (generated pages: one certificate page);
-    declarations rendered from text are left out: their length is known only once rendered."""
+def _numbering(case: Case, sources: list[Source]) -> dict[str, tuple[set[int], int]]:
+    """Each exhibit's citable page numbers (as its source numbers them, after `pages:`) and how
+    many pages it has in all; declarations rendered from text are left out (their length is
+    known only once rendered), as are inputs that could not be read (reported already)."""
     m = case.manifest
     by_ref = {src.ref: src for src in sources}
-    out: dict[str, int] = {}
-    for i, decl in enumerate(m.declarations):
-        src = by_ref.get(("declarations", i, "signed_file"))
-        if src is not None:
-            out[decl.id] = len(src.pages)
-    for i, ex in enumerate(m.exhibits):
-        if ex.unavailable:
-            continue
-        refs = [("exhibits", i, "files", j) for j in range(len(ex.files))] if ex.files else [("exhibits", i, "file")]
-        if ex.translation:
-            refs.append(("exhibits", i, "translation", "file"))
-        if any(ref not in by_ref for ref in refs):
-            continue  # an input that could not be read: reported already
-        out[ex.id] = sum(len(by_ref[ref].pages) for ref in refs) + (1 if ex.translation else 0)
+    out: dict[str, tuple[set[int], int]] = {}
+    items = [(d.id, [("declarations", i, "signed_file")]) for i, d in enumerate(m.declarations) if d.signed_file]
+    items += [(e.id, [("exhibits", i, "files", j) for j in range(len(e.files))] if e.files else
+               [("exhibits", i, "file")]) for i, e in enumerate(m.exhibits) if not e.unavailable]
+    for ident, refs in items:
+        if all(ref in by_ref for ref in refs):
+            files = [by_ref[ref] for ref in refs]
+            out[ident] = ({n for nums in source_numbers(files) for n in nums},
+                          sum(src.page_count for src in files))
     return out
 
 
 def _check_pins(case: Case, sources: list[Source]) -> None:
     m = case.manifest
-    pages = _content_pages(case, sources)
+    numbering = _numbering(case, sources)
     pins: list[tuple[tuple, str, str]] = []
     if m.response:
         for i, g in enumerate(m.response.grounds):
@@ -105,13 +103,15 @@ def _check_pins(case: Case, sources: list[Source]) -> None:
                 pins += [(("budget", section, i, "exhibits", j), p.id, p.pages)
                          for j, p in enumerate(line.exhibits) if p.pages]
     for ref, ident, spec in pins:
-        have = pages.get(ident)
-        last = max((b for _a, b in page_ranges(spec)), default=0)
-        if have is not None and last > have:
-            emit(case, ref, "pin-out-of-range",
-                 f"'{ident}' has {have} page{'s' if have != 1 else ''}, so it has no page {last}; "
-                 "cite a page within it (pages count from the exhibit's first page after its "
-                 "separator sheet, as its footers show)")
+        if ident not in numbering:
+            continue
+        have, total = numbering[ident]
+        for first, last in page_ranges(spec):
+            missing = next((n for n in range(first, last + 1) if n not in have), None)
+            if missing is not None:
+                emit(case, ref, "pin-out-of-range", f"{PinError(ident, missing, total)} (pages are the "
+                     "document's own, as its source numbers them, counted across `files:`)")
+                break
 
 
 def _check_unavailable(case: Case) -> None:
