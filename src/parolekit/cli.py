@@ -112,6 +112,42 @@ def lint(
 
 
 @app.command()
+def diff(
+    old: Path = typer.Argument(..., help="The earlier packet's .receipt.json."),
+    new: Path = typer.Argument(..., help="The later packet's .receipt.json."),
+    format: str = typer.Option("text", "--format", "-f", help="text | json."),
+) -> None:
+    """Say which exhibits were added, removed, changed (by content) or moved between two builds."""
+    from .changes import compare_receipts
+
+    if format not in ("text", "json"):
+        err.print(f"error: unknown format '{format}'; use text or json")
+        raise typer.Exit(2)
+    try:
+        changes = compare_receipts(old, new)
+    except ParolekitError as e:
+        report_error(e, err)
+        raise typer.Exit(e.exit_code) from None
+    if format == "json":
+        sys.stdout.write(json.dumps(changes.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    out.print(f"{changes.old} ({changes.old_total} pages) -> {changes.new} ({changes.new_total} pages)")
+    for c in changes.exhibits:
+        if c.status == "unchanged":
+            continue
+        if c.status == "added":
+            where = f"Ex. {c.new_label}, pages {c.new_pages}"
+        elif c.status == "removed":
+            where = f"was Ex. {c.old_label}, pages {c.old_pages}"
+        else:
+            where = f"Ex. {c.new_label}, pages {c.new_pages} (was Ex. {c.old_label}, {c.old_pages})"
+        files = f"; content differs: {', '.join(c.files)}" if c.files else ""
+        out.print(f"{c.status:<8} {c.id}: {c.title} \u2014 {where}{files}")
+    counts = ", ".join(f"{changes.count(s)} {s}" for s in ("added", "removed", "changed", "moved", "unchanged"))
+    out.print(counts)
+
+
+@app.command()
 def schema() -> None:
     """Print the manifest's JSON Schema (for editors and CI)."""
     from .model import json_schema
