@@ -371,7 +371,8 @@ TESTED_HERE = {"manifest-unreadable", "manifest-too-large", "file-unreadable", "
                "image-too-large", "content-too-large",  # the bombs: tests/test_limits.py
                "volume-limit-unreachable",  # build only: tests/test_volumes.py
                "input-changed",  # needs a change mid-build: tests/test_intake_integrity.py
-               "file-truncated"}  # a PDF cut off at test time: tests/test_truncated.py
+               "file-truncated",  # a PDF cut off at test time: tests/test_truncated.py
+               "draft-over-final"}  # build --draft only: tests/test_draft.py
 
 
 def test_every_rule_has_a_golden_test():

@@ -66,6 +66,9 @@ def build(
     signing_copies: bool = typer.Option(False, "--signing-copies", metavar=FLAG,
                                         help="Also write the declarations and certificates unstamped, "
                                              "for wet signature."),
+    draft: bool = typer.Option(False, "--draft", metavar=FLAG,
+                               help="Mark every page 'DRAFT - not for filing' (written beside the final "
+                                    "packet as <name>.draft.pdf unless -o says where)."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -79,7 +82,8 @@ def build(
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
-                          console=err, debug=_state["debug"], signing_copies=signing_copies)
+                          console=err, debug=_state["debug"], signing_copies=signing_copies,
+                          draft=draft)
     except KeyboardInterrupt as e:
         # A single build knows what the folder holds now; a batch says what holds for every case.
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "

@@ -7,12 +7,15 @@ from typing import Callable
 import pikepdf
 
 from .prepare import Prepared
+from .watermark import mark_draft
 
 # A finisher changes the assembled PDF in place, never the page count or order (the index cites
 # them), and raises a ParolekitError naming the missing tool or the page it cannot handle. Each is
 # (name, applies(prep) -> bool, run(pdf, prep)); the pipeline runs those that apply, in order.
 Finisher = tuple[str, Callable[[Prepared], bool], Callable[[pikepdf.Pdf, Prepared], None]]
-FINISHERS: list[Finisher] = []
+FINISHERS: list[Finisher] = [
+    ("draft", lambda prep: prep.case.draft, lambda pdf, _prep: mark_draft(pdf)),
+]
 
 
 def finish(pdf: pikepdf.Pdf, prep: Prepared) -> list[str]:

@@ -32,6 +32,7 @@ class Case:
     allow: list[Path] = field(default_factory=list)
     # Files a cover-letter template pulled in with include/import: path -> SHA-256 of the bytes read.
     template_files: dict[Path, str] = field(default_factory=dict)
+    draft: bool = False  # built with --draft: every page marked, never written over a final packet
 
     @property
     def base(self) -> Path:

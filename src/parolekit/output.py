@@ -37,10 +37,13 @@ def default_output(case: Case) -> Path:
 
 def check_output_path(case: Case, output: Path | str | None, sources: list[Source]) -> Path:
     """Where the packet goes; a problem (not an exception) when it would overwrite an input."""
-    path = Path(output).resolve() if output else default_output(case)
+    usual = default_output(case)
+    if case.draft:  # beside the final packet, never in its place
+        usual = usual.with_name(f"{usual.stem}.draft{usual.suffix}")
+    path = Path(output).resolve() if output else usual
     if output and (path.is_dir() or str(output).endswith(("/", os.sep))):
         # `-o build/` names a folder, as cp and mv read it: the packet keeps its usual name there.
-        path = path / default_output(case).name
+        path = path / usual.name
     ref = ("output", "file") if not output and case.manifest.output.file else ()
     given = " (-o)" if output else ""
     inputs = input_paths(case, sources)
@@ -57,7 +60,22 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
         case.add(ref, "output-not-pdf", f"the output '{path.name}'{given} must end in .pdf")
     elif path.is_dir():
         case.add(ref, "output-is-folder", f"the output '{path}' is a folder; name a .pdf file")
+    elif case.draft and _is_final(path):
+        case.add(ref, "draft-over-final", f"'{path.name}' is a final packet (its receipt says so); a "
+                 "draft never replaces one. Leave out -o (the draft goes to "
+                 f"'{path.stem}.draft.pdf') or name another file")
     return path
+
+
+def _is_final(path: Path) -> bool:
+    """A packet is there, and its receipt does not say it is a draft."""
+    receipt = receipt_path(path)
+    if not path.exists() or not receipt.exists():
+        return False
+    try:
+        return not json.loads(receipt.read_text(encoding="utf-8")).get("draft", False)
+    except (OSError, ValueError, AttributeError):
+        return path.exists()  # an unreadable receipt: assume the worst, keep the packet
 
 
 def input_paths(case: Case, sources: list[Source]) -> set[Path]:
@@ -211,7 +229,7 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
-    }
+    } | ({"draft": True} if case.draft else {})
 
 
 def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:

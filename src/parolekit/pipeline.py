@@ -42,15 +42,18 @@ class BuildResult:
 
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
-                 progress: Progress | None = None, signing_copies: bool = False) -> BuildResult:
+                 progress: Progress | None = None, signing_copies: bool = False,
+                 draft: bool = False) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
     (to `<packet>.signing/`), for wet signature: a signed packet page would carry a stamp twice.
+    With *draft*, every page is marked "DRAFT - not for filing" (finish.py) and the packet goes
+    to `<name>.draft.pdf` unless *output* says where; it never replaces a final packet.
     """
     started = time.perf_counter()
     step = progress or (lambda _stage: None)
-    prep = prepare(manifest, output, allow_paths=allow_paths, step=step)
+    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft)
     case = prep.case
     check_for_build(case, prep.sources)
     if case.problems.errors:

@@ -33,7 +33,7 @@ class Prepared:
 
 def prepare(manifest: Path | str, output: Path | str | None = None, *,
             allow_paths: list[Path] | None = None, step: Progress | None = None,
-            read_texts: bool = True) -> Prepared:
+            read_texts: bool = True, draft: bool = False) -> Prepared:
     """Load, validate and inspect a case; problems are recorded on the case, not raised.
 
     *read_texts* reads declaration and letter texts once, so the packet prints and the receipt
@@ -43,6 +43,7 @@ def prepare(manifest: Path | str, output: Path | str | None = None, *,
     report("load")
     case = load_case(manifest)
     case.allow = list(allow_paths or [])
+    case.draft = draft
     report("validate")
     check_case(case)
     report("inspect")

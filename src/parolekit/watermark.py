@@ -1,0 +1,76 @@
+"""The draft mark: "DRAFT - not for filing" across every page, translucent so nothing beneath is hidden."""
+
+from __future__ import annotations
+
+import math
+
+import pikepdf
+from pikepdf import Dictionary, Name
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .stamp import display_matrix, visible_box
+
+TEXT = "DRAFT \u2014 not for filing"
+FONT = "Helvetica-Bold"  # a standard font, as the footer stamps use: nothing to embed
+OPACITY = 0.28  # readable as a mark, and every word of the page under it stays legible
+
+
+def mark_draft(pdf: pikepdf.Pdf) -> None:
+    """Draw the mark diagonally, corner to corner, on every page, as a marked watermark artifact."""
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/" + FONT),
+                                        Encoding=Name.WinAnsiEncoding))
+    state = pdf.make_indirect(Dictionary(Type=Name.ExtGState, ca=OPACITY, CA=OPACITY))
+    for page in pdf.pages:
+        obj = page.obj
+        res = obj.get("/Resources")
+        if not isinstance(res, Dictionary):
+            res = obj.Resources = Dictionary()
+        fonts = _dict(res, "/Font")
+        states = _dict(res, "/ExtGState")
+        fname, gname = _free(fonts, "/PKDraft", font), _free(states, "/PKDraftGS", state)
+        rotate = int(obj.get("/Rotate", 0) or 0) % 360
+        page.contents_add(pikepdf.Stream(pdf, _stream(obj.get("/MediaBox"), obj.get("/CropBox"), rotate,
+                                                      fname, gname)), prepend=False)
+
+
+def _stream(mediabox, cropbox, rotate: int, font: str, state: str) -> bytes:
+    box = visible_box(mediabox, cropbox)
+    matrix, w, h = display_matrix(box, rotate)
+    angle = math.atan2(h, w)
+    size = min(96.0, 0.72 * math.hypot(w, h) / (stringWidth(TEXT, FONT, 1.0) or 1.0))
+    width = stringWidth(TEXT, FONT, size)
+    c, s = math.cos(angle), math.sin(angle)
+    # Start so that the text's middle (along and across) sits at the page's centre.
+    x = w / 2 - c * width / 2 + s * size * 0.35
+    y = h / 2 - s * width / 2 - c * size * 0.35
+    cm = " ".join(_num(v) for v in matrix)
+    tm = " ".join(_num(v) for v in (c, s, -s, c, x, y))
+    text = TEXT.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    return (f"\n/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q {cm} cm /{state} gs 0.55 0 0 rg "
+            f"BT /{font} {_num(size)} Tf {tm} Tm (").encode("latin-1") + text + b") Tj ET Q EMC\n"
+
+
+def _dict(res: Dictionary, key: str) -> Dictionary:
+    value = res.get(key)
+    if not isinstance(value, Dictionary):
+        value = res[key] = Dictionary()
+    return value
+
+
+def _free(names: Dictionary, base: str, obj) -> str:
+    """A resource name for *obj* on this page that takes no name the page already uses."""
+    i = 0
+    while True:
+        name = Name(base + (str(i) if i else ""))
+        existing = names.get(name)
+        if existing is None:
+            names[name] = obj
+            return str(name)[1:]
+        if existing.is_indirect and existing.objgen == obj.objgen:
+            return str(name)[1:]
+        i += 1
+
+
+def _num(v: float) -> str:
+    text = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
