@@ -269,3 +269,19 @@ def test_a_pin_names_the_sources_own_page_across_files_and_selection(tmp_path, c
     path.write_text(path.read_text().replace("cite('bundle', 5)", "cite('bundle', 4)"))
     code, _out, err = cli("build", path, "-o", tmp_path / "out" / "packet.pdf")
     assert code == 1 and "page 4 of 'bundle' is left out of the packet by its `pages:` selection" in err
+
+
+def test_lint_tries_the_answers_templates(tmp_path, cli):
+    path = _case(tmp_path)
+    path.write_text(path.read_text().replace("cite('letter', 2)", "cite('lettr', 2)"))
+    code, out, _err = cli("lint", path, "--format", "json")
+    problems = json.loads(out)["results"][0]["problems"]
+    found = [p for p in problems if p["code"] == "template-error"]
+    assert code == 1 and found and found[0]["path"] == "response.grounds[unavailable].answer"
+    assert "did you mean 'letter'?" in found[0]["message"]
+
+
+def test_the_receipt_records_a_leading_notice(tmp_path):
+    result = build_packet(_case(tmp_path, first=True), tmp_path / "out" / "packet.pdf")
+    receipt = json.loads(result.receipt.read_text())
+    assert receipt["notice"] == {"id": "notice", "start": 1, "end": 2, "pages": 2}

@@ -148,8 +148,8 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
                  *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims",
                                                                           "budget"))]
         plan = plan_pages(front, [_sized(spec, counts) for spec in layout.specs])
-        if round_ == 0:
-            check_pins(case, plan)
+        if round_ == 0:  # (an unavailable statement's length is known only once rendered)
+            check_pins(case, plan, skip={s.id for s in layout.specs if s.unavailable})
         before = vols
         if limit:
             sizes = page_bytes(plan, layout, factors)
@@ -163,6 +163,7 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
         _render_cited(prep, layout, plan, body, template, max(len(vols), 1))
         new = {k: (layout.rendered[k].pages if k in layout.rendered else 0) for k in counts}
         if new == counts and (not limit or vols == before):
+            check_pins(case, plan)  # now every length is final
             return plan, vols
         counts = new
     # Lengths only grow with page numbers' digits, so this is a bug, not a problem of the case.
@@ -212,7 +213,7 @@ def _cited_text(case: Case, plan: PagePlan, source: str, ref: tuple) -> str:
         raise CaseError(f"{case.name}: {case.keypath(ref)} cannot be rendered", case.problems.sorted()) from None
 
 
-def check_pins(case: Case, plan: PagePlan) -> None:
+def check_pins(case: Case, plan: PagePlan, skip: set[str] | frozenset = frozenset()) -> None:
     """Every pin cite (a ground's or budget line's exhibit pages, a ground's notice page) names
     pages the exhibit has: a citation to a page that is not there would send the reader nowhere."""
     m = case.manifest
@@ -229,6 +230,8 @@ def check_pins(case: Case, plan: PagePlan) -> None:
             for i, line in enumerate(getattr(m.budget, section)):
                 pins += [(("budget", section, i, "exhibits", j), pin) for j, pin in enumerate(line.exhibits)]
     for ref, pin in pins:
+        if pin.id in skip:
+            continue
         try:
             pin_pages(plan, pin)
         except PinError as e:

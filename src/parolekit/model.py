@@ -316,6 +316,11 @@ def _money(value: object) -> object:
     return Decimal(text)
 
 
+def _upper_keys(value: object) -> object:
+    """Currency codes as keys, written in any case (`hnl:` is HNL), as `currency:` values are."""
+    return {str(k).strip().upper(): v for k, v in value.items()} if isinstance(value, dict) else value
+
+
 def _rate(value: object) -> object:
     text = str(value).strip()
     if isinstance(value, bool) or not re.fullmatch(r"\d{1,9}(\.\d{1,10})?", text) or Decimal(text) == 0:
@@ -359,7 +364,8 @@ class Budget(Strict):
     """The financial plan: costs and who pays them, against the resources shown."""
 
     currency: Currency = "USD"
-    rates: dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[Decimal, BeforeValidator(_rate), _NUMBER]] = \
+    rates: Annotated[dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[Decimal, BeforeValidator(_rate), _NUMBER]],
+                     BeforeValidator(_upper_keys)] = \
         Field({}, description="Units of budget.currency per unit of another currency")
     rate_source: Text | None = None
     costs: Annotated[list[Cost], Field(min_length=1)]

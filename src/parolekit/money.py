@@ -89,12 +89,13 @@ def template_view(budget: Budget) -> dict:
         "costs": {c: amount_text(v, c) for c, v in t.costs.items()},
         "resources": {c: amount_text(v, c) for c, v in t.resources.items()},
         "balance": {c: amount_text(abs(t.balance(c)), c) for c in sorted(set(t.costs) | set(t.resources))},
+        "surplus": {c: t.balance(c) >= 0 for c in sorted(set(t.costs) | set(t.resources))},
         "covered": covered(t),
     }
     if t.combined_costs is not None:
         view["total_costs"] = amount_text(t.combined_costs, t.base)
         view["total_resources"] = amount_text(t.combined_resources or Decimal(0), t.base)
-    elif len(t.costs) == 1:
+    elif len(set(t.costs) | set(t.resources)) == 1 and t.costs:  # one currency throughout
         (cur, value), = t.costs.items()
         view["total_costs"] = amount_text(value, cur)
         view["total_resources"] = amount_text(t.resources.get(cur, Decimal(0)), cur)

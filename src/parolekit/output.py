@@ -229,7 +229,15 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
-    } | ({"draft": True} if case.draft else {})
+    } | ({"draft": True} if case.draft else {}) | _notice(plan)
+
+
+def _notice(plan: PagePlan) -> dict:
+    """The notice answered, when it leads the packet unlabelled (it is no exhibit then)."""
+    for key, (start, end) in plan.sections.items():
+        if key.startswith("notice:"):
+            return {"notice": {"id": key.partition(":")[2], "start": start, "end": end, "pages": end - start + 1}}
+    return {}
 
 
 def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:

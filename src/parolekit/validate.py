@@ -79,10 +79,11 @@ def check_case(case: Case) -> None:
     for ref, value in text_files(case):
         _check_text_file(case, ref, value)
     from .render.coverage import check_printable
-    from .render.letter import check_letter  # tries the letter's templates (Jinja only, fast)
+    from .render.letter import check_cited_texts, check_letter  # tries the templates (Jinja only, fast)
 
     check_printable(case)
     check_letter(case)
+    check_cited_texts(case)
 
 
 def _check_text_file(case: Case, ref: tuple, relative: str) -> None:

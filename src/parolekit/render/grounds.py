@@ -6,7 +6,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer
 
 from ..model import Manifest, Pin
-from ..plan import PagePlan
+from ..plan import PagePlan, PinError
 from ..response import notice_pin, notice_title, pin_target, pin_text
 from ..render.words import long_date
 from . import markdown
@@ -23,7 +23,10 @@ def pin_citations(plan: PagePlan, pins: list[Pin], links: list[Link], new: set[s
     st = styles()
     out: list = []
     for pin in pins:
-        markup = f"<b>{text(pin_text(plan, pin))}</b>"
+        try:
+            markup = f"<b>{text(pin_text(plan, pin))}</b>"
+        except PinError:  # only while a statement's length is unsettled; check_pins has the last word
+            markup = f"<b>{text(pin_text(plan, Pin(id=pin.id)))}</b>"
         if pin.id in new:
             markup += f" <i>({NEW})</i>"
         place = plan.exhibits.get(pin.id)

@@ -496,6 +496,31 @@ def check_letter(case: Case) -> None:
         record_error(case, e)
 
 
+def cited_texts(m: Manifest) -> list[tuple[tuple, str]]:
+    """Manifest Markdown outside the letter that may cite(): grounds' answers, unavailable explanations."""
+    out: list[tuple[tuple, str]] = []
+    if m.response:
+        out += [(("response", "grounds", i, "answer"), g.answer) for i, g in enumerate(m.response.grounds)
+                if g.answer]
+    out += [(("exhibits", i, "unavailable", "explanation"), e.unavailable.explanation)
+            for i, e in enumerate(m.exhibits) if e.unavailable and e.unavailable.explanation]
+    return out
+
+
+def check_cited_texts(case: Case) -> None:
+    """Try every such text against a provisional plan (an unknown id or field, a syntax error),
+    so lint reports what the build would refuse; page bounds are checked with the inputs' pages."""
+    if any(p.severity == "error" and p.code in ("unknown-citation", "duplicate-id") for p in case.problems.items):
+        return  # the plan cannot be laid out; those problems say why
+    plan = provisional_plan(case.manifest)
+    for ref, source in cited_texts(case.manifest):
+        shown = case.keypath(ref)
+        try:
+            render_text(case.manifest, plan, source, shown, roots=case.roots)
+        except LetterError as e:
+            case.add(ref, "template-error", e.message.replace(f"{shown}, line", "line", 1))
+
+
 def letter_body(case: Case) -> str:
     """The body's Markdown: inline, from `file:`, or the default sentence."""
     cl = case.manifest.cover_letter
