@@ -1,9 +1,10 @@
-"""Render the README's pictures from the example packet (run from the repo root after building it).
+"""Render the README's pictures from the example packets (run from the repo root after building them).
 
-    parolekit build examples/medical-parole/case.yaml
+    parolekit build examples/medical-parole/case.yaml examples/rfe-response/case.yaml
     python examples/tools/make_readme_images.py
 
-Needs pdftoppm (poppler). Writes docs/img/packet-overview.png and docs/img/chronology.png.
+Needs pdftoppm (poppler). Writes docs/img/packet-overview.png and docs/img/chronology.png (from the
+medical-parole packet) and docs/img/response-table.png (from the rfe-response packet).
 """
 
 from __future__ import annotations
@@ -18,18 +19,20 @@ from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKET = ROOT / "examples" / "medical-parole" / "build" / "packet.pdf"
+RFE_PACKET = ROOT / "examples" / "rfe-response" / "build" / "packet.pdf"
 OUT = ROOT / "docs" / "img"
 FONT = Path(font_source_serif_pro.__file__).parent / "files" / "SourceSerifPro-Regular.ttf"
 
 
-def render(page: int, dpi: int, folder: Path, crop: tuple[int, int, int, int] | None = None) -> Image.Image:
+def render(page: int, dpi: int, folder: Path, crop: tuple[int, int, int, int] | None = None,
+           packet: Path = PACKET) -> Image.Image:
     """One packet page (1-based) as an RGB image."""
     prefix = folder / f"p{page}-{dpi}"
     args = ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
     if crop:
         x, y, w, h = crop
         args += ["-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h)]
-    subprocess.run([*args, str(PACKET), str(prefix)], check=True)
+    subprocess.run([*args, str(packet), str(prefix)], check=True)
     return Image.open(f"{prefix}.png").convert("RGB")
 
 
@@ -91,10 +94,20 @@ def chronology(folder: Path) -> Path:
     return path
 
 
+def response_table(folder: Path) -> Path:
+    """The RFE example's "Response to the grounds" page, whole, found by its heading."""
+    texts = [" ".join((p.extract_text() or "").split()) for p in PdfReader(RFE_PACKET).pages]
+    number = next(n for n, t in enumerate(texts, start=1) if t.startswith("RESPONSE TO THE GROUNDS"))
+    image = render(number, 60, folder, packet=RFE_PACKET)
+    path = OUT / "response-table.png"
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    return path
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for path in (overview(Path(tmp)), chronology(Path(tmp))):
+        for path in (overview(Path(tmp)), chronology(Path(tmp)), response_table(Path(tmp))):
             print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
 
 
