@@ -89,21 +89,21 @@ def _table(text: str) -> str:
     return text[text.index("# Date Event Evidence"):]
 
 
-def test_chronology_citations_name_the_page_where_each_exhibit_begins(packet):
+def test_chronology_citations_name_each_documents_first_page(packet):
     result, _reader, texts = packet
     table = _table(_section(packet, "chronology"))
     cites = re.findall(r"Ex\. ([A-Z]+) at (\d+)", table)
     by_label = {p.label: p for p in result.plan.exhibits.values()}
     assert len(cites) == 6
     for label, page in cites:
-        assert int(page) == by_label[label].start
-        assert f"EXHIBIT {label}" in texts[int(page) - 1]  # the separator sheet is there
+        assert int(page) == by_label[label].first_content
+        assert f"EXHIBIT {label}" in texts[int(page) - 2]  # the document's first page, after its separator
 
 
 def test_chronology_rows_cite_their_own_exhibits(packet):
     result, _reader, _texts = packet
     table = _table(_section(packet, "chronology"))
-    ex = {k: f"Ex. {p.label} at {p.start}" for k, p in result.plan.exhibits.items()}
+    ex = {k: f"Ex. {p.label} at {p.first_content}" for k, p in result.plan.exhibits.items()}
     assert f"Diagnosis confirmed {ex['records']} {ex['letter']}" in table
     assert f"Seen at the clinic {ex['decl-a']}" in table
     assert "Symptoms began during the year \u2014" in table  # no evidence cited
@@ -130,7 +130,7 @@ def test_planned_events_are_marked(packet):
 def test_claims_cite_labels_pages_and_titles(packet):
     result, _reader, _texts = packet
     text = _section(packet, "claims")
-    ex = {k: (p.label, p.start, p.title) for k, p in result.plan.exhibits.items()}
+    ex = {k: (p.label, p.first_content, p.title) for k, p in result.plan.exhibits.items()}
     for claim, ids in (("The illness is life-threatening", ["letter", "records"]),
                        ("A U.S. provider has accepted the beneficiary", ["acceptance", "decl-a"])):
         cites = " ".join(f"Ex. {ex[i][0]} at {ex[i][1]} {ex[i][2]}" for i in ids)
@@ -146,7 +146,7 @@ def test_every_citation_links_to_its_exhibit(packet):
             annots = [a for a in pdf.pages[start - 1].obj.get("/Annots", []) if a.Subtype == "/Link"]
             targets = sorted(page_of[a.Dest[0].objgen] for a in annots)
             assert len(annots) == count, key
-            assert set(targets) <= {p.start for p in result.plan.exhibits.values()}
+            assert set(targets) <= {p.first_content for p in result.plan.exhibits.values()}
 
 
 def test_figure_is_vector(packet):
@@ -169,7 +169,7 @@ chronology:
     start, _ = result.plan.sections["chronology"]
     text = _flat(PdfReader(result.output).pages[start - 1].extract_text())
     assert "proposed treatment window" not in text and "(planned)" not in text
-    assert f"Diagnosed Ex. A at {result.plan.exhibits['a'].start}" in text
+    assert f"Diagnosed Ex. A at {result.plan.exhibits['a'].first_content}" in text
 
 
 def test_sort_key_orders_partial_dates_before_the_days_in_them():
@@ -283,6 +283,6 @@ claims:
     reader = PdfReader(result.output)
     claims = _section_text(reader, result.plan.sections["claims"])
     for place in result.plan.exhibits.values():
-        assert f"Ex. {place.label} at {place.start}" in claims
+        assert f"Ex. {place.label} at {place.first_content}" in claims
     chronology = _section_text(reader, result.plan.sections["chronology"])
-    assert f"Ex. A at {result.plan.exhibits['e0'].start}" in chronology
+    assert f"Ex. A at {result.plan.exhibits['e0'].first_content}" in chronology

@@ -54,8 +54,8 @@ def test_new_case_lints_and_builds_as_it_is(tmp_path, cli):
     assert "CHRONOLOGY" in joined and "SUMMARY OF CLAIMS AND EVIDENCE" in joined
     # the body's citations were resolved against the packet's own page plan
     separators = {t.split()[1]: n for n, t in enumerate(texts, start=1) if t.startswith("EXHIBIT ")}
-    assert f"(Exhibit B at {separators['B']})" in texts[0]
-    assert f"(Exhibit A at {separators['A']})" in texts[0]
+    assert f"(Exhibit B at {separators['B'] + 1})" in texts[0]  # the document, after its separator
+    assert f"(Exhibit A at {separators['A'] + 1})" in texts[0]
 
 
 def test_init_refuses_a_folder_with_files(tmp_path, cli):

@@ -393,7 +393,7 @@ def test_the_example_shows_every_piece_of_legal_content(tmp_path):
         assert piece in text, piece
     assert text.count("CERTIFICATE OF TRANSLATION") == 2
     letter = result.plan.exhibits["physician-letter"]
-    assert f"(Exhibit {letter.label} at {letter.start})" in text  # the letter's body cites pages
+    assert f"(Exhibit {letter.label} at {letter.first_content})" in text  # the letter's body cites pages
 
 
 @pytest.mark.parametrize("code, needs", [("en", False), ("EN", False), ("en-US", False), ("eng", False),

@@ -114,9 +114,9 @@ def test_markdown_body_and_citations(built):
     flat = _flat(text)
     letter, decl = result.plan.exhibits["letter"], result.plan.exhibits["decl-a"]
     assert (f"We ask for parole for the beneficiary so that she can be treated; care is not available "
-            f"at home (Exhibit {letter.label} at {letter.start}).") in flat
-    assert f"the illness (Ex. {letter.label} at {letter.start});" in flat
-    assert f"the petitioner's support (Exhibit {decl.label} at {decl.start})." in flat
+            f"at home (Exhibit {letter.label} at {letter.first_content}).") in flat
+    assert f"the illness (Ex. {letter.label} at {letter.first_content});" in flat
+    assert f"the petitioner's support (Exhibit {decl.label} at {decl.first_content})." in flat
     assert "**" not in text and "*not" not in text  # emphasis became formatting
     assert "Literal characters stay: 5 * 3 = 15, snake_case, C# and [brackets]." in flat
     lines = [line.strip() for line in text.splitlines()]
@@ -212,7 +212,7 @@ def test_body_file_is_a_template_and_its_errors_name_the_file(tmp_path, cli):
     assert "did you mean 'letter'?" in err
     (tmp_path / "letter.md").write_text("First paragraph.\n\nSee {{ cite('letter') }}.\n", encoding="utf-8")
     result = build_packet(case)
-    assert f"See Exhibit B at {result.plan.exhibits['letter'].start}." in _flat(_letter_text(result))
+    assert f"See Exhibit B at {result.plan.exhibits['letter'].first_content}." in _flat(_letter_text(result))
 
 
 def test_body_and_template_errors_are_reported_together(tmp_path, cli):

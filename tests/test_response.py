@@ -102,11 +102,11 @@ def test_grounds_table_cites_and_links_the_pages_it_names(tmp_path):
     t = texts[table - 1]
     # The notice's page 2 is the page after its separator plus one; letter pages 2-3 likewise.
     n2, l2, l3 = notice["start"] + 2, letter["start"] + 2, letter["start"] + 3
-    assert f"Ex. B at {n2}" in t and f"Ex. C at {l2}\u2013{l3}" in t and f"Ex. D at {report['start']}" in t
+    assert f"Ex. B at {n2}" in t and f"Ex. C at {l2}\u2013{l3}" in t and f"Ex. D at {report['start'] + 1}" in t
     assert f"The doctor says so at Exhibit C at {l2}." in " ".join(t.split())  # the answer's cite('letter', 2)
     assert "(not answered)" in t and "Receipt No. IOE0912345678" in t and "January 27, 2027" in t
-    # Links: ground 1's notice page and its two exhibits, ground 2's notice page.
-    assert sorted(_link_targets(pdf, table)) == sorted([n2, l2, report["start"], notice["start"] + 1])
+    # Links: ground 1's notice page, the answer's own cite, its two exhibits; ground 2's notice page.
+    assert sorted(_link_targets(pdf, table)) == sorted([n2, l2, l2, report["start"] + 1, notice["start"] + 1])
     # What the pins point at really is that page of that document.
     assert "Notice page 2" in texts[n2 - 1] and "Letter page 2" in texts[l2 - 1]
 
@@ -163,12 +163,13 @@ def test_an_unavailable_document_stands_in_its_place(tmp_path):
     assert "DOCUMENT NOT AVAILABLE" in page and "The document was destroyed." in page
     assert "Asked the civil registry" in page and "No record survives" in page
     decl, report = ex["decl"], ex["report"]
-    assert f"Ex. {decl['label']} at {decl['start']}" in page and f"Ex. {report['label']} at {report['start']}" in page
+    assert f"Ex. {decl['label']} at {decl['start'] + 1}" in page and f"Ex. {report['label']} at {report['start'] + 1}" in page
     assert f"(Exhibit {decl['label']} at {decl['start'] + 1})" in " ".join(page.split())
-    assert _link_targets(pdf, place["start"] + 1) == [decl["start"], report["start"]]
+    # The explanation's cite('decl', 1), then the secondary evidence.
+    assert _link_targets(pdf, place["start"] + 1) == [decl["start"] + 1, decl["start"] + 1, report["start"] + 1]
     index = " ".join(texts[_page_of(texts, "INDEX OF EXHIBITS") - 1].split())
-    assert (f"Not available; secondary evidence: Ex. {decl['label']} at {decl['start']}, "
-            f"Ex. {report['label']} at {report['start']}") in index
+    assert (f"Not available; secondary evidence: Ex. {decl['label']} at {decl['start'] + 1}, "
+            f"Ex. {report['label']} at {report['start'] + 1}") in index
 
 
 BUDGET = """\
@@ -285,3 +286,30 @@ def test_the_receipt_records_a_leading_notice(tmp_path):
     result = build_packet(_case(tmp_path, first=True), tmp_path / "out" / "packet.pdf")
     receipt = json.loads(result.receipt.read_text())
     assert receipt["notice"] == {"id": "notice", "start": 1, "end": 2, "pages": 2}
+
+
+def test_citations_in_the_letter_are_links_that_never_break(tmp_path):
+    path = _case(tmp_path)
+    # Twelve paragraphs whose citation falls at every place along a line: none may be split.
+    paras = "\\n\\n".join("word " * (k * 2) + "see {{ cite('report') }} here" for k in range(12))
+    path.write_text(path.read_text().replace(
+        "body: \"The letter's third page matters ({{ cite('letter', 3) }}).\"",
+        f"body: \"The letter's third page matters ({{{{ cite('letter', 3) }}}}).\\n\\n{paras}\""))
+    result = build_packet(path, tmp_path / "out" / "packet.pdf")
+    pdf, receipt, _texts = _read(result.output)
+    ex = _exhibits(receipt)
+    whole = f"Exhibit D at {ex['report']['start'] + 1}"  # the report's first page, not its separator
+    layout = "".join(subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "2", str(result.output), "-"],
+                                    capture_output=True, text=True, check=True).stdout)
+    assert layout.count(whole) == 12
+    targets = _link_targets(pdf, 1) + _link_targets(pdf, 2)
+    assert targets.count(ex["report"]["start"] + 1) == 12 and ex["letter"]["start"] + 3 in targets
+    assert not any("/URI" in repr(a.get("/A", "")) for page in pdf.pages[:2] for a in page.obj.get("/Annots", []))
+
+
+def test_cite_to_separator_keeps_the_old_numbering(tmp_path):
+    path = _case(tmp_path, more="", response="output:\n  cite_to: separator\n" + RESPONSE.format(first="false", extra=""))
+    path.write_text(path.read_text().replace("cite('letter', 3)", "cite('report')"))
+    result = build_packet(path, tmp_path / "out" / "packet.pdf")
+    _pdf, receipt, texts = _read(result.output)
+    assert f"Exhibit D at {_exhibits(receipt)['report']['start']}" in " ".join(texts[0].split())

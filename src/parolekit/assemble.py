@@ -15,6 +15,7 @@ from .plan import PagePlan
 from .render.doc import Rendered
 from .sanitize import clean_pages, flatten_forms, named_dests
 from .sheet import prepare
+from .render.markdown import LINK_SCHEME
 from .stamp import RESOURCE, footer_text, stamp_stream, strip_stream
 
 
@@ -215,9 +216,12 @@ def _rotation(value) -> int:
 
 
 def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None) -> None:
-    for (start, _part), piece in zip(parts, pieces):
+    for (start, part), piece in zip(parts, pieces):
         if piece.rendered is None:
             continue
+        for i in range(start - 1 - offset, start - 1 - offset + part.pages):
+            if 0 <= i < len(pages):
+                _resolve_citations(pages[i], pages, plan, offset, volume_files)
         base = start - piece.skip - piece.rendered.first  # packet page of the rendering's page 0
         for link in piece.rendered.links:
             dest = plan.resolve(link.target)
@@ -240,6 +244,35 @@ def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None)
             if "/Annots" not in obj:
                 obj.Annots = Array()
             obj.Annots.append(out.make_indirect(annot))
+
+
+def _resolve_citations(page, pages, plan: PagePlan, offset: int, volume_files) -> None:
+    """A citation in generated text is a link to "parolekit:<target>": point it at its page (in
+    this file, or in the volume that has it), or drop it when no page answers."""
+    annots = page.obj.get("/Annots")
+    if not isinstance(annots, Array):
+        return
+    keep = Array()
+    for annot in annots:
+        action = annot.get("/A")
+        uri = action.get("/URI") if isinstance(action, Dictionary) else None
+        if uri is None or not str(uri).startswith(LINK_SCHEME):
+            keep.append(annot)
+            continue
+        dest = plan.resolve(str(uri)[len(LINK_SCHEME):])
+        if dest is None:
+            continue
+        del annot["/A"]
+        annot.Border = Array([0, 0, 0])
+        if 0 <= dest - 1 - offset < len(pages):
+            annot.Dest = Array([pages[dest - 1 - offset].obj, Name.Fit])
+        elif (remote := _remote(volume_files, dest)) is not None:
+            annot.A = Dictionary(S=Name.GoToR, F=pikepdf.String(remote[0]), D=Array([remote[1], Name.Fit]),
+                                 NewWindow=False)
+        else:
+            continue
+        keep.append(annot)
+    page.obj.Annots = keep
 
 
 def _remote(volume_files, page: int) -> tuple[str, int] | None:

@@ -148,6 +148,7 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
                  *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims",
                                                                           "budget"))]
         plan = plan_pages(front, [_sized(spec, counts) for spec in layout.specs])
+        plan.cite_separator = m.output.cite_to == "separator"
         if round_ == 0:  # (an unavailable statement's length is known only once rendered)
             check_pins(case, plan, skip={s.id for s in layout.specs if s.unavailable})
         before = vols

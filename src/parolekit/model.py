@@ -383,6 +383,9 @@ class Output(Strict):
     # Fit every input page onto `paper` above its footer (small items keep their true size);
     # off, each keeps its own size and gains a footer strip below.
     fit_to_paper: bool = False
+    # A citation ("Exhibit C at 14") names the document's first page; `separator`: its separator
+    # sheet, as some forums number exhibits by their tab.
+    cite_to: Literal["document", "separator"] = "document"
 
 
 class Manifest(Strict):

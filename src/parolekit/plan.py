@@ -83,6 +83,7 @@ class PagePlan:
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (start, end)
     total: int = 0
     provisional: bool = False  # one page per part, before any file is read (lint's template check)
+    cite_separator: bool = False  # output.cite_to: separator - citations name the separator sheet
 
     def page_info(self) -> list[PageInfo]:
         """Footer facts for every page, in packet order."""
@@ -102,8 +103,12 @@ class PagePlan:
         return out
 
     def cite(self, exhibit_id: str) -> int:
-        """The page where the exhibit begins (its separator sheet)."""
-        return self.exhibits[exhibit_id].start
+        """The page a citation of the whole exhibit names: its document's first page (the
+        separator sheet is blank but for the label), or the separator with output.cite_to."""
+        if exhibit_id not in self.exhibits:
+            return self.sections[f"notice:{exhibit_id}"][0]  # a leading notice has no separator
+        place = self.exhibits[exhibit_id]
+        return place.start if self.cite_separator or not place.content_pages else place.first_content
 
     def pin(self, exhibit_id: str, page: int) -> int:
         """The packet page of the document's own page *page* (as the source numbers it, across
@@ -124,9 +129,15 @@ class PagePlan:
 
     def resolve(self, target: str) -> int | None:
         """The packet page a link goes to: "id" (where the exhibit begins), "id@3" (its page 3),
-        "page:12" (a packet page); None when it is not in this packet."""
+        "cite:id" (the page a citation of it names), "page:12" (a packet page); None when it is not
+        in this packet."""
         if target.startswith("page:"):
             return int(target[5:])
+        if target.startswith("cite:"):
+            try:
+                return self.cite(target[5:])
+            except KeyError:
+                return None
         ident, _, page = target.partition("@")
         try:
             if page:

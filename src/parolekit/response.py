@@ -68,10 +68,15 @@ def page_ranges(pages: str | None) -> list[tuple[int, int]]:
     return out
 
 
+def nbsp(citation: str) -> str:
+    """A citation whose words never part across lines ("Ex.\u00a0C\u00a0at\u00a014")."""
+    return citation.replace(" ", "\u00a0")
+
+
 def pin_pages(plan: PagePlan, pin: Pin) -> list[tuple[int, int]]:
-    """Packet page ranges a pin cite points at (where the exhibit begins, without pages)."""
+    """Packet page ranges a pin cite points at (without pages: the page a citation names)."""
     if not pin.pages:
-        return [(plan.resolve(pin.id) or 0,) * 2]
+        return [(plan.cite(pin.id),) * 2]
     return [(plan.pin(pin.id, a), plan.pin(pin.id, b)) for a, b in page_ranges(pin.pages)]
 
 
@@ -79,7 +84,7 @@ def pin_text(plan: PagePlan, pin: Pin, label: str | None = None) -> str:
     """"Ex. E at 18\u201319, 22" for a pin cite; "Ex. E at 17" (the exhibit's start) without pages."""
     label = label or _label(plan, pin.id)
     spans = ", ".join(f"{a}" if a == b else f"{a}\u2013{b}" for a, b in pin_pages(plan, pin))
-    return f"{label} at {spans}"
+    return nbsp(f"{label} at {spans}")
 
 
 def _label(plan: PagePlan, ident: str) -> str:
@@ -90,7 +95,7 @@ def _label(plan: PagePlan, ident: str) -> str:
 def pin_target(pin: Pin) -> str:
     """The link target of a pin cite: its first page, or the exhibit."""
     ranges = page_ranges(pin.pages)
-    return f"{pin.id}@{ranges[0][0]}" if ranges else pin.id
+    return f"{pin.id}@{ranges[0][0]}" if ranges else f"cite:{pin.id}"
 
 
 def notice_pin(plan: PagePlan, r: Response, page: int) -> tuple[str, str]:

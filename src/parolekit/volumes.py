@@ -107,7 +107,7 @@ def place_volumes(plan: PagePlan, volumes: list[Volume]) -> PagePlan:
     exhibits = {k: replace(p, volume=volume_of(volumes, p.start).number,
                            last_volume=volume_of(volumes, p.end).number)
                 for k, p in plan.exhibits.items()}
-    return PagePlan(list(plan.parts), exhibits, dict(plan.sections), plan.total)
+    return replace(plan, parts=list(plan.parts), exhibits=exhibits, sections=dict(plan.sections))
 
 
 def volume_parts(plan: PagePlan, volume: Volume) -> list[tuple[int, Part, int]]:

@@ -22,7 +22,8 @@ from ..model import Manifest
 from .. import money
 from ..model import Pin
 from ..plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
-from ..response import NOTICE_NAMES, SUBJECTS, front_notice, notice_pin, notice_title, opening, pin_text
+from ..response import (NOTICE_NAMES, SUBJECTS, front_notice, nbsp, notice_pin, notice_title, opening, pin_target,
+                        pin_text)
 from . import markdown
 from .doc import Rendered, render
 from .fonts import styles
@@ -272,19 +273,19 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
             raise _CiteError(f"cite('{exhibit_id}'): no exhibit or declaration has that id; {hint}")
         name = f"Exhibit {by_id[exhibit_id]['label']}" if exhibit_id in by_id else "Notice"
         if page is None:
-            return f"{name} at {plan.resolve(exhibit_id)}"
+            return _linked(nbsp(f"{name} at {plan.cite(exhibit_id)}"), f"cite:{exhibit_id}")
         try:
             pin = Pin(id=exhibit_id, pages=str(page))
         except ValueError:
             raise _CiteError(f"cite('{exhibit_id}', {page!r}): '{page}' is not a page; write a page "
                              "such as 2 or a range such as '2-3'") from None
         try:
-            return pin_text(plan, pin, name)
+            return _linked(pin_text(plan, pin, name), pin_target(pin))
         except PinError as e:
             raise _CiteError(f"cite('{exhibit_id}', {page!r}): {e}; cite a page it has") from None
 
     def short(exhibit_id: str, page: int | str | None = None) -> str:
-        return cite(exhibit_id, page).replace("Exhibit ", "Ex. ", 1)
+        return MarkdownText(cite(exhibit_id, page).replace("[Exhibit\u00a0", "[Ex.\u00a0", 1))
 
     chronology = [{"date": long_date(e.date), "event": e.event, "planned": e.planned,
                    "exhibits": [by_id[x] for x in e.exhibits if x in by_id]}
@@ -303,6 +304,11 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
         "chronology": chronology, "claims": claims,
         "response": _response_view(m, plan), "budget": money.template_view(m.budget) if m.budget else None,
     }
+
+
+def _linked(citation: str, target: str) -> MarkdownText:
+    """A citation as a Markdown link the assembler turns into a link to its packet page."""
+    return MarkdownText(f"[{citation}]({markdown.LINK_SCHEME}{target})")
 
 
 def _response_view(m: Manifest, plan: PagePlan) -> dict | None:
@@ -462,6 +468,7 @@ def provisional_plan(m: Manifest) -> PagePlan:
               for i, e in enumerate(documents)]
     plan = plan_pages(front, specs)
     plan.provisional = True
+    plan.cite_separator = m.output.cite_to == "separator"
     return plan
 
 

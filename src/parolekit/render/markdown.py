@@ -13,6 +13,8 @@ from .fonts import styles, text
 
 _md = MarkdownIt("commonmark", {"breaks": False, "html": False})
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# A link parolekit makes (a citation): its target is resolved to a packet page at assembly.
+LINK_SCHEME = "parolekit:"
 
 
 @dataclass
@@ -59,6 +61,7 @@ def blocks(source: str) -> list[Block]:
 
 def _inline(children) -> str:
     parts: list[str] = []
+    opened: list[bool] = []  # for each open link: is it one of ours (kept as a link)?
     for child in children:
         t = child.type
         if t == "text":
@@ -77,7 +80,16 @@ def _inline(children) -> str:
             parts.append("</b>")
         elif t == "code_inline":
             parts.append(text(child.content))
-        elif t in ("link_open", "link_close", "image"):
+        elif t == "link_open":
+            href = str(child.attrGet("href") or "")
+            ours = href.startswith(LINK_SCHEME)
+            opened.append(ours)
+            if ours:  # other links print as their text: a filing is read on paper too
+                parts.append(f'<a href="{text(href)}">')
+        elif t == "link_close":
+            if opened and opened.pop():
+                parts.append("</a>")
+        elif t == "image":
             continue
         else:
             parts.append(text(child.content))

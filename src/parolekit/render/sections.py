@@ -11,7 +11,7 @@ from ..plan import PagePlan
 from .doc import PAPER, MARGINS, Link, LinkTo, Rendered, render
 from .fonts import styles, text
 from .timeline import Mark, timeline
-from ..response import notice_title
+from ..response import nbsp, notice_title
 from .words import join_names, long_date, sort_key
 
 _GRID = TableStyle([
@@ -33,9 +33,9 @@ def _head(title: str, m: Manifest) -> list:
 
 
 def cite(plan: PagePlan, exhibit_id: str) -> str:
-    """"Ex. C at 14": the exhibit's label and the packet page where it begins."""
-    place = plan.exhibits[exhibit_id]
-    return f"Ex. {place.label} at {place.start}"
+    """"Ex. C at 14": the exhibit's label and the page a citation names (its document's first),
+    with no-break spaces, so that a citation never breaks across lines."""
+    return nbsp(f"Ex. {plan.exhibits[exhibit_id].label} at {plan.cite(exhibit_id)}")
 
 
 def _row(cells: list, widths: list[float], header: bool = False) -> Table:
@@ -104,7 +104,7 @@ def _citations(plan: PagePlan, refs: list[str], links: list[Link], titles: bool 
         markup = text(cite(plan, ref))
         if titles:
             markup = f"<b>{markup}</b><br/><font size=8.5>{text(plan.exhibits[ref].title)}</font>"
-        out.append(LinkTo(Paragraph(markup, st["cell"]), ref, links))
+        out.append(LinkTo(Paragraph(markup, st["cell"]), f"cite:{ref}", links))
     return out or [Paragraph("\u2014", st["cell"])]
 
 
