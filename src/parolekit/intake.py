@@ -137,6 +137,8 @@ def file_refs(case: Case) -> list[tuple[tuple, str, str | None, str | None]]:
         if ex.translation:
             t = ex.translation
             refs.append((("exhibits", i, "translation", "file"), t.file, t.pages, t.password_env))
+            if t.signed_certificate:
+                refs.append((("exhibits", i, "translation", "signed_certificate"), t.signed_certificate, None, None))
     return refs
 
 

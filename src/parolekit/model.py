@@ -135,6 +135,13 @@ class CoverLetter(Strict):
         return self
 
 
+class Brief(Strict):
+    """A memorandum or brief after the cover letter: Markdown that may cite() pages."""
+
+    file: Text = Field(description="A Markdown file (a Jinja template, like the letter's body) in the case folder")
+    title: Text = Field("Brief", description="Its bookmark and its entry in the index's front matter")
+
+
 class Form(Strict):
     name: Text
     file: Text
@@ -149,16 +156,23 @@ class Declarant(Strict):
     qualifications: Text | None = None
 
 
+# "wet": a line to sign on by hand; "/s/": an electronic signature, "/s/ Name" printed on the line,
+# where the forum accepts one (EOIR's ECAS, CM/ECF, USCIS online filing).
+Signature = Literal["wet", "/s/"]
+
+
 class Executed(Strict):
     date: Date | None = None
     place: Text | None = None
     in_us: Bool = True
+    signature: Signature = Field("wet", description="wet (a line to sign on) or /s/ (printed electronic signature)")
 
 
 class Interpreter(Strict):
     name: Text
     language: Text
     address: Text | None = None
+    signature: Signature = Field("wet", description="the interpreter's own: wet or /s/")
 
 
 class Declaration(Strict):
@@ -181,10 +195,21 @@ class Translator(Strict):
 
 class Translation(Strict):
     file: Text
-    translator: Translator
+    translator: Translator | None = Field(None, description="Who certifies the generated certificate")
     date: Date | None = Field(None, description="When the translator signed the certificate; default case.date")
     pages: Text | None = None
     password_env: Text | None = None
+    signed_certificate: Text | None = Field(
+        None, description="A scan of the certificate the translator signed, filed instead of the generated one")
+    signature: Signature = Field("wet", description="the translator's, on the generated certificate: wet or /s/")
+
+    @model_validator(mode="after")
+    def _certified(self) -> "Translation":
+        # 8 CFR 103.2(b)(3): a translation is filed with its translator's certificate.
+        if self.translator is None and not self.signed_certificate:
+            raise ValueError("a translation needs its certificate: give `translator:` (name, address, "
+                             "phone) for the generated one, or `signed_certificate:` with the signed scan")
+        return self
 
 
 Category = Literal["identity", "medical", "financial", "family", "country-conditions", "legal", "other"]
@@ -392,6 +417,7 @@ class Manifest(Strict):
     parolekit: Annotated[Literal[1], BeforeValidator(_version)]
     case: Case
     cover_letter: CoverLetter | None = None
+    brief: Brief | None = None
     forms: list[Form] = []
     declarations: list[Declaration] = []
     exhibits: list[Exhibit] = []

@@ -17,7 +17,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..errors import TemplateError, display_path
 from ..labels import label
-from ..manifest import Case
+from ..manifest import Case, is_inline_text
 from ..model import Manifest
 from .. import money
 from ..model import Pin
@@ -255,11 +255,13 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
         forms.append({"name": form.name, "beneficiary": who, "start": start, "end": end,
                       "range": f"{start}" if start == end else f"{start}\u2013{end}"})
     # Every section name is present, so `{% if sections.chronology %}` works in any case.
-    sections: dict = {k: None for k in ("cover", "index", "chronology", "claims", "notice", "response",
-                                        "budget")}
+    sections: dict = {k: None for k in ("cover", "brief", "index", "chronology", "claims", "notice",
+                                        "response", "budget")}
     sections.update({k.partition(":")[0] if k.startswith("notice:") else k:
                      {"start": s, "end": e, "range": f"{s}\u2013{e}" if e != s else f"{s}"}
                      for k, (s, e) in plan.sections.items()})
+    if sections["brief"] and m.brief:
+        sections["brief"]["title"] = m.brief.title
     beneficiaries = [dict(b.model_dump(), birth_date_long=long_date(b.birth_date))
                      for b in m.case.beneficiaries]
 
@@ -455,7 +457,7 @@ def provisional_plan(m: Manifest) -> PagePlan:
     """A plan with one page per part: enough to try a template before any file is opened."""
     notice = front_notice(m)
     front = [*([Part("notice", f"notice:{notice}", 1)] if notice else []), Part("cover", "cover", 1),
-             Part("response", "response", 1 if m.response else 0),
+             Part("brief", "brief", 1 if m.brief else 0), Part("response", "response", 1 if m.response else 0),
              *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
              Part("index", "index", 1), Part("chronology", "chronology", 1 if m.chronology else 0),
              Part("claims", "claims", 1 if m.claims else 0), Part("budget", "budget", 1 if m.budget else 0)]
@@ -478,6 +480,11 @@ def render_text(m: Manifest, plan: PagePlan, source: str, shown: str, *,
     rendered in the same sandbox as the letter; a failure is a LetterError naming *shown*."""
     env = _environment(None, source, roots)
     return _render(env, BODY, context(m, plan, ""), shown, "body")
+
+
+def is_template(source: str) -> bool:
+    """Text with Jinja markup (`{{ cite('id') }}`); a declaration without any is taken as written."""
+    return "{{" in source or "{%" in source
 
 
 def check_letter(case: Case) -> None:
@@ -526,6 +533,26 @@ def check_cited_texts(case: Case) -> None:
             render_text(case.manifest, plan, source, shown, roots=case.roots)
         except LetterError as e:
             case.add(ref, "template-error", e.message.replace(f"{shown}, line", "line", 1))
+    m = case.manifest
+    for i, d in enumerate(m.declarations):
+        if not d.text or d.signed_file:
+            continue
+        source = d.text if is_inline_text(d.text) else case.input_text(("declarations", i, "text"), d.text.strip())
+        if source is not None and is_template(source):
+            file = None if is_inline_text(d.text) else d.text.strip()
+            try:
+                render_text(m, plan, source, file or case.keypath(("declarations", i, "text")), roots=case.roots)
+            except LetterError as e:
+                shown = case.keypath(("declarations", i, "text"))
+                case.add(("declarations", i, "text"), "template-error",
+                         e.message if file else e.message.replace(f"{shown}, line", "line", 1))
+    b = case.manifest.brief
+    source = case.input_text(("brief", "file"), b.file) if b is not None else None
+    if b is not None and source is not None:  # (a refused file is reported already)
+        try:
+            render_text(case.manifest, plan, source, b.file, roots=case.roots)
+        except LetterError as e:
+            case.add(("brief", "file"), "template-error", e.message)
 
 
 def letter_body(case: Case) -> str:
