@@ -117,7 +117,7 @@ def test_the_letter_opens_for_the_notice_and_pin_cites(tmp_path):
     letter = " ".join(texts[0].split())
     assert "Re: Response to Request for Evidence, Receipt No. IOE0912345678" in letter
     assert ("In response to the Request for Evidence dated November 2, 2026, receipt number "
-            "IOE0912345678, we respectfully submit") in letter
+            "IOE0912345678, I respectfully submit") in letter
     assert f"(Exhibit C at {_exhibits(receipt)['letter']['start'] + 3})" in letter
 
 
@@ -231,12 +231,13 @@ def test_a_cite_past_the_end_in_an_answer_is_located(tmp_path, cli):
     code, _out, err = cli("build", path, "-o", tmp_path / "out" / "packet.pdf")
     assert code == 1 and "template-error" in err and "response.grounds[unavailable].answer" in err
     assert "cite('letter', 9)" in err and "Traceback" not in err
+# The case has no representative: its beneficiary files pro se and writes "I" (tests/test_wording.py).
 
 
 @pytest.mark.parametrize("kind, words", [
     ("noid", "In response to the Notice of Intent to Deny dated November 2, 2026"),
-    ("motion-to-reopen", "We respectfully move to reopen the decision dated November 2, 2026"),
-    ("motion-to-reconsider", "We respectfully move for reconsideration of the decision dated"),
+    ("motion-to-reopen", "I respectfully move to reopen the decision dated November 2, 2026"),
+    ("motion-to-reconsider", "I respectfully move for reconsideration of the decision dated"),
     ("denial", "Following the decision dated November 2, 2026, receipt number IOE0912345678, which denied"),
 ])
 def test_each_kind_opens_the_letter_with_its_own_sentence(tmp_path, kind, words):

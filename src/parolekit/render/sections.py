@@ -12,7 +12,7 @@ from .doc import PAPER, MARGINS, Link, LinkTo, Rendered, render
 from .fonts import styles, text
 from .timeline import Mark, timeline
 from ..response import nbsp, notice_title
-from .words import join_names, long_date, sort_key
+from .words import is_medical, join_names, long_date, sort_key
 
 _GRID = TableStyle([
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -118,7 +118,8 @@ def chronology(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
     events = sorted(m.chronology, key=lambda e: sort_key(e.date))
     marks = [Mark(i, e.date, e.event, e.planned) for i, e in enumerate(events, start=1)]
     story = _head("CHRONOLOGY", m)
-    story.append(timeline(marks, m.case.date, w))
+    window = "proposed treatment window" if is_medical(m.case.kind, m.case.reasons) else "planned period"
+    story.append(timeline(marks, m.case.date, w, window))
     story.append(Spacer(1, 10))
     story.append(_row([Paragraph(h, st["cellb"]) for h in ("#", "Date", "Event", "Evidence")],
                       widths, header=True))

@@ -7,7 +7,7 @@ import re
 
 from ..intake import Source
 from ..manifest import Case
-from .evidence import is_minor
+from ..model import birth_date_private
 
 _SSN = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
 _SSN_CONTEXT = re.compile(r"\b(ssn|ss#|s\.s\.n\.?|social[\s-]+security|seguro\s+social|itin|tin)\b", re.I)
@@ -126,7 +126,7 @@ def _minor_birth_dates(case: Case, loc: _Locator, lines: list[str]) -> None:
     m = case.manifest
     for i, person in enumerate(m.case.beneficiaries):
         birth = person.birth_date
-        if not is_minor(birth, m.case.date) or birth > m.case.date:
+        if not birth_date_private(birth, m.case.date):
             continue
         ref = ("case", "beneficiaries", i, "birth_date")
         own = case.where(ref)
