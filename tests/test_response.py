@@ -231,9 +231,9 @@ def test_a_cite_past_the_end_in_an_answer_is_located(tmp_path, cli):
     code, _out, err = cli("build", path, "-o", tmp_path / "out" / "packet.pdf")
     assert code == 1 and "template-error" in err and "response.grounds[unavailable].answer" in err
     assert "cite('letter', 9)" in err and "Traceback" not in err
+
+
 # The case has no representative: its beneficiary files pro se and writes "I" (tests/test_wording.py).
-
-
 @pytest.mark.parametrize("kind, words", [
     ("noid", "In response to the Notice of Intent to Deny dated November 2, 2026"),
     ("motion-to-reopen", "I respectfully move to reopen the decision dated November 2, 2026"),
