@@ -195,7 +195,7 @@ def test_the_financial_plan_totals_what_its_lines_say(tmp_path):
     # 10,000.50 + 700 x 3 = 12,100.50 USD; 5,000 HNL at 0.04 = 200 USD; 12,300.50 in all.
     assert "$2,100.00" in t and "$700.00 a month for 3 months" in t and "HNL 5,000.00" in t
     assert "$12,100.50" in t and "$12,300.50" in t and "$2,699.50 surplus" in t
-    assert "1 HNL = 0.04 USD (Central bank)" in t and "The resources shown meet the costs." in t
+    assert "1 HNL = 0.04 USD; source: Central bank." in t and "The resources shown meet the costs." in t
     letter = _exhibits(receipt)["letter"]
     assert _link_targets(pdf, n)[0] == letter["start"] + 3
     assert "A financial plan (page" in " ".join(texts[0].split()) + " ".join(texts[1].split())
