@@ -44,6 +44,13 @@ def satisfied(case: Case, need: Need, n: int | None = None) -> bool:
     return False
 
 
+def filing_kind(case: Case) -> str:
+    """"response" for an answer to a notice or a motion; a renewed request after a denial is a
+    new request ("initial"): it is filed whole again, forms and all."""
+    r = case.manifest.response
+    return "initial" if r is None or r.kind == "denial" else "response"
+
+
 def _fill(text: str, **values: object) -> str:
     for key, value in values.items():
         text = text.replace("{" + key + "}", str(value))
@@ -52,6 +59,9 @@ def _fill(text: str, **values: object) -> str:
 
 def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
     m = case.manifest
+    filing = filing_kind(case)
+    if rule.when.filing not in ("any", filing):
+        return
     if rule.when.reasons and not set(rule.when.reasons) & set(m.case.reasons):
         return
     if rule.when.petitioner is not None and rule.when.petitioner != (m.case.petitioner is not None):

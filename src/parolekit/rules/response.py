@@ -13,7 +13,8 @@ from ..money import amount_text, line_total, totals
 from ..plan import PinError
 from ..response import notice_title, page_ranges
 from ..selection import source_numbers
-from .catalogue import emit
+from .catalogue import Need, emit
+from .evidence import satisfied
 
 AFFIDAVIT_TAGS = {"affidavit", "declaration"}
 
@@ -64,9 +65,21 @@ def check_response(case: Case, sources: list[Source]) -> None:
                 emit(case, ("response", "grounds", i), "response-ground-unsupported",
                      f"ground '{g.id}' cites no evidence; list under `exhibits:` what answers it "
                      "(with `pages:` where the answer is on particular pages)")
+        _check_motion_form(case)
     _check_pins(case, sources)
     _check_unavailable(case)
     _check_budget(case)
+
+
+def _check_motion_form(case: Case) -> None:
+    r = case.manifest.response
+    if r is None or not r.kind.startswith("motion-"):
+        return
+    if not satisfied(case, Need(forms=["I-290B"], tags=["i-290b"])):
+        what = "reopen" if r.kind == "motion-to-reopen" else "reconsider"
+        emit(case, ("response", "kind"), "response-motion-form-missing",
+             f"a motion to {what} a USCIS decision is filed on Form I-290B (with its fee); add it "
+             "under `forms:` with `name: I-290B`")
 
 
 def _numbering(case: Case, sources: list[Source]) -> dict[str, tuple[set[int], int]]:
