@@ -12,7 +12,7 @@ from .doc import Link, Rendered, render
 from .fonts import styles, text
 from .grounds import pin_citations
 from .sections import _head
-from .tables import Continued, frame_width, row
+from .tables import Continued, column, frame_width, row
 
 TITLE = "FINANCIAL PLAN"
 
@@ -65,7 +65,10 @@ def budget_section(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
     st = styles()
     w = frame_width(paper)
     links: list[Link] = []
-    widths = [w - 4.6 * inch, 1.55 * inch, 1.5 * inch, 1.55 * inch]
+    # Amounts as wide as the largest (an amount never wraps); the item gets what the rest leave.
+    amounts = [amount_text(line_total(x), currency_of(budget, x)) for x in [*budget.costs, *budget.resources]]
+    amount_w = column(amounts, "Amount", least=1.1 * inch - 13)
+    widths = [w - amount_w - 2.75 * inch, amount_w, 1.4 * inch, 1.35 * inch]
     t = totals(budget)
     story = _head(TITLE, m)
     story += _lines(budget, budget.costs, plan, links, widths, "Paid by", "Costs")
