@@ -79,6 +79,13 @@ def test_an_asylum_or_waiver_packet_has_no_parole_only_wording(tmp_path: Path, k
     assert f"We respectfully submit the enclosed {what} on behalf of Test Person" in _flat(text)
 
 
+def test_a_reparole_packet_names_the_parolee_as_applicant(tmp_path: Path) -> None:
+    text = _text(tmp_path, _case(tmp_path, "reparole", reasons="[family]", people=REP))
+    assert "Applicant: Test Person" in text and "Beneficiary" not in text
+    assert "request for re-parole on behalf of Test Person" in _flat(text)
+    assert "treatment" not in text.lower() and "planned period" in text
+
+
 def test_a_medical_parole_case_keeps_its_treatment_window(tmp_path: Path) -> None:
     text = _text(tmp_path, _case(tmp_path, "humanitarian-parole", reasons="[medical]", people=REP))
     assert "proposed treatment window" in text and "Beneficiary: Test Person" in text
