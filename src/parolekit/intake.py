@@ -113,6 +113,7 @@ class Source:
     cleaned: bool = False  # active content removed (in memory) before its pages are copied
     page_sizes: list[float] | None = None  # estimated bytes per selected page, for volumes
     stat: FileStat | None = None  # as it was when hashed; check_unchanged compares against it
+    image_dpi: list[float] | None = None  # an image's pages: each frame's own dpi, before resampling
 
     @property
     def selection(self) -> str:
@@ -568,13 +569,14 @@ def _decoded_size(stream: pikepdf.Stream, budget: int) -> int:
 def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
     pdf = pikepdf.new()
     try:
-        image_pages(src.path, pdf, max_dpi)
+        placed = image_pages(src.path, pdf, max_dpi)
     except ImageProblem as e:
         code = "image-too-large" if e.code == "image-too-large" else "file-corrupt"
         case.add(src.ref, code, f"'{src.relative}': {e}")
         return False
     src.pdf = pdf
     src.page_count = len(pdf.pages)
+    src.image_dpi = [p.source_dpi for p in placed]
     return True
 
 

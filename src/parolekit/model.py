@@ -79,6 +79,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
 
+def is_minor(birth: dt.date | None, on: dt.date) -> bool:
+    """Under 18 on *on* (a 29 February birthday counts from 1 March in common years)."""
+    if birth is None:
+        return False
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return age < 18
+
+
+def birth_date_private(birth: dt.date | None, on: dt.date) -> bool:
+    """A minor's full date of birth: lint's privacy rule advises against repeating it, so
+    parolekit's own pages print only the year (a date after *on* is a typo lint reports instead)."""
+    return birth is not None and is_minor(birth, on) and birth <= on
+
+
 class Beneficiary(Strict):
     name: Text
     birth_date: Date | None = None
@@ -89,6 +103,8 @@ class Beneficiary(Strict):
 class Person(Strict):
     name: Text
     relationship: Text | None = None
+    title: Text | None = Field(None, description="How the packet names them, e.g. Petitioner (the default), "
+                               "Qualifying Relative")
     address: Lines | None = None
     phone: Text | None = None
     email: Text | None = None
@@ -101,6 +117,8 @@ class Representative(Strict):
     phone: Text | None = None
     email: Text | None = None
     bar_number: Text | None = Field(None, description="Bar number or EOIR ID, printed under the signature")
+    title: Text | None = Field(None, description="The signer's title under their name, e.g. Attorney for "
+                               "Petitioner, DOJ Accredited Representative; default by case kind")
 
 
 class Recipient(Strict):
@@ -121,6 +139,8 @@ class Case(Strict):
     petitioner: Person | None = None
     representative: Representative | None = None
     recipient: Recipient
+    beneficiary_title: Text | None = Field(None, description="How the packet names the beneficiaries: "
+                                           "Applicant, Respondent, Beneficiary...; default by case kind")
 
 
 class CoverLetter(Strict):

@@ -12,7 +12,8 @@ from . import markdown
 from .doc import Link, Rendered, render
 from .fonts import styles, text
 from .grounds import pin_citations
-from .words import language_name, long_date
+from .tables import column, frame_width
+from .words import fixed_date, language_name, long_date
 
 # 28 U.S.C. § 1746: (1) executed outside the United States, (2) within it.
 CLAUSE_ABROAD = ("I declare under penalty of perjury under the laws of the United States of "
@@ -222,10 +223,14 @@ def unavailable(ex: Exhibit, label_word: str, explanation: str, plan, paper: str
         story += [*markdown.cell(explanation), Spacer(1, 6)]
     story.append(Paragraph("Efforts made to obtain it", st["heading"]))
     if u.efforts:
+        dates = [fixed_date(e.date) for e in u.efforts]  # a date never wraps
+        date_w = column(dates, "Date")
+        rest = frame_width(paper) - date_w
         rows = [[Paragraph(h, st["cellb"]) for h in ("Date", "Effort", "Result")]]
-        rows += [[Paragraph(text(long_date(e.date)), st["cell"]), Paragraph(text(e.effort), st["cell"]),
-                  Paragraph(text(e.result or "\u2014"), st["cell"])] for e in u.efforts]
-        table = Table(rows, colWidths=[1.45 * inch, 2.85 * inch, 2.2 * inch], repeatRows=1, splitInRow=1)
+        rows += [[Paragraph(text(d), st["cell"]), Paragraph(text(e.effort), st["cell"]),
+                  Paragraph(text(e.result or "\u2014"), st["cell"])] for d, e in zip(dates, u.efforts)]
+        table = Table(rows, colWidths=[date_w, rest * 0.56, rest * 0.44], repeatRows=1, splitInRow=1,
+                      hAlign="LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LINEBELOW", (0, 0), (-1, 0), 0.9, "black"),
                                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, "#999999")]))

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 
 from ..intake import Source
 from ..manifest import Case
+from ..model import is_minor
 from .catalogue import EvidencePack, emit, EvidenceRule, Need, evidence_packs, tag_vocabulary
-
-
-def is_minor(birth: dt.date | None, on: dt.date) -> bool:
-    """Under 18 on *on* (a 29 February birthday counts from 1 March in common years)."""
-    if birth is None:
-        return False
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return age < 18
 
 
 def _form_pattern(name: str) -> re.Pattern:
