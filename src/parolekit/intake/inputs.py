@@ -14,8 +14,14 @@ from .registry import accepts, check_kind, converter_for
 from .source import Source, file_refs
 
 
-def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool = True) -> list[Source]:
-    """Open and check every input; problems go to case.problems (all of them, not the first)."""
+def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool = True,
+                    cache: Path | None = None) -> list[Source]:
+    """Open and check every input; problems go to case.problems (all of them, not the first).
+
+    *cache* is the folder for PDFs converted from office files, by input hash (none: a
+    temporary folder). A file whose converter needs a program that is not installed is refused
+    before any file is opened, so a build fails at once, naming every such file.
+    """
     max_dpi = case.manifest.output.max_dpi
     check_text_paths(case, allow or [])
     sources: list[Source] = []
@@ -23,6 +29,7 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
     found = [(ref, relative, pages, password_env, path) for ref, relative, pages, password_env in file_refs(case)
              if (path := check_path(case, ref, relative, allow or [])) is not None]
     if open_pdfs:
+        found = [item for item in found if _tool_ready(case, item[0], item[1], item[-1])]
         _ensure_file_handles(len(found))
     for (ref, relative, pages, password_env, path), fact in _prefetched(found):
         src = Source(ref, relative, path)
@@ -36,7 +43,7 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             sources.append(src)
             continue
         converter = converter_for(path)[0]
-        if not converter.open_source(case, src, Opening(password_env, max_dpi)):
+        if not converter.open_source(case, src, Opening(password_env, max_dpi, cache)):
             continue
         if src.page_count == 0:
             case.add(ref, "file-no-pages", f"'{relative}' has no pages; re-export or replace it")
@@ -56,6 +63,18 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
         # After the selection across `files:`: leaving the lost pages out makes a file usable.
         sources = [src for src in sources if converter_for(src.path)[0].check_selected(case, src)]
     return sources
+
+
+def _tool_ready(case: Case, ref: tuple, relative: str, path: Path) -> bool:
+    """The program this file's converter runs is installed; if not, a located tool-missing."""
+    found = converter_for(path)
+    if found is None or found[0].TOOL is None or found[0].tool_found():
+        return True
+    tool = found[0].TOOL
+    case.add(ref, "tool-missing", f"'{relative}' is {found[1].words}; turning it into PDF pages needs "
+             f"{tool.name}, which is not installed: {tool.install}; or open the file, export or print "
+             "it to PDF, and name the PDF here")
+    return False
 
 
 def _read(case: Case, src: Source, fact) -> bool:

@@ -10,27 +10,32 @@ from pathlib import Path
 from types import ModuleType
 
 from ..manifest import Case
-from . import image, pdf
+from . import image, office, pdf
 from .converter import FileType
 from .source import Source
 
-CONVERTERS: tuple[ModuleType, ...] = (pdf, image)
+CONVERTERS: tuple[ModuleType, ...] = (pdf, image, office)
 
 _BY_EXTENSION: dict[str, tuple[ModuleType, FileType]] = {
     ext: (module, ftype) for module in CONVERTERS for ftype in module.TYPES for ext in ftype.extensions}
 
 _KIND_WORDS = {"empty": "empty (0 bytes)", "text": "plain text, not a PDF or image",
                "unknown": "not a PDF or an image",
-               **{k: ftype.words for _m, ftype in _BY_EXTENSION.values() for k in ftype.sniffed}}
+               **{ftype.kind: ftype.words for _m, ftype in _BY_EXTENSION.values() if ftype.sniffed == (ftype.kind,)}}
 # Files that are documents, just not ones parolekit can paginate: say what they are and the fix.
 _OTHER_DOCUMENTS = {
     "html": "a web page (HTML), probably a sign-in or error page saved instead of the document; "
             "download the document again and check it opens",
-    "zip": "a ZIP archive or an Office document (.docx, .xlsx, .odt); open it and export or print "
-           "it to PDF",
-    "office": "a Microsoft Office document (.doc, .xls); open it and export or print it to PDF",
-    "rtf": "a Rich Text (RTF) document; open it and export or print it to PDF",
+    "zip": "a ZIP archive or an Office document (.docx, .xlsx, .odt); if it is a document, give it "
+           "its own extension (parolekit converts .docx, .xlsx and .odt), or export or print it to PDF",
+    "office": "a Microsoft Office document (.doc, .xls) or an Outlook message; if it is a Word document "
+              "name it .doc (parolekit converts it), or export or print it to PDF",
+    "rtf": "a Rich Text (RTF) document; name it .rtf (parolekit converts it), or export or print it to PDF",
 }
+
+
+# The extensions beyond PDF and images, named in the unsupported-extension message.
+_OTHERS = [ext for ext, (module, _t) in _BY_EXTENSION.items() if module not in (pdf, image)]
 
 
 def converter_for(path: Path) -> tuple[ModuleType, FileType] | None:
@@ -64,7 +69,7 @@ def check_kind(case: Case, src: Source) -> bool:
                  "give a PDF or an image (JPEG, PNG, TIFF, HEIC)")
     elif found is None:
         case.add(src.ref, "file-wrong-type", f"'{src.relative}' has an unsupported extension; "
-                 "give a .pdf, .jpg, .png, .tif or .heic file")
+                 f"give a .pdf, .jpg, .png, .tif or .heic file (or one of {', '.join(_OTHERS)})")
     else:
         ext = src.path.suffix.lower()
         case.add(src.ref, "file-wrong-type", f"this {ext} file is {_KIND_WORDS[actual]}; rename "

@@ -44,6 +44,8 @@ class Source:
     cleaned: bool = False  # active content removed (in memory) before its pages are copied
     page_sizes: list[float] | None = None  # estimated bytes per selected page, for volumes
     stat: FileStat | None = None  # as it was when hashed; check_unchanged compares against it
+    # Pages made from the file (office, e-mail): what from, by what, the made PDF's hash (receipt).
+    converted: dict | None = None
 
     @property
     def selection(self) -> str:
