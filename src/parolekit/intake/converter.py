@@ -27,6 +27,7 @@ class Opening:
     password_env: str | None = None  # the variable holding a PDF's password
     max_dpi: int = 300  # images are downsampled past this
     cache: Path | None = None  # a folder for converted PDFs, keyed by the input's SHA-256
+    paper: str = "letter"  # pages parolekit draws itself (an e-mail's page) are of this size
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def inspect_sources(case: Case, allow: list[Path] | None = None, open_pdfs: bool
             sources.append(src)
             continue
         converter = converter_for(path)[0]
-        if not converter.open_source(case, src, Opening(password_env, max_dpi, cache)):
+        if not converter.open_source(case, src, Opening(password_env, max_dpi, cache, case.manifest.output.paper)):
             continue
         if src.page_count == 0:
             case.add(ref, "file-no-pages", f"'{relative}' has no pages; re-export or replace it")

@@ -10,11 +10,11 @@ from pathlib import Path
 from types import ModuleType
 
 from ..manifest import Case
-from . import image, office, pdf
+from . import image, mail, office, pdf
 from .converter import FileType
 from .source import Source
 
-CONVERTERS: tuple[ModuleType, ...] = (pdf, image, office)
+CONVERTERS: tuple[ModuleType, ...] = (pdf, image, office, mail)
 
 _BY_EXTENSION: dict[str, tuple[ModuleType, FileType]] = {
     ext: (module, ftype) for module in CONVERTERS for ftype in module.TYPES for ext in ftype.extensions}
