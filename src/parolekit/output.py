@@ -14,7 +14,7 @@ from . import __version__
 from .errors import CaseError, OutputError, ParolekitError
 from .hashing import sha256_file  # noqa: F401  (re-exported)
 from .intake import Source, TextInput, ensure_unchanged
-from .manifest import Case, text_files
+from .manifest import Case, text_files, word_text
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
 
@@ -238,8 +238,8 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                     "kind": s.kind, "page_count": s.page_count, "pages_used": s.selection,
                     "pages_used_count": len(s.pages)} | ({"converted": s.converted} if s.converted else {})
                    for s in sources]
-        + [{"path": rel, "key": case.keypath(ref), "sha256": text_hash(ref, rel),
-            "kind": "text"} for ref, rel in text_files(case)]
+        + [{"path": rel, "key": case.keypath(ref), "sha256": text_hash(ref, rel)} | _text_kind(ref, rel)
+           for ref, rel in text_files(case)]
         + [{"path": _rel(case, path), "key": "cover_letter", "sha256": digest, "kind": "template-include"}
            for path, digest in sorted(case.template_files.items())],
         "exhibits": [{"id": p.id, "label": p.label, "title": p.title, "start": p.start, "end": p.end,
@@ -248,6 +248,13 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
     } | ({"draft": True} if case.draft else {}) | _notice(plan)
+
+
+def _text_kind(ref: tuple, relative: str) -> dict:
+    """A text input's kind; a Word file's says it was read as Markdown (the hash is the .docx's)."""
+    if word_text(ref, relative):
+        return {"kind": "docx", "converted": {"to": "markdown", "by": "mammoth"}}
+    return {"kind": "text"}
 
 
 def _notice(plan: PagePlan) -> dict:

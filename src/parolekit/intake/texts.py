@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..manifest import Case, text_files
+from ..manifest import Case, text_files, word_text
+from ..wordtext import WordError, read_word
 from .files import ChangedWhileRead, NotRegular, changed, read_whole
 from .source import FileStat, Source
 
@@ -21,6 +22,7 @@ class TextInput:
     text: str
     sha256: str
     stat: FileStat
+    word: bool = False  # a .docx: *text* is its Markdown, *sha256* the Word file's
 
 
 def snapshot_texts(case: Case) -> dict[tuple, TextInput]:
@@ -37,7 +39,10 @@ def snapshot_texts(case: Case) -> dict[tuple, TextInput]:
         path = case.resolve(relative)
         try:
             data, facts = read_whole(path)
-            text = data.decode("utf-8")
+            word = word_text(ref, relative)
+            text = read_word(data).markdown if word else data.decode("utf-8")
+        except WordError:
+            continue  # check_case said why (a damaged file, tracked changes, no mammoth)
         except NotRegular:
             case.add(ref, "file-not-a-file", f"'{relative}' is not a regular file (a device, pipe "
                      "or socket); name a saved text file")
@@ -51,5 +56,5 @@ def snapshot_texts(case: Case) -> dict[tuple, TextInput]:
         else:
             # As Path.read_text gives it: universal newlines.
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-            out[ref] = TextInput(ref, relative, path, text, hashlib.sha256(data).hexdigest(), facts)
+            out[ref] = TextInput(ref, relative, path, text, hashlib.sha256(data).hexdigest(), facts, word)
     return out

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 
 from ..intake import Source
-from ..manifest import Case
+from ..manifest import Case, read_text_file
+from ..wordtext import WordError
 from .catalogue import emit, places
 
 
@@ -85,8 +86,8 @@ def letter_citations(case: Case) -> set[str]:
     for relative in (cl.file, cl.template):
         if relative:
             try:
-                texts.append(case.resolve(relative).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError):
+                texts.append(read_text_file(case.resolve(relative)))
+            except (OSError, UnicodeDecodeError, ValueError, WordError):
                 pass  # reported by the file checks
     return {ref for text in texts for ref in _CITE.findall(text)}
 
