@@ -10,11 +10,11 @@ from pathlib import Path
 from types import ModuleType
 
 from ..manifest import Case
-from . import image, mail, office, pdf
+from . import image, mail, office, outlook, pdf
 from .converter import FileType
 from .source import Source
 
-CONVERTERS: tuple[ModuleType, ...] = (pdf, image, office, mail)
+CONVERTERS: tuple[ModuleType, ...] = (pdf, image, office, mail, outlook)
 
 _BY_EXTENSION: dict[str, tuple[ModuleType, FileType]] = {
     ext: (module, ftype) for module in CONVERTERS for ftype in module.TYPES for ext in ftype.extensions}
@@ -29,7 +29,7 @@ _OTHER_DOCUMENTS = {
     "zip": "a ZIP archive or an Office document (.docx, .xlsx, .odt); if it is a document, give it "
            "its own extension (parolekit converts .docx, .xlsx and .odt), or export or print it to PDF",
     "office": "a Microsoft Office document (.doc, .xls) or an Outlook message; if it is a Word document "
-              "name it .doc (parolekit converts it), or export or print it to PDF",
+              "or a message, name it .doc or .msg (parolekit converts both), or export or print it to PDF",
     "rtf": "a Rich Text (RTF) document; name it .rtf (parolekit converts it), or export or print it to PDF",
 }
 
