@@ -184,3 +184,13 @@ def test_a_file_named_pdf_that_is_a_word_document_says_to_name_it_docx(tmp_path)
     prep = prepare(case, read_texts=False)
     [p] = [p for p in prep.case.problems.items if p.code == "file-wrong-type"]
     assert "give it its own extension" in p.message and ".docx" in p.message
+
+
+def test_a_password_protected_docx_says_to_remove_the_password(tmp_path):
+    from parolekit.prepare import prepare
+
+    (tmp_path / "exhibits").mkdir()
+    (tmp_path / "exhibits" / "school.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
+    prep = prepare(_case(tmp_path, [("school", "exhibits/school.docx")]), read_texts=False)
+    [p] = [p for p in prep.case.problems.items if p.path == "exhibits[school].file"]
+    assert p.code == "file-wrong-type" and "password-protected" in p.message

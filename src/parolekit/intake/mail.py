@@ -16,6 +16,7 @@ from ..images import ImageProblem, image_pages
 from ..manifest import Case
 from ..render.fonts import describe, unprintable
 from ..render.message import Carried, message_page
+from . import pdf as pdf_input
 from .converter import FileType, Opening, Tool
 from .files import open_input
 from .message import Attachment, Message, read_eml
@@ -34,7 +35,8 @@ def tool_found() -> bool:
 
 
 def check_pages(case: Case, src: Source) -> bool:
-    return True  # pages drawn here, and attachments opened from memory whole
+    """An attached PDF's pages are decoded as an input PDF's are (a bomb stays a bomb in an e-mail)."""
+    return pdf_input.check_pages(case, src)
 
 
 def check_selected(case: Case, src: Source) -> bool:

@@ -60,7 +60,12 @@ def check_kind(case: Case, src: Source) -> bool:
     if found is not None and actual in found[1].sniffed:
         src.kind = found[1].kind
         return True
-    if actual in _OTHER_DOCUMENTS:
+    if actual == "office" and found is not None and found[1].sniffed == ("zip",):
+        # Word and Excel save a password-protected .docx/.xlsx in the older container.
+        case.add(src.ref, "file-wrong-type", f"'{src.relative}' is a password-protected Office document "
+                 "(or an older .doc/.xls renamed); remove the password in Word or Excel and save again, "
+                 "or export it to PDF")
+    elif actual in _OTHER_DOCUMENTS:
         ext = src.path.suffix.lower() or "extension-less"
         case.add(src.ref, "file-wrong-type", f"this {ext} file ('{src.relative}') is "
                  f"{_OTHER_DOCUMENTS[actual]}")
