@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
+from .scripts import Paragraph
 from ..model import Manifest
 from ..plan import PagePlan
 from .doc import PAPER, MARGINS, Link, LinkTo, Rendered, render
