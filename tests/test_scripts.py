@@ -79,13 +79,15 @@ def _picture(pdf: Path, tmp_path: Path) -> Image.Image:
     return Image.open(f"{stem}.png").convert("L")
 
 
-def _reading_words(pdf: Path) -> list[list[str]]:
+def _reading_words(pdf: Path, page: int | None = None) -> list[list[str]]:
     """Each line's words as placed on the page (pdftotext -bbox), in reading order.
 
     A line whose first word is right-to-left reads from the right, and such a word's letters,
     given in the order they are drawn, read backwards.
     """
-    run = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    run = subprocess.run(["pdftotext", "-bbox", *pages, str(pdf), "-"], capture_output=True, text=True,
+                         check=True)
     found = [(float(y0), float(y1), float(x), html.unescape(w)) for x, y0, y1, w in re.findall(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', run.stdout)]
     lines: list[list[tuple[float, str]]] = []

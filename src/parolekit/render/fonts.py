@@ -166,6 +166,27 @@ def text(value: object) -> str:
                    for family, s in scripts.runs(plain(str(value)), _coverage(), chain()))
 
 
+def drawn(value: str, font: str, size: float) -> list[tuple[str, str, float]]:
+    """A line of user text for the canvas (the timeline): (font, text, width) runs in display order,
+    shaped; *font* is the serif face for the runs it covers."""
+    pieces = scripts.runs(plain(value), _coverage(), chain())
+    if all(family is None for family, _s in pieces):  # the serif face alone: as it always printed
+        return [(font, s, pdfmetrics.stringWidth(s, font, size)) for _f, s in pieces]
+    classes = ["WS" if s.isspace() else scripts.klass(s) for _f, s in pieces]
+    base = next((1 if c in ("R", "AL") else 0 for c in classes if c in ("L", "R", "AL")), 0)
+    out = []
+    for (family, s), level in zip(pieces, scripts.levels(classes, base)):
+        name = font if family is None else family + ("-Bold" if font.endswith("Bold") and
+                                                     family + "-Bold" in pdfmetrics.getRegisteredFontNames() else "")
+        out.append(scripts.shape_run(name, s, size, level))
+    return scripts.visual(out, scripts.levels(classes, base))
+
+
+def width(value: str, font: str, size: float) -> float:
+    """The printed width of a line of user text (see drawn)."""
+    return sum(w for _f, _s, w in drawn(value, font, size))
+
+
 @functools.cache
 def styles() -> dict[str, ParagraphStyle]:
     register()

@@ -140,10 +140,6 @@ def _family(ch: str, code: int, prev: str | None, serif, chain) -> str | None:
             return prev
         if ch in JOINERS:
             return "drop"  # between Latin letters a joiner changes nothing in print
-    # A full stop or comma after Arabic or Hebrew letters stays in their font when it has one, so
-    # the word is shaped (and placed) as one right-to-left run.
-    if prev is not None and unicodedata.bidirectional(ch) in _TRAILING and code in covers[prev]:
-        return prev
     if code in serif:
         return None
     for family, covered in chain:
@@ -152,16 +148,13 @@ def _family(ch: str, code: int, prev: str | None, serif, chain) -> str | None:
     return None
 
 
-_TRAILING = {"CS", "ON", "ET", "ES"}
-
-
 # --- shaping one word --------------------------------------------------------------------------------
 
 _rl_shape = ttfonts.shapeFragWord
 _STRONG = {"L": "a", "R": "\u05d0", "AL": "\u0627", "EN": "1", "AN": "\u0661"}
 
 
-def _klass(text: str) -> str:
+def klass(text: str) -> str:
     """The bidi class of a word: its first strong letter's, else a number's, else neutral."""
     numbers = None
     for ch in text:
@@ -174,8 +167,8 @@ def _klass(text: str) -> str:
 
 
 def levels(classes: list[str], base: int) -> list[int]:
-    """UAX #9 embedding levels for a sequence of items (words or runs) of the given bidi classes."""
-    proxy = " ".join(_STRONG.get(c, "!") for c in classes)
+    """UAX #9 embedding levels for a sequence of items (runs, spaces) of the given bidi classes."""
+    proxy = "".join(" " if c == "WS" else _STRONG.get(c, "!") for c in classes)
     store = uax9.get_empty_storage()
     store["base_level"], store["base_dir"] = base, ("L", "R")[base]
     uax9.get_embedding_levels(proxy, store)
@@ -183,7 +176,7 @@ def levels(classes: list[str], base: int) -> list[int]:
     uax9.resolve_weak_types(store)
     uax9.resolve_neutral_types(store, False)
     uax9.resolve_implicit_levels(store, False)
-    return [store["chars"][2 * i]["level"] for i in range(len(classes))]
+    return [store["chars"][i]["level"] for i in range(len(classes))]
 
 
 def visual(items: list, item_levels: list[int]) -> list:
@@ -212,30 +205,42 @@ def _is_face(font_name: str) -> bool:
 
 
 def shape_word(w, features=None, force=False):
-    """reportlab's word shaper, one font run at a time, runs in visual order within the word."""
+    """reportlab's word shaper, one font run at a time (each fallback run shaped with its own font).
+
+    The runs stay in logical order: their display order depends on the paragraph's direction,
+    known when the line is drawn (visual_line).
+    """
     parts = w[1:]
     if not parts or any(hasattr(f, "cbDefn") for f, _s in parts) or not any(
             _is_face(f.fontName) for f, _s in parts):
         return w  # a word of the serif face alone prints exactly as before
-    pieces = [(f, s) for f, s in parts if s]
-    text = "".join(s for _f, s in pieces)
-    base = 1 if _klass(text) in ("R", "AL") else 0
-    piece_levels = levels([_klass(s) for _f, s in pieces], base)
-    shaped = []
-    for (f, s), level in zip(pieces, piece_levels):
-        if level % 2 and not _is_face(f.fontName):  # neutral marks in a right-to-left word
-            s = "".join(uax9.MIRRORED.get(ch, ch) for ch in reversed(s))
-            shaped.append([pdfmetrics.stringWidth(s, f.fontName, f.fontSize), (f, s)])
-        elif _is_face(f.fontName) and _klass(s) not in ("EN", "AN"):  # digits need no shaping
-            shaped.append(_drop_ignorables(_rl_shape([pdfmetrics.stringWidth(s, f.fontName, f.fontSize), (f, s)])))
+    if any(isinstance(s, ttfonts.ShapedStr) for _f, s in parts):
+        return w  # shaped already: the rest of a paragraph split across pages
+    out = makeShapedFragWord(w)([0.0])
+    for f, s in parts:
+        if not s:
+            continue
+        plain_run = [pdfmetrics.stringWidth(s, f.fontName, f.fontSize), (f, s)]
+        if _is_face(f.fontName) and klass(s) not in ("EN", "AN"):  # digits need no shaping
+            run = _drop_ignorables(_rl_shape(plain_run))
+            for _f, shaped in run[1:]:
+                _remember(str(shaped), s)
         else:
-            shaped.append([pdfmetrics.stringWidth(s, f.fontName, f.fontSize), (f, s)])
-    ordered = visual(shaped, piece_levels)
-    out = makeShapedFragWord(w)([sum(p[0] for p in ordered)])
-    for p in ordered:
-        out.extend(p[1:])
-    _remember("".join(str(s) for _f, s in out[1:]), text)
+            run = plain_run
+        out[0] += run[0]
+        out.extend(run[1:])
     return out
+
+
+def shape_run(font_name: str, s: str, size: float, level: int) -> tuple[str, str, float]:
+    """One run of one font for the canvas: (font, glyph string in display order, width)."""
+    word = [pdfmetrics.stringWidth(s, font_name, size), (ABag(fontName=font_name, fontSize=size), s)]
+    if level % 2 and not _is_face(font_name):
+        s = "".join(uax9.MIRRORED.get(ch, ch) for ch in reversed(s))
+        return font_name, s, pdfmetrics.stringWidth(s, font_name, size)
+    if _is_face(font_name) and klass(s) not in ("EN", "AN"):
+        word = _drop_ignorables(_rl_shape(word))
+    return font_name, word[1][1], word[0]
 
 
 def _drop_ignorables(word: list) -> list:
@@ -268,10 +273,9 @@ def _remember(shaped: str, source: str) -> None:
     _SOURCES[shaped] = source
 
 
-def source(word: list[tuple[object, str]]) -> str:
-    """The logical text of a drawn word (its pieces), as the author wrote it."""
-    shaped = "".join(str(s) for _f, s in word)
-    return _SOURCES.get(shaped) or "".join(logical(f.fontName, str(s)) for f, s in word)
+def source(frag, shaped) -> str:
+    """The logical text of a drawn run, as the author wrote it."""
+    return _SOURCES.get(str(shaped)) or logical(frag.fontName, str(shaped))
 
 
 def install() -> None:
@@ -290,21 +294,20 @@ def logical(font_name: str, s: str) -> str:
     return "".join(texts.get(to_glyph.get(ord(ch), -1), ch) for ch in s)
 
 
-def _words(line_frags) -> list[list[tuple[object, str]]]:
-    """A line's frags cut into words at spaces: each word a list of (frag, text) pieces."""
-    words: list[list[tuple[object, str]]] = [[]]
+def _pieces(line_frags) -> list[tuple[object, str]]:
+    """A line's frags cut into (frag, text) pieces: runs of one font between spaces, and each space."""
+    out: list[tuple[object, str]] = []
     for f in line_frags:
         text, start = f.text, 0
         for i, ch in enumerate(text):
             if ch == " ":
                 if i > start:
-                    words[-1].append((f, text[start:i]))
-                if words[-1]:
-                    words.append([])
+                    out.append((f, text[start:i]))
+                out.append((f, " "))
                 start = i + 1
         if start < len(text):
-            words[-1].append((f, text[start:]))
-    return [w for w in words if w]
+            out.append((f, text[start:]))
+    return out
 
 
 def base_level(lines, kind: int, font_name: str) -> int:
@@ -313,31 +316,36 @@ def base_level(lines, kind: int, font_name: str) -> int:
             name = f.fontName if f is not None else font_name
             texts = [f.text] if f is not None else line[1]
             for t in texts:
-                c = _klass(logical(name, str(t)))
+                c = klass(logical(name, str(t)))
                 if c in ("L", "R", "AL"):
                     return 1 if c != "L" else 0
     return 0
 
 
 def visual_line(line, base: int):
-    """A frag line (reportlab's ParaLine) with its words in display order, or the line itself."""
+    """A frag line (reportlab's ParaLine) with its runs in display order, or the line itself.
+
+    UAX #9 runs over the line's pieces (font runs and spaces) with the paragraph's direction; a
+    neutral run of the serif face at a right-to-left level (a parenthesis) is mirrored.
+    """
     if any(hasattr(f, "cbDefn") for f in line.words):
         return line
-    words = _words(line.words)
-    classes = [_klass("".join(logical(f.fontName, str(s)) for f, s in w)) for w in words]
+    pieces = _pieces(line.words)
+    classes = ["WS" if s == " " else klass(source(f, s)) for f, s in pieces]
     if not any(c in ("R", "AL", "AN") for c in classes) and base == 0:
         return line
-    order = visual(words, levels(classes, base))
+    piece_levels = levels(classes, base)
     frags = []
-    for n, word in enumerate(order):
-        marked = any(_is_face(f.fontName) for f, _s in word)
-        if marked:  # pdftotext reads the word as written, whatever glyphs shaping made of it
-            frags.append(_marker(word[0][0], ACTUAL_BEGIN, _as_drawn(source(word))))
-        frags.extend(f.clone(text=s) for f, s in word)
-        if marked:
-            frags.append(_marker(word[-1][0], ACTUAL_END, None))
-        if n < len(order) - 1:
-            frags.append(word[-1][0].clone(text=" "))
+    for (f, s), level in visual(list(zip(pieces, piece_levels)), piece_levels):
+        if s == " " or not _is_face(f.fontName):
+            if level % 2 and s != " ":
+                s = "".join(uax9.MIRRORED.get(ch, ch) for ch in reversed(str(s)))
+            frags.append(f.clone(text=s))
+            continue
+        # pdftotext reads the run as written, whatever glyphs shaping made of it
+        frags.append(_marker(f, ACTUAL_BEGIN, _as_drawn(source(f, s))))
+        frags.append(f.clone(text=s))
+        frags.append(_marker(f, ACTUAL_END, None))
     return line.clone(words=frags)
 
 
@@ -351,7 +359,7 @@ def _as_drawn(word: str) -> str:
     then reads a right-to-left word from right to left, as it does drawn glyphs; so the span holds
     the letters reversed and poppler gives them back as written.
     """
-    return word[::-1] if _klass(word) in ("R", "AL") else word
+    return word[::-1] if klass(word) in ("R", "AL") else word
 
 
 def _marker(frag, name: str, label: str | None):
@@ -370,10 +378,11 @@ def _end_actual(canvas, _kind, _label) -> None:
 def visual_simple(line, base: int, font_name: str):
     """A one-font line (extra space, words) with its words in display order."""
     extra, words = line
-    classes = [_klass(logical(font_name, str(w))) for w in words]
+    classes = [klass(logical(font_name, str(w))) for w in words]
     if not any(c in ("R", "AL", "AN") for c in classes) and base == 0:
         return line
-    return (extra, visual(list(words), levels(classes, base)))
+    spaced = [c for k in classes for c in (k, "WS")][:-1]
+    return (extra, visual(list(words), levels(spaced, base)[::2]))
 
 
 class Paragraph(rl_paragraph.Paragraph):
