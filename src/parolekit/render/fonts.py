@@ -42,10 +42,17 @@ def register() -> str:
     addMapping(FAMILY, 1, 0, FAMILY + "-Bold")
     addMapping(FAMILY, 0, 1, FAMILY + "-Italic")
     addMapping(FAMILY, 1, 1, FAMILY + "-BoldItalic")
-    for family, regular, bold in FALLBACKS:
-        _family(family, scripts.FOLDER / f"{regular}.ttf", bold and scripts.FOLDER / f"{bold}.ttf")
     scripts.install()
     return FAMILY
+
+
+@functools.cache
+def _fallbacks() -> list[str]:
+    """Register the shipped fallback fonts, the first time text needs one (parsing them costs)."""
+    register()
+    for family, regular, bold in FALLBACKS:
+        _family(family, scripts.FOLDER / f"{regular}.ttf", bold and scripts.FOLDER / f"{bold}.ttf")
+    return [family for family, _r, _b in FALLBACKS]
 
 
 def _family(family: str, regular: Path, bold: Path | None) -> None:
@@ -65,7 +72,7 @@ def _covered(family: str) -> frozenset[int]:
 
 def chain() -> list[tuple[str, frozenset[int]]]:
     """The fallback families in the order tried, each with the code points it has glyphs for."""
-    return _user + [(family, _covered(family)) for family, _r, _b in FALLBACKS]
+    return _user + [(family, _covered(family)) for family in _fallbacks()]
 
 
 def use_case_fonts(case) -> None:
@@ -127,12 +134,11 @@ def unprintable(value: str) -> list[str]:
     (Look-alike spaces and invisible marks are made plain instead.)
     """
     covered = _coverage()
-    fallbacks = chain()
     out: list[str] = []
     for ch in plain(value):
         code = ord(ch)
         if (ch in "\n\r\t" or ch in scripts.JOINERS or code in covered or ch in out
-                or any(code in c for _f, c in fallbacks)):
+                or any(code in c for _f, c in chain())):
             continue
         out.append(ch)
     return out
@@ -162,16 +168,21 @@ def text(value: object) -> str:
 
     Characters the serif face lacks are set in the first fallback font that has them.
     """
+    value = plain(str(value))
+    covered = _coverage()
+    if all(ord(ch) in covered for ch in value):  # the serif face alone, as most text is
+        return escape(value)
     return "".join(escape(s) if family is None else f'<font face="{family}">{escape(s)}</font>'
-                   for family, s in scripts.runs(plain(str(value)), _coverage(), chain()))
+                   for family, s in scripts.runs(value, covered, chain()))
 
 
 def drawn(value: str, font: str, size: float) -> list[tuple[str, str, float]]:
     """A line of user text for the canvas (the timeline): (font, text, width) runs in display order,
     shaped; *font* is the serif face for the runs it covers."""
-    pieces = scripts.runs(plain(value), _coverage(), chain())
-    if all(family is None for family, _s in pieces):  # the serif face alone: as it always printed
-        return [(font, s, pdfmetrics.stringWidth(s, font, size)) for _f, s in pieces]
+    value = plain(value)
+    if all(ord(ch) in _coverage() for ch in value):  # the serif face alone: as it always printed
+        return [(font, value, pdfmetrics.stringWidth(value, font, size))]
+    pieces = scripts.runs(value, _coverage(), chain())
     classes = ["WS" if s.isspace() else scripts.klass(s) for _f, s in pieces]
     base = next((1 if c in ("R", "AL") else 0 for c in classes if c in ("L", "R", "AL")), 0)
     out = []
