@@ -233,7 +233,7 @@ def test_a_name_the_font_cannot_print_is_refused_not_misprinted(tmp_path, cli):
     assert code == 1
     line = _line_of(case, "name: 김민준")
     assert re.search(rf"case\.yaml:{line}:\d+: error \[text-unprintable\] case\.beneficiaries\[#2\]\.name", err)
-    assert "U+AE40 HANGUL SYLLABLE GIM (Korean (Hangul))" in err and "output.fonts" in err
+    assert "U+AE40 HANGUL SYLLABLE GIM, Korean Hangul" in err and "output.fonts" in err
     assert not (tmp_path / "case.pdf").exists()
 
 

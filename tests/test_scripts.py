@@ -158,3 +158,57 @@ def test_picture_matches_the_reviewed_reference(tmp_path, language):
     diff = ImageChops.difference(picture, expected).point(lambda v: 255 if v > 96 else 0)
     changed = sum(diff.histogram()[255:]) / (picture.size[0] * picture.size[1])
     assert changed < 0.004, f"{language}: {changed:.2%} of the picture differs from {reference.name}"
+
+
+def _box_font(path: Path, chars: str) -> Path:
+    """A tiny TrueType font whose glyphs for *chars* are boxes: a user's own font, made here."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef", "space"] + [f"uni{ord(c):04X}" for c in chars]
+    glyphs = {}
+    for name in names:
+        pen = TTGlyphPen(None)
+        if name != "space":
+            pen.moveTo((100, 0)), pen.lineTo((100, 700)), pen.lineTo((800, 700)), pen.lineTo((800, 0))
+            pen.closePath()
+        glyphs[name] = pen.glyph()
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({32: "space", **{ord(c): f"uni{ord(c):04X}" for c in chars}})
+    fb.setupGlyf(glyphs)
+    fb.setupHorizontalMetrics({n: (900, 100) for n in names})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Probe Hangul", "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
+    fb.setupPost()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fb.save(str(path))
+    return path
+
+
+def test_output_fonts_prints_a_script_parolekit_does_not_ship(tmp_path, cli):
+    from factory import CASE_HEAD, manifest, text_pdf
+
+    require_poppler()
+    text_pdf(tmp_path / "exhibits" / "letter.pdf", title="Letter")
+    head = CASE_HEAD.replace("    - name: Test Beneficiary\n", "    - name: Kim Minjun (김민준)\n")
+    body = ("exhibits:\n  - id: letter\n    title: Letter from the doctor\n    file: exhibits/letter.pdf\n"
+            "claims:\n  - claim: The letter shows it\n    exhibits: [letter]\n")
+    case = manifest(tmp_path / "case.yaml", head + body)
+    code, _out, err = cli("build", str(case))
+    assert code == 1 and "[text-unprintable]" in err and "HANGUL SYLLABLE GIM, Korean Hangul" in err
+
+    _box_font(tmp_path / "fonts" / "probe.ttf", "김민준")
+    manifest(case, head + body + "output:\n  fonts: [fonts/probe.ttf]\n")
+    code, _out, err = cli("build", str(case), "-o", str(tmp_path / "packet.pdf"))
+    assert code == 0, err
+    text = subprocess.run(["pdftotext", str(tmp_path / "packet.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Kim Minjun (김민준)" in text
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "packet.pdf") as pdf:
+        names = {str(f.get("/BaseFont")) for page in pdf.pages
+                 for f in page.obj.Resources.get("/Font", {}).values()}
+    assert any("Probe" in n for n in names)

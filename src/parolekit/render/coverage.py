@@ -1,4 +1,4 @@
-"""Manifest text the packet's font cannot print: found before a build, located at its key."""
+"""Manifest text no embedded font can print, and unusable output.fonts: found before a build, located at its key."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def check_printable(case: Case) -> None:
         for n, line in enumerate(lines, start=1):
             bad = unprintable(line)
             if bad:
-                case.add(ref, "text-unprintable", f"'{relative}', line {n}, has characters the "
-                         f"packet font cannot print ({describe(bad)}); {_FIX}")
+                case.add(ref, "text-unprintable", f"'{relative}', line {n}, has characters no "
+                         f"embedded font can print ({describe(bad)}); {_FIX}")
                 break  # one report per file: the first line shows what to fix
 
 
@@ -69,5 +69,5 @@ def _walk(case: Case, node, path: tuple) -> None:
     elif isinstance(node, str) and path:
         bad = unprintable(node)
         if bad:
-            case.add(path, "text-unprintable", f"has characters the packet font cannot print "
+            case.add(path, "text-unprintable", f"has characters no embedded font can print "
                      f"({describe(bad)}); {_FIX}")

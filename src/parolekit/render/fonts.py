@@ -145,10 +145,10 @@ def unprintable(value: str) -> list[str]:
 
 
 def script(ch: str) -> str:
-    """The script (or kind) of a character, for a message: 'Korean (Hangul)', 'Arabic', 'emoji'."""
+    """The script (or kind) of a character, for a message: 'Korean Hangul', 'Arabic', 'symbol or emoji'."""
     name = unicodedata.name(ch, "")
-    for prefix, script_name in (("CJK", "Chinese/Japanese (Han)"), ("HANGUL", "Korean (Hangul)"),
-                                ("HIRAGANA", "Japanese (kana)"), ("KATAKANA", "Japanese (kana)")):
+    for prefix, script_name in (("CJK", "Chinese or Japanese Han"), ("HANGUL", "Korean Hangul"),
+                                ("HIRAGANA", "Japanese kana"), ("KATAKANA", "Japanese kana")):
         if name.startswith(prefix):
             return script_name
     if not name or unicodedata.category(ch) in ("So", "Sk", "Cs", "Co", "Cn", "Cf", "Cc"):
@@ -157,10 +157,10 @@ def script(ch: str) -> str:
 
 
 def describe(chars: list[str], limit: int = 3) -> str:
-    """'U+0645 ARABIC LETTER MEEM (Arabic), ...' for a problem message."""
-    names = [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')} ({script(c)})" for c in chars[:limit]]
+    """'U+AE40 HANGUL SYLLABLE GIM, Korean Hangul; ...' for a problem message."""
+    names = [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}, {script(c)}" for c in chars[:limit]]
     more = f" and {len(chars) - limit} more" if len(chars) > limit else ""
-    return ", ".join(names) + more
+    return "; ".join(names) + more
 
 
 def text(value: object) -> str:
