@@ -212,3 +212,21 @@ def test_output_fonts_prints_a_script_parolekit_does_not_ship(tmp_path, cli):
         names = {str(f.get("/BaseFont")) for page in pdf.pages
                  for f in page.obj.Resources.get("/Font", {}).values()}
     assert any("Probe" in n for n in names)
+
+
+def test_shaped_glyphs_are_named_by_their_letters():
+    """The ToUnicode map's source: a joined form or a ligature names the letters it was made from."""
+    import uharfbuzz as hb
+
+    from parolekit.render.scripts import FOLDER, glyph_texts
+
+    data = (FOLDER / "NotoNaskhArabic-Regular.ttf").read_bytes()
+    texts = glyph_texts(data)
+    font = hb.Font(hb.Face(hb.Blob(data)))
+    for word in ("لا", "محمد", "ښاغلی", "ټولنه", "ځدراڼ", "ډاکټر", "ګل"):
+        buf = hb.Buffer()
+        buf.add_str(word)
+        buf.guess_segment_properties()
+        hb.shape(font, buf, {})
+        glyphs = [texts.get(info.codepoint) for info in buf.glyph_infos]
+        assert "".join(reversed(glyphs)) == word  # drawn right to left: read back to front
