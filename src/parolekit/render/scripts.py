@@ -331,9 +331,9 @@ def visual_line(line, base: int):
     if any(hasattr(f, "cbDefn") for f in line.words):
         return line
     pieces = _pieces(line.words)
-    classes = ["WS" if s == " " else klass(source(f, s)) for f, s in pieces]
-    if not any(c in ("R", "AL", "AN") for c in classes) and base == 0:
+    if not any(_is_face(f.fontName) for f, _s in pieces):
         return line
+    classes = ["WS" if s == " " else klass(source(f, s)) for f, s in pieces]
     piece_levels = levels(classes, base)
     frags = []
     for (f, s), level in visual(list(zip(pieces, piece_levels)), piece_levels):
