@@ -277,6 +277,8 @@ def text_files(case: Case) -> list[tuple[tuple, str]]:
         out.append((("brief", "file"), m.brief.file))
     if m.response and m.response.earlier_receipt:
         out.append((("response", "earlier_receipt"), m.response.earlier_receipt))
+    if m.output.freeze:
+        out.append((("output", "freeze"), m.output.freeze))
     return out
 
 
