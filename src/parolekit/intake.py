@@ -113,6 +113,8 @@ class Source:
     cleaned: bool = False  # active content removed (in memory) before its pages are copied
     page_sizes: list[float] | None = None  # estimated bytes per selected page, for volumes
     stat: FileStat | None = None  # as it was when hashed; check_unchanged compares against it
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based file pages given a text layer (ocr.py)
+    keep: list = field(default_factory=list)  # PDFs its pages borrow objects from (OCR layers), closed with it
 
     @property
     def selection(self) -> str:

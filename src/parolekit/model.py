@@ -386,6 +386,8 @@ class Output(Strict):
     # A citation ("Exhibit C at 14") names the document's first page; `separator`: its separator
     # sheet, as some forums number exhibits by their tab.
     cite_to: Literal["document", "separator"] = "document"
+    # Give scanned (image-only) pages an invisible text layer with OCRmyPDF and Tesseract.
+    ocr: bool = False
 
 
 class Manifest(Strict):

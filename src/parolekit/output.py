@@ -15,6 +15,7 @@ from .errors import CaseError, OutputError, ParolekitError
 from .hashing import sha256_file  # noqa: F401  (re-exported)
 from .intake import Source, TextInput, ensure_unchanged
 from .manifest import Case, text_files
+from .ocr import receipt_entry, wanted
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
 
@@ -229,7 +230,8 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
-    } | ({"draft": True} if case.draft else {}) | _notice(plan)
+    } | ({"draft": True} if case.draft else {}) | _notice(plan) | \
+        (receipt_entry(case, plan, sources) if wanted(case) else {})
 
 
 def _notice(plan: PagePlan) -> dict:

@@ -223,7 +223,7 @@ def check_sources(case: Case, sources: list[Source]) -> None:
         if scan.no_text:
             emit(case, src.ref, "pdf-no-text-layer",
                  f"{name}: {_pages(scan.no_text)} scanned without a text layer; "
-                 "run OCR (e.g. `ocrmypdf in.pdf out.pdf`) so the officer can search them")
+                 "build with --ocr (or set output.ocr: true) so the officer can search them")
         if scan.low_dpi:
             worst = min(d for _p, d in scan.low_dpi)
             emit(case, src.ref, "scan-low-resolution",

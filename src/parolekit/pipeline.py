@@ -12,6 +12,7 @@ from .errors import CaseError, Interrupted, ParolekitError, Problem
 from .finish import finish
 from .intake import check_unchanged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
+from .ocr import OcrRun, ocr_sources, wanted
 from .output import (Written, discard, input_paths, stage_pdf, write_packet, write_signing_copies,
                      write_volumes)
 from .plan import PagePlan
@@ -38,28 +39,36 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     signing: list[Path] = field(default_factory=list)
+    ocr_pages: int = 0  # scanned pages given a text layer (OCR'd now or taken from the cache)
+    ocr_cached: int = 0  # of those, read from the cache
 
 
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
                  progress: Progress | None = None, signing_copies: bool = False,
-                 draft: bool = False) -> BuildResult:
+                 draft: bool = False, ocr: bool = False, cache: bool = True) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
     (to `<packet>.signing/`), for wet signature: a signed packet page would carry a stamp twice.
     With *draft*, every page is marked "DRAFT - not for filing" (finish.py) and the packet goes
     to `<name>.draft.pdf` unless *output* says where; it never replaces a final packet.
+    With *ocr* (or `output.ocr`), scanned pages get a text layer (ocr.py), cached beside the
+    output unless *cache* is False.
     """
     started = time.perf_counter()
+    ocr_run = OcrRun()
     step = progress or (lambda _stage: None)
-    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft)
+    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, ocr=ocr)
     case = prep.case
     check_for_build(case, prep.sources)
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     with OutputLock(prep.output) as lock:  # one build at a time writes this packet
         try:
+            if wanted(case):
+                step("ocr")
+                ocr_run = ocr_sources(case, prep.sources, prep.output, cache=cache)
             step("render")
             layout = lay_out(prep)
             limit = max_file_mb or case.manifest.output.max_file_mb
@@ -77,7 +86,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     signing = write_signing_copies(plan, layout.rendered, prep.output) if signing_copies else []
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
-                       files, warnings, time.perf_counter() - started, signing)
+                       files, warnings, time.perf_counter() - started, signing,
+                       ocr_run.ocred + ocr_run.cached, ocr_run.cached)
 
 
 def _input_changed(prep: Prepared) -> None:
