@@ -115,6 +115,7 @@ class Source:
     stat: FileStat | None = None  # as it was when hashed; check_unchanged compares against it
     ocr_pages: list[int] = field(default_factory=list)  # 1-based file pages given a text layer (ocr.py)
     keep: list = field(default_factory=list)  # PDFs its pages borrow objects from (OCR layers), closed with it
+    recompressed: dict | None = None  # its scans re-encoded to fit a size cap (compression.py), for the receipt
 
     @property
     def selection(self) -> str:

@@ -231,7 +231,13 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
     } | ({"draft": True} if case.draft else {}) | _notice(plan) | \
-        (receipt_entry(case, plan, sources) if wanted(case) else {})
+        (receipt_entry(case, plan, sources) if wanted(case) else {}) | _recompressed(sources)
+
+
+def _recompressed(sources: list[Source]) -> dict:
+    """Inputs whose scans were re-encoded to fit the size cap, when any were."""
+    done = [s.recompressed for s in sources if s.recompressed]
+    return {"recompressed": done} if done else {}
 
 
 def _notice(plan: PagePlan) -> dict:

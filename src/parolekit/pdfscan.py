@@ -28,6 +28,7 @@ class Scan:
     no_text: list[int] = field(default_factory=list)
     low_dpi: list[tuple[int, int]] = field(default_factory=list)  # (page, dpi)
     odd_size: list[tuple[int, float, float]] = field(default_factory=list)  # (page, w in, h in)
+    scans: list[int] = field(default_factory=list)  # scanned pages (OCR'd or not): images, no real text
 
 
 def _inherited(page: Dictionary, key: str):
@@ -163,6 +164,7 @@ def scan_pdf(pdf: pikepdf.Pdf, pages: list[int], document: bool = True, text: bo
             continue  # text or vector drawing only: nothing scanned
         if has_text and not (len(images) == 1 and _same_shape(images[0], (w, h))):
             continue  # a document with pictures, not an OCR'd full-page scan
+        out.scans.append(number)
         if text and not has_text:
             out.no_text.append(number)
         dpi = printed_dpi(max(images, key=lambda s: s[0] * s[1]), (w, h))

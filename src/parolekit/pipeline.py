@@ -19,10 +19,13 @@ from .plan import PagePlan
 from .prepare import STAGES, Prepared, Progress, close_sources, prepare
 from .publish import OutputLock
 from .rules.engine import check_for_build
-from .volumes import MB, Volume, earlier_outputs, volume_parts, volume_path
+from .compression import fit_scans
+from .compression import receipt_entry as compression_entry
+from .volumes import FILE_OVERHEAD, HEADROOM, MB, PAGE_OVERHEAD, Volume, earlier_outputs, volume_parts, volume_path
 
 __all__ = ["STAGES", "BuildResult", "build_packet"]
 MAX_SIZE_ROUNDS = 4  # re-splits when a written volume turns out over the limit
+FRONT_PAGES, FRONT_BYTES = 3, 30_000  # cover letter, index, chronology: a guess before they are rendered
 
 
 @dataclass
@@ -138,6 +141,7 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     step("plan")
     earlier = _earlier(prep)
     case = prep.case
+    _fit_scans(prep, layout, limit)
     factors: dict = {}
     for _attempt in range(MAX_SIZE_ROUNDS):
         plan, vols = settle(prep, layout, limit, factors)
@@ -160,6 +164,23 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
              f"{limit:g} MB (tried {MAX_SIZE_ROUNDS} times); raise output.max_file_mb or "
              "lower output.max_dpi")
     raise CaseError(f"{case.name}: the packet cannot be split into volumes", case.problems.sorted())
+
+
+def _fit_scans(prep: Prepared, layout: Layout, limit: float) -> None:
+    """Over the cap, re-encode scans before splitting further (compression.py); say what was."""
+    case, sources = prep.case, prep.sources
+    pages = sum(len(s.pages) for s in sources) + sum(r.pages for r in layout.rendered.values()) + FRONT_PAGES
+    other = (sum(r.bytes_per_page * r.pages for r in layout.rendered.values()) + FRONT_PAGES * FRONT_BYTES
+             + pages * PAGE_OVERHEAD)
+    for r in fit_scans(sources, other, limit * MB * HEADROOM - FILE_OVERHEAD):
+        entry = compression_entry(case, r)
+        r.src.recompressed = entry
+        how = f"JPEG quality {r.quality}" + (f" at {r.dpi} dpi" if r.dpi else "")
+        case.add(r.src.ref, "scans-recompressed",
+                 f"'{r.src.relative}': scanned {'page' if len(r.pages) == 1 else 'pages'} "
+                 f"{entry['file_pages']} re-encoded as {how} ({r.before / MB:.2f} MB -> {r.after / MB:.2f} MB) "
+                 f"to fit the {limit:g} MB cap; the file itself is unchanged. Check the pages are legible, "
+                 "or raise output.max_file_mb")
 
 
 def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Volume], limit: float):
