@@ -388,6 +388,8 @@ class Output(Strict):
     cite_to: Literal["document", "separator"] = "document"
     # Give scanned (image-only) pages an invisible text layer with OCRmyPDF and Tesseract.
     ocr: bool = False
+    # Write the packet as PDF/A-2b (XMP, sRGB output intent, embedded fonts); see pdfa.py.
+    pdfa: bool = False
 
 
 class Manifest(Strict):

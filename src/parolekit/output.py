@@ -119,8 +119,10 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:
         # Into our own open file: given a path, pikepdf would make a temporary file of its own,
         # which an interruption would leave behind.
         with open(path, "wb") as fh:
+            # PDF/A-2 is PDF 1.7: an input's 2.0 header must not carry over.
+            version = {"force_version": "1.7"} if getattr(pdf, "_parolekit_pdfa", False) else {}
             pdf.save(fh, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate, **version)
             fh.flush()
             os.fsync(fh.fileno())  # whole on disk before any rename puts it in place
     except OSError as e:
@@ -230,7 +232,8 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
-    } | ({"draft": True} if case.draft else {}) | _notice(plan) | \
+    } | ({"draft": True} if case.draft else {}) | ({"pdfa": "2b"} if case.manifest.output.pdfa else {}) \
+        | _notice(plan) | \
         (receipt_entry(case, plan, sources) if wanted(case) else {}) | _recompressed(sources)
 
 

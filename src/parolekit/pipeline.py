@@ -13,6 +13,8 @@ from .finish import finish
 from .intake import check_unchanged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
 from .ocr import OcrRun, ocr_sources, wanted
+from .pdfa import check_sources as check_pdfa_sources
+from .pdfa import wanted as pdfa_wanted
 from .output import (Written, discard, input_paths, stage_pdf, write_packet, write_signing_copies,
                      write_volumes)
 from .plan import PagePlan
@@ -72,6 +74,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
             if wanted(case):
                 step("ocr")
                 ocr_run = ocr_sources(case, prep.sources, prep.output, cache=cache)
+            if pdfa_wanted(case):  # what the inputs bring that PDF/A cannot hold, named by exhibit
+                check_pdfa_sources(case, prep.sources)
             step("render")
             layout = lay_out(prep)
             limit = max_file_mb or case.manifest.output.max_file_mb
@@ -112,7 +116,7 @@ def _assemble_args(prep: Prepared) -> dict:
     out = prep.case.manifest.output
     return dict(title=prep.case.manifest.case.title, date_iso=prep.case.manifest.case.date.isoformat(),
                 producer=f"parolekit {__version__}", bates_prefix=out.bates_prefix,
-                fit_paper=out.paper if out.fit_to_paper else None)
+                fit_paper=out.paper if out.fit_to_paper else None, pdfa=out.pdfa)
 
 
 def _write_whole(prep: Prepared, layout: Layout, lock: OutputLock, step: Progress,
