@@ -372,7 +372,10 @@ TESTED_HERE = {"manifest-unreadable", "manifest-too-large", "file-unreadable", "
                "volume-limit-unreachable",  # build only: tests/test_volumes.py
                "input-changed",  # needs a change mid-build: tests/test_intake_integrity.py
                "file-truncated",  # a PDF cut off at test time: tests/test_truncated.py
-               "draft-over-final"}  # build --draft only: tests/test_draft.py
+               "draft-over-final",  # build --draft only: tests/test_draft.py
+               "ocr-unavailable", "ocr-language-unsupported", "ocr-failed",  # build --ocr: tests/test_ocr.py
+               "scans-recompressed",  # build over a size cap: tests/test_compression.py
+               "pdfa-not-conformant"}  # build with output.pdfa: tests/test_pdfa.py
 
 
 def test_every_rule_has_a_golden_test():

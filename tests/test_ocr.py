@@ -152,3 +152,31 @@ def test_lint_points_scans_to_ocr(tmp_path):
     result = lint_manifest(case)
     found = [p for p in result.problems if p.code == "pdf-no-text-layer"]
     assert found and all("--ocr" in p.message for p in found)
+
+
+def test_a_language_tesseract_cannot_read_is_read_as_english(tmp_path):
+    require_ocr()
+    case = _case(tmp_path)
+    case.write_text(case.read_text().replace("language: es", "language: mam"))  # Mam, a Mayan language
+    r = build_packet(case, tmp_path / "out.pdf", ocr=True)
+    (warning,) = [p for p in r.warnings if p.code == "ocr-language-unsupported"]
+    assert warning.path == "exhibits[acta].language" and "'mam'" in warning.message
+    assert r.ocr_pages == 3
+
+
+def test_an_ocr_failure_is_located_at_its_input(tmp_path, monkeypatch):
+    require_ocr()
+    import ocrmypdf
+
+    from parolekit.errors import CaseError
+
+    def broken(*_a, **_k):
+        raise ocrmypdf.exceptions.InputFileError("cannot read the page")
+
+    monkeypatch.setattr(ocrmypdf, "ocr", broken)
+    case = _case(tmp_path)
+    with pytest.raises(CaseError) as e:
+        build_packet(case, tmp_path / "out.pdf", ocr=True, cache=False)
+    (problem,) = [p for p in e.value.problems if p.code == "ocr-failed"]
+    assert problem.path.startswith("exhibits[") and "cannot read the page" in problem.message
+    assert not (tmp_path / "out.pdf").exists()

@@ -138,28 +138,61 @@ def _restore(image: ScanImage) -> None:
 
 def fit_scans(sources: list[Source], other: float, budget: float) -> list[Recompressed]:
     """Re-encode scans, step by step down the ladder, until the packet fits one file of *budget*
-    bytes (*other*: what its generated pages and structure take); when no step gets it there,
-    only as far as every page fits a volume on its own (the split does the rest). Pages that are
-    not scans are never touched. Returns what was re-encoded (nothing when it already fitted)."""
+    bytes (*other*: what its generated pages and structure take). When no step can get it there,
+    the scans stay as they are (the split does the rest), except those on a page too large for any
+    volume, re-encoded only as far as that page fits. Pages that are not scans are never touched.
+    Returns what was re-encoded (nothing when it already fitted)."""
     base = _sizes(sources)
     if sum(base) + other <= budget:
         return []
     images = scan_images(sources)
     if not images:
         return []
-    for step in LADDER:
-        apply_step(images, step)
-        if sum(_sizes(sources)) + other <= budget:
-            return summary(images, step)
-    if max(base, default=0) <= budget:  # it splits as it is: keep the scans as they were
+    if _could_fit(images, sum(base) + other, budget):
+        for step in LADDER:
+            apply_step(images, step)
+            if sum(_sizes(sources)) + other <= budget:
+                return summary(images, step)
         apply_step(images, None)
+    over = _over(sources, base, budget)
+    targets = [image for image in images if any((id(image.src), p) in over for p in image.pages)]
+    if not targets:
         _sizes(sources)
         return []
     for step in LADDER:
-        apply_step(images, step)
+        apply_step(targets, step)
         if max(_sizes(sources), default=0) <= budget:
-            return summary(images, step)
-    return summary(images, LADDER[-1])  # the split names the page still too large
+            return summary(targets, step)
+    return summary(targets, LADDER[-1])  # the split names the page still too large
+
+
+SAMPLE = 12  # images tried at the last step to judge whether any step could fit one file
+
+
+def _could_fit(images: list[ScanImage], total: float, budget: float) -> bool:
+    """Whether even the last step might fit one file, judged on the largest images: a packet far
+    over the cap is split as it is, without re-encoding every scan in it six times."""
+    scans = sum(image.size for image in images)
+    if total - scans > budget:
+        return False  # text, drawings and generated pages alone are over
+    sample = sorted(images, key=lambda i: -i.size)[:SAMPLE]
+    apply_step(sample, LADDER[-1])
+    ratio = sum(i.current for i in sample) / max(1, sum(i.size for i in sample))
+    apply_step(sample, None)
+    return total - scans + scans * ratio <= budget * 1.1
+
+
+def _over(sources: list[Source], sizes: list[float], budget: float) -> set[tuple[int, int]]:
+    """(input, 1-based file page) of every selected page larger than a volume on its own."""
+    out, at = set(), 0
+    for src in sources:
+        if src.pdf is None:
+            continue
+        for index in src.pages:
+            if sizes[at] > budget:
+                out.add((id(src), index + 1))
+            at += 1
+    return out
 
 
 def _sizes(sources: list[Source]) -> list[float]:
