@@ -152,6 +152,8 @@ def test_lint_points_scans_to_ocr(tmp_path):
     result = lint_manifest(case)
     found = [p for p in result.problems if p.code == "pdf-no-text-layer"]
     assert found and all("--ocr" in p.message for p in found)
+    case.write_text(case.read_text() + "output:\n  ocr: true\n")  # the build will OCR them: no advice
+    assert not [p for p in lint_manifest(case).problems if p.code == "pdf-no-text-layer"]
 
 
 def test_a_language_tesseract_cannot_read_is_read_as_english(tmp_path):

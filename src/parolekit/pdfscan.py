@@ -222,7 +222,7 @@ def check_sources(case: Case, sources: list[Source]) -> None:
             emit(case, src.ref, "pdf-form-fields",
                  f"{name} has fillable form fields, which build flattens; check the values "
                  "shown are final")
-        if scan.no_text:
+        if scan.no_text and not case.manifest.output.ocr:  # with output.ocr the build adds the layer
             emit(case, src.ref, "pdf-no-text-layer",
                  f"{name}: {_pages(scan.no_text)} scanned without a text layer; "
                  "build with --ocr (or set output.ocr: true) so the officer can search them")
