@@ -139,7 +139,7 @@ def test_a_missing_tool_fails_at_once_with_the_install_command(tmp_path, missing
     done = subprocess.run([sys.executable, "-c", script, str(case)], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     assert "ocr-unavailable" in done.stderr and "rendered" not in done.stderr
-    want = {"ocrmypdf": "pip install 'parolekit[ocr]'", "tesseract": "apt-get install -y tesseract-ocr",
+    want = {"ocrmypdf": "pip install 'ocrmypdf>=17'", "tesseract": "apt-get install -y tesseract-ocr",
             "spa": "apt-get install -y tesseract-ocr-spa"}[missing]
     assert want in done.stderr
     assert not (tmp_path / "case.pdf").exists()

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # prepare imports output, which imports this module
 
 CACHE = ".parolekit-cache"  # beside the packet; its "ocr" folder holds one PDF per OCR'd input
 LAYER = "/PKOCR"  # the text layer's XObject name in a cached page (OCRmyPDF's own names are random)
-INSTALL_PY = "pip install 'parolekit[ocr]'"
+INSTALL_PY = "pip install 'ocrmypdf>=17' (the [ocr] extra of parolekit)"
 INSTALL_TESSERACT = "sudo apt-get install -y tesseract-ocr tesseract-ocr-eng (macOS: brew install tesseract)"
 INSTALL_GS = "sudo apt-get install -y ghostscript (macOS: brew install ghostscript)"
 
@@ -230,6 +230,8 @@ def _recognise(group: list[Job], language: tuple[str, ...], jobs: int | None) ->
                                 rotate_pages=False, deskew=False, clean=False)
         except Exception as e:  # OCRmyPDF's own errors carry no page; name the first input
             raise OcrFailed(group[0].src.ref, group[0].src.relative, f"{type(e).__name__}: {e}") from None
+        if int(code) == 130:  # OCRmyPDF turns Ctrl-C in its workers into an exit code
+            raise KeyboardInterrupt
         if int(code) != 0:
             raise OcrFailed(group[0].src.ref, group[0].src.relative, f"OCRmyPDF exit code {int(code)}")
         with pikepdf.open(dst) as done:
