@@ -144,3 +144,14 @@ def test_every_packet_shows_its_title_has_a_language_and_marks_stamps_as_artifac
             data = b"".join(c.read_bytes() for c in contents) if isinstance(contents, pikepdf.Array) \
                 else contents.read_bytes()
             assert b"/Artifact <</Type /Pagination /Subtype /Footer" in data
+
+
+def test_a_pdfa_draft_embeds_its_mark_too(tmp_path):
+    case = _case(tmp_path)
+    r = build_packet(case, draft=True)
+    with pikepdf.open(r.output) as pdf:
+        assert all(_program(f) is not None for f in _fonts(pdf))
+        page = pdf.pages[0]
+        contents = b"".join(c.read_bytes() for c in page.obj.Contents) \
+            if isinstance(page.obj.Contents, pikepdf.Array) else page.obj.Contents.read_bytes()
+        assert b"/Watermark>> BDC" in contents and b"not for filing) Tj" in contents

@@ -15,7 +15,8 @@ from .watermark import mark_draft
 # (name, applies(prep) -> bool, run(pdf, prep)); the pipeline runs those that apply, in order.
 Finisher = tuple[str, Callable[[Prepared], bool], Callable[[pikepdf.Pdf, Prepared], None]]
 FINISHERS: list[Finisher] = [
-    ("draft", lambda prep: prep.case.draft, lambda pdf, _prep: mark_draft(pdf)),
+    ("draft", lambda prep: prep.case.draft,
+     lambda pdf, prep: mark_draft(pdf, embedded=prep.case.manifest.output.pdfa)),
     # Last: it names every font subset and writes the XMP from the final info dictionary.
     ("pdfa", lambda prep: prep.case.manifest.output.pdfa, lambda pdf, _prep: make_pdfa(pdf)),
 ]

@@ -170,13 +170,20 @@ def footer_text(number: int, total: int, exhibit: str = "", within: int = 0, of:
 def embedded_font(pdf):
     """The stamp's font for PDF/A: Source Serif's printable ASCII as one embedded subset, each
     character at its own code (so stamps are written as plain ASCII strings), copied into *pdf*."""
-    fonts = _font_source().pages[0].Resources.Font
-    return pdf.copy_foreign(next(fonts[k] for k in fonts.keys() if "/FontDescriptor" in fonts[k]))
+    return embedded_text(pdf, EMBEDDED, "".join(chr(i) for i in range(32, 127)))[0]
+
+
+def embedded_text(pdf, face: str, text: str):
+    """An embedded subset of *face* holding *text*'s characters, copied into *pdf*, and *text*
+    as that subset's codes (for a Tj string)."""
+    src, key, codes = _font_source(face, text)
+    return pdf.copy_foreign(src.pages[0].Resources.Font[key]), codes
 
 
 @functools.cache
-def _font_source():
-    """A one-page PDF drawn with that subset, made once per process (copies read their data from it)."""
+def _font_source(face: str, text: str):
+    """A one-page PDF drawing *text* in *face*, made once per process (copies read their data
+    from it): its embedded font's resource name and the string's bytes as drawn."""
     import io
 
     import pikepdf
@@ -187,8 +194,17 @@ def _font_source():
     register()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, invariant=1)
-    c.setFont(EMBEDDED, 8)
-    c.drawString(0, 0, "".join(chr(i) for i in range(32, 127)))
+    c.setFont(face, 8)
+    c.drawString(0, 0, text)
     c.showPage()
     c.save()
-    return pikepdf.open(io.BytesIO(buf.getvalue()))
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    fonts = pdf.pages[0].Resources.Font
+    key = next(k for k in fonts.keys() if "/FontDescriptor" in fonts[k])
+    current, codes = None, b""
+    for operands, op in pikepdf.parse_content_stream(pdf.pages[0]):
+        if str(op) == "Tf":
+            current = str(operands[0])
+        elif str(op) == "Tj" and current == str(key):
+            codes = bytes(operands[0])
+    return pdf, key, codes
