@@ -26,7 +26,8 @@ GOLDEN = Path(__file__).parent / "lint"
 _EXPECT = re.compile(rb"^# expect: (\d+):(\d+) ([a-z0-9-]+)\s*$")
 _MAKE = re.compile(rb"^# make: (\S+) (\S+)((?: \S+=\S+)*)\s*$")
 _ENV = re.compile(rb"^# env: (\w+)=(\S*)\s*$")
-SIZES = {"letter": "letter", "a4": "a4", "legal": (612, 1008), "tiny": (144, 18)}
+SIZES = {"letter": "letter", "a4": "a4", "legal": (612, 1008), "tiny": (144, 18),
+         "id-1": (242.65, 153.01)}
 
 
 def _with_pdf(path: Path, change) -> None:

@@ -117,7 +117,7 @@ def test_the_letter_opens_for_the_notice_and_pin_cites(tmp_path):
     letter = " ".join(texts[0].split())
     assert "Re: Response to Request for Evidence, Receipt No. IOE0912345678" in letter
     assert ("In response to the Request for Evidence dated November 2, 2026, receipt number "
-            "IOE0912345678, we respectfully submit") in letter
+            "IOE0912345678, I respectfully submit") in letter
     assert f"(Exhibit C at {_exhibits(receipt)['letter']['start'] + 3})" in letter
 
 
@@ -195,7 +195,7 @@ def test_the_financial_plan_totals_what_its_lines_say(tmp_path):
     # 10,000.50 + 700 x 3 = 12,100.50 USD; 5,000 HNL at 0.04 = 200 USD; 12,300.50 in all.
     assert "$2,100.00" in t and "$700.00 a month for 3 months" in t and "HNL 5,000.00" in t
     assert "$12,100.50" in t and "$12,300.50" in t and "$2,699.50 surplus" in t
-    assert "1 HNL = 0.04 USD (Central bank)" in t and "The resources shown meet the costs." in t
+    assert "1 HNL = 0.04 USD; source: Central bank." in t and "The resources shown meet the costs." in t
     letter = _exhibits(receipt)["letter"]
     assert _link_targets(pdf, n)[0] == letter["start"] + 3
     assert "A financial plan (page" in " ".join(texts[0].split()) + " ".join(texts[1].split())
@@ -233,10 +233,11 @@ def test_a_cite_past_the_end_in_an_answer_is_located(tmp_path, cli):
     assert "cite('letter', 9)" in err and "Traceback" not in err
 
 
+# The case has no representative: its beneficiary files pro se and writes "I" (tests/test_wording.py).
 @pytest.mark.parametrize("kind, words", [
     ("noid", "In response to the Notice of Intent to Deny dated November 2, 2026"),
-    ("motion-to-reopen", "We respectfully move to reopen the decision dated November 2, 2026"),
-    ("motion-to-reconsider", "We respectfully move for reconsideration of the decision dated"),
+    ("motion-to-reopen", "I respectfully move to reopen the decision dated November 2, 2026"),
+    ("motion-to-reconsider", "I respectfully move for reconsideration of the decision dated"),
     ("denial", "Following the decision dated November 2, 2026, receipt number IOE0912345678, which denied"),
 ])
 def test_each_kind_opens_the_letter_with_its_own_sentence(tmp_path, kind, words):

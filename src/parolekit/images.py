@@ -49,7 +49,10 @@ class ImageProblem(Exception):
 class ImagePage:
     width_pt: float
     height_pt: float
-    dpi: float
+    dpi: float  # as placed on the page (after downsampling to output.max_dpi)
+    # The photo's or scan's own resolution at that page size, before parolekit resampled it: what
+    # lint's scan-low-resolution judges, since a re-scan cannot undo a max_dpi the case asked for.
+    source_dpi: float = 0.0
 
 
 def image_matrix(orientation: int, page_w: float, page_h: float) -> list[float]:
@@ -147,7 +150,7 @@ def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> 
     sw, sh = img.width * 72.0 / xdpi, img.height * 72.0 / ydpi
     grow = max(1.0, max(sw, sh) / FIT_LONG, min(sw, sh) / FIT_SHORT)  # shrink to fit the paper
     xdpi, ydpi = xdpi * grow, ydpi * grow
-    dpi = max(xdpi, ydpi)
+    dpi = source_dpi = max(xdpi, ydpi)
     orientation = 1
     try:
         orientation = int(img.getexif().get(0x0112, 1) or 1)
@@ -185,7 +188,7 @@ def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> 
         Contents=content,
     )
     pdf.pages.append(pikepdf.Page(page))
-    return ImagePage(page_w, page_h, dpi)
+    return ImagePage(page_w, page_h, dpi, source_dpi)
 
 
 def _jpeg_stream(path: Path, size: tuple[int, int], mode: str, adobe: bool,

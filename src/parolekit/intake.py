@@ -113,6 +113,7 @@ class Source:
     cleaned: bool = False  # active content removed (in memory) before its pages are copied
     page_sizes: list[float] | None = None  # estimated bytes per selected page, for volumes
     stat: FileStat | None = None  # as it was when hashed; check_unchanged compares against it
+    image_dpi: list[float] | None = None  # an image's pages: each frame's own dpi, before resampling
     ocr_pages: list[int] = field(default_factory=list)  # 1-based file pages given a text layer (ocr.py)
     keep: list = field(default_factory=list)  # PDFs its pages borrow objects from (OCR layers), closed with it
     recompressed: dict | None = None  # its scans re-encoded to fit a size cap (compression.py), for the receipt
@@ -140,6 +141,8 @@ def file_refs(case: Case) -> list[tuple[tuple, str, str | None, str | None]]:
         if ex.translation:
             t = ex.translation
             refs.append((("exhibits", i, "translation", "file"), t.file, t.pages, t.password_env))
+            if t.signed_certificate:
+                refs.append((("exhibits", i, "translation", "signed_certificate"), t.signed_certificate, None, None))
     return refs
 
 
@@ -569,13 +572,14 @@ def _decoded_size(stream: pikepdf.Stream, budget: int) -> int:
 def _open_image(case: Case, src: Source, max_dpi: int) -> bool:
     pdf = pikepdf.new()
     try:
-        image_pages(src.path, pdf, max_dpi)
+        placed = image_pages(src.path, pdf, max_dpi)
     except ImageProblem as e:
         code = "image-too-large" if e.code == "image-too-large" else "file-corrupt"
         case.add(src.ref, code, f"'{src.relative}': {e}")
         return False
     src.pdf = pdf
     src.page_count = len(pdf.pages)
+    src.image_dpi = [p.source_dpi for p in placed]
     return True
 
 

@@ -9,14 +9,14 @@ from .assemble import Bookmark, Piece
 from .errors import CaseError, ParolekitError
 from .intake import Source
 from .labels import label
-from .manifest import Case, read_text
+from .manifest import Case, is_inline_text, read_text
 from .model import Pin
 from .plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
 from .prepare import Prepared
 from .selection import source_numbers
-from .render import budget, exhibit_pages, grounds, sections
+from .render import brief, budget, exhibit_pages, grounds, sections
 from .render.doc import Rendered
-from .render.letter import LetterError, cover_letter, letter_body, record_error, render_text
+from .render.letter import LetterError, cover_letter, is_template, letter_body, record_error, render_text
 from .response import front_notice, new_exhibits, pin_pages, read_earlier
 from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, page_sizes, place_volumes, split_volumes
 
@@ -39,6 +39,8 @@ class Layout:
     by_ref: dict[tuple, Source] = field(default_factory=dict)
     notice: list[Part] = field(default_factory=list)  # the notice answered, when it leads the packet
     new: set[str] = field(default_factory=set)  # exhibits the earlier filing did not have
+    # declarations whose text cites pages: rendering key -> (index, Markdown template)
+    cited: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def piece(self, part: Part, skip: int = 0) -> Piece:
         """Where *part*'s pages come from."""
@@ -53,6 +55,7 @@ def lay_out(prep: Prepared) -> Layout:
     by_ref = prep.by_ref
     fixed: dict[str, Rendered] = {}
     specs: list[ExhibitSpec] = []
+    cited: dict[str, tuple[int, str]] = {}
     sheets: dict[str, tuple[str, str]] = {}  # separator key -> (label, title), rendered together
     n = 0
     for i, decl in enumerate(m.declarations):
@@ -67,9 +70,14 @@ def lay_out(prep: Prepared) -> Layout:
         else:
             snap = prep.texts.get(("declarations", i, "text"))
             text = snap.text if snap else read_text(case, decl.text or "")
-            r = fixed[f"declaration:{decl.id}"] = exhibit_pages.declaration(decl, text, paper)
-            parts = [Part("declaration", decl.id, r.pages, title, f"declaration:{decl.id}",
-                          tuple(range(1, r.pages + 1)), r.pages)]
+            key = f"declaration:{decl.id}"
+            if is_template(text):  # it cites pages: rendered with the front matter, once planned
+                cited[key] = (i, text)
+                parts = [Part("declaration", decl.id, 1, title, key, (1,), 1)]
+            else:
+                r = fixed[key] = exhibit_pages.declaration(decl, text, paper)
+                parts = [Part("declaration", decl.id, r.pages, title, key, tuple(range(1, r.pages + 1)),
+                              r.pages)]
         date = decl.executed.date.isoformat() if decl.executed and decl.executed.date else ""
         specs.append(ExhibitSpec(decl.id, lab, title, date, tuple(parts), True))
     notice, notice_parts = front_notice(m), []
@@ -96,16 +104,21 @@ def lay_out(prep: Prepared) -> Layout:
         if exhibit.translation:
             src = by_ref[("exhibits", i, "translation", "file")]
             parts.append(Part("translation", exhibit.id, len(src.pages), "English translation", src.ref))
-            cert = exhibit_pages.translation_certificate(exhibit, f"Exhibit {lab}", m.case.date, paper)
-            fixed[f"certificate:{exhibit.id}"] = cert
-            parts.append(Part("certificate", exhibit.id, cert.pages, "Certificate of translation",
-                              f"certificate:{exhibit.id}"))
+            if exhibit.translation.signed_certificate:  # the translator's own, signed
+                src = by_ref[("exhibits", i, "translation", "signed_certificate")]
+                parts.append(Part("certificate", exhibit.id, len(src.pages), "Certificate of translation",
+                                  src.ref))
+            else:
+                cert = exhibit_pages.translation_certificate(exhibit, f"Exhibit {lab}", m.case.date, paper)
+                fixed[f"certificate:{exhibit.id}"] = cert
+                parts.append(Part("certificate", exhibit.id, cert.pages, "Certificate of translation",
+                                  f"certificate:{exhibit.id}"))
         specs.append(ExhibitSpec(exhibit.id, lab, exhibit.title,
                                  exhibit.date.isoformat() if exhibit.date else "", tuple(parts)))
     fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
     forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), _form_title(m, f),
                   ("forms", i, "file")) for i, f in enumerate(m.forms)]
-    return Layout(specs, forms, fixed, by_ref, notice_parts, _new_since_earlier(prep))
+    return Layout(specs, forms, fixed, by_ref, notice_parts, _new_since_earlier(prep), cited)
 
 
 def _new_since_earlier(prep: Prepared) -> set[str]:
@@ -134,23 +147,25 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
     body = snap.text if snap else letter_body(case)
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
     # A good first guess saves a round of rendering: ~24 one-line index rows fit on a page.
-    counts = {"cover": 1, "response": 1 if m.response else 0,
+    counts = {"cover": 1, "brief": 1 if m.brief else 0, "response": 1 if m.response else 0,
               "index": max(1, -(-(len(layout.specs) + 4) // 24)),
               "chronology": 1 if m.chronology else 0, "claims": 1 if m.claims else 0,
               "budget": 1 if m.budget else 0}
     counts.update({part.ref: part.pages for spec in layout.specs for part in spec.parts
-                   if part.kind == "unavailable"})
+                   if part.kind == "unavailable" or part.ref in layout.cited})
     vols: list[Volume] = []
     for round_ in range(MAX_PLAN_ROUNDS):
         front = [*layout.notice, Part("cover", "cover", counts["cover"], "Cover letter", "cover"),
+                 Part("brief", "brief", counts["brief"], m.brief.title if m.brief else "", "brief"),
                  Part("response", "response", counts["response"], SECTION_TITLES["response"], "response"),
                  *layout.forms,
                  *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims",
                                                                           "budget"))]
-        plan = plan_pages(front, [_sized(spec, counts) for spec in layout.specs])
+        plan = plan_pages(front, [_sized(spec, counts, layout.cited) for spec in layout.specs])
         plan.cite_separator = m.output.cite_to == "separator"
-        if round_ == 0:  # (an unavailable statement's length is known only once rendered)
-            check_pins(case, plan, skip={s.id for s in layout.specs if s.unavailable})
+        if round_ == 0:  # (a statement's or citing declaration's length is known only once rendered)
+            check_pins(case, plan, skip={s.id for s in layout.specs
+                                         if s.unavailable or any(p.ref in layout.cited for p in s.parts)})
         before = vols
         if limit:
             sizes = page_bytes(plan, layout, factors)
@@ -171,9 +186,10 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
     raise ParolekitError(f"{case.name}: the page plan did not settle; please report this")
 
 
-def _sized(spec: ExhibitSpec, counts: dict) -> ExhibitSpec:
-    """*spec* with its statement of unavailability as long as it last rendered."""
-    if not spec.unavailable:
+def _sized(spec: ExhibitSpec, counts: dict, cited: dict) -> ExhibitSpec:
+    """*spec* with its statement of unavailability, or its declaration that cites pages, as
+    long as it last rendered."""
+    if not spec.unavailable and not any(p.ref in cited for p in spec.parts):
         return spec
     pages = [counts.get(p.ref, p.pages) for p in spec.parts]
     return replace(spec, parts=tuple(replace(p, pages=n, numbering=tuple(range(1, n + 1)), of=n)
@@ -185,6 +201,11 @@ def _render_cited(prep: Prepared, layout: Layout, plan: PagePlan, body: str, tem
     case, m = prep.case, prep.case.manifest
     paper, rendered = m.output.paper, layout.rendered
     rendered["cover"] = _cover_letter(case, plan, body, template, paper)
+    if m.brief:
+        snap = prep.texts.get(("brief", "file"))
+        source = snap.text if snap else read_text(case, m.brief.file)
+        rendered["brief"] = brief.brief(_cited_text(case, plan, source, ("brief", "file"), m.brief.file),
+                                        m.brief.title, paper)
     if m.response:
         answers = {g.id: _cited_text(case, plan, g.answer, ("response", "grounds", i, "answer"))
                    for i, g in enumerate(m.response.grounds) if g.answer}
@@ -196,6 +217,11 @@ def _render_cited(prep: Prepared, layout: Layout, plan: PagePlan, body: str, tem
         rendered["claims"] = sections.claims(m, plan, paper)
     if m.budget:
         rendered["budget"] = budget.budget_section(m, plan, paper)
+    for key, (i, source) in layout.cited.items():
+        decl = m.declarations[i]
+        shown = None if is_inline_text(decl.text or "") else (decl.text or "").strip()
+        rendered[key] = exhibit_pages.declaration(
+            decl, _cited_text(case, plan, source, ("declarations", i, "text"), shown), paper)
     for i, ex in enumerate(m.exhibits):
         if ex.unavailable and ex.id in plan.exhibits:
             why = _cited_text(case, plan, ex.unavailable.explanation or "",
@@ -204,13 +230,14 @@ def _render_cited(prep: Prepared, layout: Layout, plan: PagePlan, body: str, tem
                 ex, f"Exhibit {plan.exhibits[ex.id].label}", why, plan, paper)
 
 
-def _cited_text(case: Case, plan: PagePlan, source: str, ref: tuple) -> str:
-    """Manifest Markdown that may cite() pages, rendered; a failure is a located problem."""
-    shown = case.keypath(ref)
+def _cited_text(case: Case, plan: PagePlan, source: str, ref: tuple, file: str | None = None) -> str:
+    """Manifest Markdown that may cite() pages, rendered; a failure is a located problem.
+    Text read from *file* is named by it, and its lines are the file's."""
+    shown = file or case.keypath(ref)
     try:
         return render_text(case.manifest, plan, source, shown, roots=case.roots)
     except LetterError as e:
-        case.add(ref, "template-error", e.message.replace(f"{shown}, line", "line", 1))
+        case.add(ref, "template-error", e.message if file else e.message.replace(f"{shown}, line", "line", 1))
         raise CaseError(f"{case.name}: {case.keypath(ref)} cannot be rendered", case.problems.sorted()) from None
 
 
@@ -305,7 +332,9 @@ def bookmarks(plan: PagePlan, by_ref: dict) -> list[Bookmark]:
     documents = Counter(part.key for _s, part in plan.parts if part.kind == "document")
     placed: dict[str, Bookmark] = {}
     for start, part in plan.parts:
-        if part.kind in SECTION_TITLES:
+        if part.kind == "brief":
+            out.append(Bookmark(part.title, start))
+        elif part.kind in SECTION_TITLES:
             out.append(Bookmark(SECTION_TITLES[part.kind], start))
         elif part.kind == "form":
             out.append(Bookmark(part.title, start, source=by_ref.get(part.ref)))

@@ -56,6 +56,21 @@ class Case:
         kp = self.keypath(path)
         self.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp, severity)
 
+    def flagged(self, path: tuple) -> bool:
+        """Whether an error is recorded at *path* (a text file missing, outside, not a file...)."""
+        kp = self.keypath(path)
+        return any(p.path == kp and p.severity == "error" for p in self.problems.items)
+
+    def input_text(self, path: tuple, relative: str) -> str | None:
+        """The text file the manifest names at *path*, for a check that reads it; None when the
+        file checks refused it (outside the case, a pipe, missing, not UTF-8) or it cannot be read."""
+        if self.flagged(path):
+            return None
+        try:
+            return self.resolve(relative).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+
     @property
     def roots(self) -> list[Path]:
         """The folders this case may read from (and write its packet into): its own, then --allow-path."""
@@ -248,7 +263,7 @@ def is_inline_text(value: str) -> bool:
 
 
 def text_files(case: Case) -> list[tuple[tuple, str]]:
-    """Manifest values that name text inputs (declaration text, letter body, template)."""
+    """Manifest values that name text inputs (declaration text, letter body, template, brief)."""
     m = case.manifest
     out: list[tuple[tuple, str]] = []
     for i, decl in enumerate(m.declarations):
@@ -258,6 +273,8 @@ def text_files(case: Case) -> list[tuple[tuple, str]]:
         out.append((("cover_letter", "file"), m.cover_letter.file))
     if m.cover_letter and m.cover_letter.template:
         out.append((("cover_letter", "template"), m.cover_letter.template))
+    if m.brief:
+        out.append((("brief", "file"), m.brief.file))
     if m.response and m.response.earlier_receipt:
         out.append((("response", "earlier_receipt"), m.response.earlier_receipt))
     return out

@@ -79,6 +79,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
 
+def is_minor(birth: dt.date | None, on: dt.date) -> bool:
+    """Under 18 on *on* (a 29 February birthday counts from 1 March in common years)."""
+    if birth is None:
+        return False
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return age < 18
+
+
+def birth_date_private(birth: dt.date | None, on: dt.date) -> bool:
+    """A minor's full date of birth: lint's privacy rule advises against repeating it, so
+    parolekit's own pages print only the year (a date after *on* is a typo lint reports instead)."""
+    return birth is not None and is_minor(birth, on) and birth <= on
+
+
 class Beneficiary(Strict):
     name: Text
     birth_date: Date | None = None
@@ -89,6 +103,8 @@ class Beneficiary(Strict):
 class Person(Strict):
     name: Text
     relationship: Text | None = None
+    title: Text | None = Field(None, description="How the packet names them, e.g. Petitioner (the default), "
+                               "Qualifying Relative")
     address: Lines | None = None
     phone: Text | None = None
     email: Text | None = None
@@ -101,6 +117,8 @@ class Representative(Strict):
     phone: Text | None = None
     email: Text | None = None
     bar_number: Text | None = Field(None, description="Bar number or EOIR ID, printed under the signature")
+    title: Text | None = Field(None, description="The signer's title under their name, e.g. Attorney for "
+                               "Petitioner, DOJ Accredited Representative; default by case kind")
 
 
 class Recipient(Strict):
@@ -121,6 +139,8 @@ class Case(Strict):
     petitioner: Person | None = None
     representative: Representative | None = None
     recipient: Recipient
+    beneficiary_title: Text | None = Field(None, description="How the packet names the beneficiaries: "
+                                           "Applicant, Respondent, Beneficiary...; default by case kind")
 
 
 class CoverLetter(Strict):
@@ -133,6 +153,13 @@ class CoverLetter(Strict):
         if self.body and self.file:
             raise ValueError("give either `body` or `file`, not both")
         return self
+
+
+class Brief(Strict):
+    """A memorandum or brief after the cover letter: Markdown that may cite() pages."""
+
+    file: Text = Field(description="A Markdown file (a Jinja template, like the letter's body) in the case folder")
+    title: Text = Field("Brief", description="Its bookmark and its entry in the index's front matter")
 
 
 class Form(Strict):
@@ -149,16 +176,23 @@ class Declarant(Strict):
     qualifications: Text | None = None
 
 
+# "wet": a line to sign on by hand; "/s/": an electronic signature, "/s/ Name" printed on the line,
+# where the forum accepts one (EOIR's ECAS, CM/ECF, USCIS online filing).
+Signature = Literal["wet", "/s/"]
+
+
 class Executed(Strict):
     date: Date | None = None
     place: Text | None = None
     in_us: Bool = True
+    signature: Signature = Field("wet", description="wet (a line to sign on) or /s/ (printed electronic signature)")
 
 
 class Interpreter(Strict):
     name: Text
     language: Text
     address: Text | None = None
+    signature: Signature = Field("wet", description="the interpreter's own: wet or /s/")
 
 
 class Declaration(Strict):
@@ -181,10 +215,21 @@ class Translator(Strict):
 
 class Translation(Strict):
     file: Text
-    translator: Translator
+    translator: Translator | None = Field(None, description="Who certifies the generated certificate")
     date: Date | None = Field(None, description="When the translator signed the certificate; default case.date")
     pages: Text | None = None
     password_env: Text | None = None
+    signed_certificate: Text | None = Field(
+        None, description="A scan of the certificate the translator signed, filed instead of the generated one")
+    signature: Signature = Field("wet", description="the translator's, on the generated certificate: wet or /s/")
+
+    @model_validator(mode="after")
+    def _certified(self) -> "Translation":
+        # 8 CFR 103.2(b)(3): a translation is filed with its translator's certificate.
+        if self.translator is None and not self.signed_certificate:
+            raise ValueError("a translation needs its certificate: give `translator:` (name, address, "
+                             "phone) for the generated one, or `signed_certificate:` with the signed scan")
+        return self
 
 
 Category = Literal["identity", "medical", "financial", "family", "country-conditions", "legal", "other"]
@@ -396,6 +441,7 @@ class Manifest(Strict):
     parolekit: Annotated[Literal[1], BeforeValidator(_version)]
     case: Case
     cover_letter: CoverLetter | None = None
+    brief: Brief | None = None
     forms: list[Form] = []
     declarations: list[Declaration] = []
     exhibits: list[Exhibit] = []

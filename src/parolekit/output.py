@@ -305,8 +305,16 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
     return written
 
 
-def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path) -> list[Path]:
-    """Each generated declaration and certificate as its own unstamped PDF, for wet signature.
+def signed_electronically(m) -> set[str]:
+    """Renderings whose every signature is "/s/": nothing on them is left to sign by hand."""
+    out = {f"declaration:{d.id}" for d in m.declarations
+           if d.executed and d.executed.signature == "/s/" and (d.interpreter is None or d.interpreter.signature == "/s/")}
+    return out | {f"certificate:{e.id}" for e in m.exhibits if e.translation and e.translation.signature == "/s/"}
+
+
+def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path, skip: set[str] = frozenset()) -> list[Path]:
+    """Each generated declaration and certificate as its own unstamped PDF, for wet signature
+    (those in *skip*, signed "/s/", need none).
 
     Named by label and id ('B-decl-ana.declaration.pdf') in `<packet>.signing/`; each is written
     to a temporary file and renamed, like the packet.
@@ -315,7 +323,7 @@ def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path) -> list[P
     written = []
     for key, r in rendered.items():
         kind, _, ident = key.partition(":")
-        if kind not in ("declaration", "certificate") or ident not in plan.exhibits:
+        if kind not in ("declaration", "certificate") or ident not in plan.exhibits or key in skip:
             continue
         final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
         tmp = stage_bytes(final, r.data, f"cannot write the signing copy {final.name} ({{why}}); "

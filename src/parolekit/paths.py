@@ -104,7 +104,10 @@ def check_text_paths(case: Case, allow: list[Path]) -> None:
     readable text file into a filing.
     """
 
+    done = {p.path for p in case.problems.items if p.code in ("file-bad-path", "file-outside-case")}
     for ref, relative in text_files(case):
+        if case.keypath(ref) in done:
+            continue  # (validation checks them first, so nothing is read from outside the case)
         raw = case.base / relative
         if _unusable_name(raw):
             case.add(ref, "file-bad-path", f"'{_printable(relative)}' {_unusable_name(raw)}")

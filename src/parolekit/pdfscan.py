@@ -13,6 +13,17 @@ from .manifest import Case
 LETTER = (612.0, 792.0)
 A4 = (595.276, 841.89)
 SIZE_TOLERANCE = 0.10  # 10% either way: letter and A4 both pass, legal (8.5 x 14 in) does not
+_MM = 72 / 25.4
+# Documents scanned at their true size, which print as they are: ID cards (ISO/IEC 7810 ID-1,
+# ID-2), a passport's page and its open spread (ID-3), passport photos (2 x 2 in, 35 x 45 mm) and
+# photo prints (3.5 x 5, 4 x 6, 5 x 7 in). Decided by the page's size alone, not by the exhibit's
+# title or category: a legal-size "passport" is still an odd page, an ID card is one whatever it is called.
+TRUE_SIZES = (
+    (53.98 * _MM, 85.60 * _MM), (74 * _MM, 105 * _MM), (88 * _MM, 125 * _MM), (125 * _MM, 176 * _MM),
+    (144.0, 144.0), (35 * _MM, 45 * _MM), (252.0, 360.0), (288.0, 432.0), (360.0, 504.0),
+)
+# A true size is a size only when it is close: a 5.3 x 6.5 in page is no 5 x 7 in print.
+TRUE_SIZE_TOLERANCE = 0.05
 MIN_DPI = 150
 _MAX_DEPTH = 4  # form XObjects nest; scans do not hide their text deeper than this
 
@@ -76,9 +87,11 @@ def _content(resources, depth: int = 0) -> tuple[bool, list[tuple[int, int]]]:
 
 
 def _fits(w: float, h: float) -> bool:
+    """Letter or A4, or an ID card, passport or photo at its true size (either way up)."""
     short, long_ = sorted((w, h))
-    return any(abs(short - s) <= s * SIZE_TOLERANCE and abs(long_ - lg) <= lg * SIZE_TOLERANCE
-               for s, lg in (LETTER, A4))
+    return any(abs(short - s) <= s * tol and abs(long_ - lg) <= lg * tol
+               for sizes, tol in (((LETTER, A4), SIZE_TOLERANCE), (TRUE_SIZES, TRUE_SIZE_TOLERANCE))
+               for s, lg in sizes)
 
 
 def printed_dpi(pixels: tuple[int, int], page: tuple[float, float]) -> int:
@@ -91,9 +104,15 @@ def printed_dpi(pixels: tuple[int, int], page: tuple[float, float]) -> int:
     pt_short, pt_long = sorted(page)
     if pt_short <= 0 or pt_long <= 0:
         return 0
-    scale = min(1.0, LETTER[0] / pt_short, LETTER[1] / pt_long)
+    scale = _print_scale(page)
     inches_short, inches_long = pt_short * scale / 72, pt_long * scale / 72
     return int(max(px_short / inches_short, px_long / inches_long))
+
+
+def _print_scale(page: tuple[float, float]) -> float:
+    """How much a page shrinks to print on letter paper (1: it fits as it is)."""
+    pt_short, pt_long = sorted(page)
+    return min(1.0, LETTER[0] / pt_short, LETTER[1] / pt_long) if pt_short > 0 and pt_long > 0 else 1.0
 
 
 def _same_shape(pixels: tuple[int, int], page: tuple[float, float]) -> bool:
@@ -125,8 +144,13 @@ def _names(root: Dictionary, tree: str) -> int:
         return 1
 
 
-def scan_pdf(pdf: pikepdf.Pdf, pages: list[int], document: bool = True, text: bool = True) -> Scan:
-    """Inspect *pages* (0-based) of *pdf* without changing it. *document*: look at the catalog too."""
+def scan_pdf(pdf: pikepdf.Pdf, pages: list[int], document: bool = True, text: bool = True,
+             source_dpi: list[float] | None = None) -> Scan:
+    """Inspect *pages* (0-based) of *pdf* without changing it. *document*: look at the catalog too.
+
+    *source_dpi*: for pages parolekit made from an image, each one's own resolution, judged in
+    place of the (possibly downsampled) image it put on the page.
+    """
     out = Scan()
     root = pdf.Root
     if document:
@@ -167,7 +191,10 @@ def scan_pdf(pdf: pikepdf.Pdf, pages: list[int], document: bool = True, text: bo
         out.scans.append(number)
         if text and not has_text:
             out.no_text.append(number)
-        dpi = printed_dpi(max(images, key=lambda s: s[0] * s[1]), (w, h))
+        if source_dpi is not None and index < len(source_dpi):
+            dpi = int(source_dpi[index] / _print_scale((w, h)))
+        else:
+            dpi = printed_dpi(max(images, key=lambda s: s[0] * s[1]), (w, h))
         if 0 < dpi < MIN_DPI:
             out.low_dpi.append((number, dpi))
     return out
@@ -204,7 +231,7 @@ def check_sources(case: Case, sources: list[Source]) -> None:
             continue
         is_pdf = src.kind == "pdf"
         is_form = src.ref[0] == "forms"
-        scan = scan_pdf(src.pdf, src.pages, document=is_pdf, text=is_pdf)
+        scan = scan_pdf(src.pdf, src.pages, document=is_pdf, text=is_pdf, source_dpi=src.image_dpi)
         name = f"'{src.relative}'"
         if scan.javascript and not is_form:
             emit(case, src.ref, "pdf-javascript",

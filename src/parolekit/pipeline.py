@@ -13,10 +13,10 @@ from .finish import finish
 from .intake import check_unchanged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
 from .ocr import OcrRun, ocr_sources, wanted
+from .output import (Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
+                     write_signing_copies, write_volumes)
 from .pdfa import check_sources as check_pdfa_sources
 from .pdfa import wanted as pdfa_wanted
-from .output import (Written, discard, input_paths, stage_pdf, write_packet, write_signing_copies,
-                     write_volumes)
 from .plan import PagePlan
 from .prepare import STAGES, Prepared, Progress, close_sources, prepare
 from .publish import OutputLock
@@ -90,7 +90,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
             raise
     close_sources(prep.sources)
     # Generated pages before any stamp: a declaration signed on a packet page would be stamped twice.
-    signing = write_signing_copies(plan, layout.rendered, prep.output) if signing_copies else []
+    signing = write_signing_copies(plan, layout.rendered, prep.output, signed_electronically(case.manifest)) \
+        if signing_copies else []
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
                        files, warnings, time.perf_counter() - started, signing,

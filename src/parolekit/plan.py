@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 class Part:
     """A run of pages from one origin: a generated section or an input file's selection."""
 
-    # notice | cover | response | form | index | chronology | claims | budget (front matter);
+    # notice | cover | brief | response | form | index | chronology | claims | budget (front matter);
     # separator | document | translation | certificate | declaration | unavailable (exhibits)
     kind: str
     key: str  # which section, form or exhibit id it belongs to
@@ -162,7 +162,7 @@ class PinError(ValueError):
         self.exhibit_id, self.page, self.pages = exhibit_id, page, pages
 
 
-_FRONT = {"notice", "cover", "response", "form", "index", "chronology", "claims", "budget"}
+_FRONT = {"notice", "cover", "brief", "response", "form", "index", "chronology", "claims", "budget"}
 
 
 def plan_pages(front: list[Part], exhibits: list[ExhibitSpec]) -> PagePlan:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from .manifest import Case, is_inline_text, read_text, text_files  # noqa: F401  (re-exported)
-from .paths import not_regular
+from .paths import check_text_paths, not_regular
 from .render.words import is_english, known_language
 
 
@@ -62,7 +62,8 @@ def check_case(case: Case) -> None:
         if not is_english(ex.language) and ex.translation is None:
             case.add(("exhibits", i, "language"), "translation-missing",
                      f"the exhibit is in '{ex.language}' but has no English translation; add "
-                     "`translation:` with `file:` and `translator:` (name, address, phone), "
+                     "`translation:` with `file:` and `translator:` (name, address, phone) or the "
+                     "translator's `signed_certificate:`, "
                      "as 8 CFR 103.2(b)(3) requires")
         if not known_language(ex.language):
             case.add(("exhibits", i, "language"), "language-unknown",
@@ -76,8 +77,10 @@ def check_case(case: Case) -> None:
                      f"{len(m.case.beneficiaries)}); fix the number")
     for i, decl in enumerate(m.declarations):
         _check_declaration(case, i, decl)
+    check_text_paths(case, case.allow)  # before any text is read: none is read from outside the case
     for ref, value in text_files(case):
-        _check_text_file(case, ref, value)
+        if not case.flagged(ref):
+            _check_text_file(case, ref, value)
     from .render.coverage import check_printable
     from .render.letter import check_cited_texts, check_letter  # tries the templates (Jinja only, fast)
 

@@ -11,48 +11,51 @@ from ..plan import PagePlan
 from .doc import Link, Rendered, render
 from .fonts import styles, text
 from .grounds import pin_citations
-from .sections import _frame_width, _head, _row
+from .sections import _head
+from .tables import Continued, column, frame_width, row
+
+TITLE = "FINANCIAL PLAN"
 
 
-def _lines(budget: Budget, lines, plan: PagePlan, links: list[Link], widths, who: str) -> list:
+def _lines(budget: Budget, lines, plan: PagePlan, links: list[Link], widths, who: str, heading: str) -> list:
     st = styles()
-    story = [_row([Paragraph(h, st["cellb"]) for h in ("Item", "Amount", who, "Evidence")], widths,
-                  header=True)]
+    rows = []
     for line in lines:
         cur = currency_of(budget, line)
         amount = text(amount_text(line_total(line), cur))
         if (detail := how_long(line, cur)):
             amount += f"<br/><font size=8.5>{text(detail)}</font>"
         payer = getattr(line, "paid_by", None) or getattr(line, "held_by", None) or "\u2014"
-        story.append(_row([Paragraph(text(line.item), st["cell"]), Paragraph(amount, st["cell"]),
-                           Paragraph(text(payer), st["cell"]),
-                           pin_citations(plan, line.exhibits, links, titles=False)], widths))
-    return story
+        rows.append(row([Paragraph(text(line.item), st["cell"]), Paragraph(amount, st["cell"]),
+                         Paragraph(text(payer), st["cell"]),
+                         pin_citations(plan, line.exhibits, links, titles=False)], widths))
+    return [Continued(TITLE, ("Item", "Amount", who, "Evidence"), widths, rows,
+                      lead=[Paragraph(heading, st["heading"])])]
 
 
 def _summary(t: Totals, budget: Budget, widths) -> list:
     st = styles()
-    story = [_row([Paragraph(h, st["cellb"]) for h in ("Currency", "Costs", "Resources", "Balance")],
-                  widths, header=True)]
+    rows = []
     for cur in sorted(set(t.costs) | set(t.resources)):
         bal = t.balance(cur)
         # Combined at stated rates, one currency's balance alone would mislead: the total decides.
         shown = "\u2014" if t.combined_costs is not None else \
             f"{text(amount_text(abs(bal), cur))} {'surplus' if bal >= 0 else 'shortfall'}"
-        story.append(_row([Paragraph(text(cur), st["cell"]),
-                           Paragraph(text(amount_text(t.costs.get(cur, 0), cur)), st["cell"]),
-                           Paragraph(text(amount_text(t.resources.get(cur, 0), cur)), st["cell"]),
-                           Paragraph(shown, st["cell"])], widths))
+        rows.append(row([Paragraph(text(cur), st["cell"]),
+                         Paragraph(text(amount_text(t.costs.get(cur, 0), cur)), st["cell"]),
+                         Paragraph(text(amount_text(t.resources.get(cur, 0), cur)), st["cell"]),
+                         Paragraph(shown, st["cell"])], widths))
     if t.combined_costs is not None:
         bal = (t.combined_resources or 0) - t.combined_costs
         word = "surplus" if bal >= 0 else "shortfall"
-        story.append(_row([Paragraph(f"<b>All, in {text(t.base)}</b>", st["cell"]),
-                           Paragraph(f"<b>{text(amount_text(t.combined_costs, t.base))}</b>", st["cell"]),
-                           Paragraph(f"<b>{text(amount_text(t.combined_resources or 0, t.base))}</b>",
-                                     st["cell"]),
-                           Paragraph(f"<b>{text(amount_text(abs(bal), t.base))} {word}</b>", st["cell"])],
-                          widths))
-    return story
+        rows.append(row([Paragraph(f"<b>All, in {text(t.base)}</b>", st["cell"]),
+                         Paragraph(f"<b>{text(amount_text(t.combined_costs, t.base))}</b>", st["cell"]),
+                         Paragraph(f"<b>{text(amount_text(t.combined_resources or 0, t.base))}</b>",
+                                   st["cell"]),
+                         Paragraph(f"<b>{text(amount_text(abs(bal), t.base))} {word}</b>", st["cell"])],
+                        widths))
+    return [Continued(TITLE, ("Currency", "Costs", "Resources", "Balance"), widths, rows,
+                      lead=[Paragraph("Totals", st["heading"])])]
 
 
 def budget_section(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
@@ -60,26 +63,28 @@ def budget_section(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
     budget = m.budget
     assert budget is not None
     st = styles()
-    w = _frame_width(paper)
+    w = frame_width(paper)
     links: list[Link] = []
-    widths = [w - 4.6 * inch, 1.55 * inch, 1.5 * inch, 1.55 * inch]
+    # Amounts as wide as the largest (an amount never wraps); the item gets what the rest leave.
+    amounts = [amount_text(line_total(x), currency_of(budget, x)) for x in [*budget.costs, *budget.resources]]
+    amount_w = column(amounts, "Amount", least=1.1 * inch - 13)
+    widths = [w - amount_w - 2.75 * inch, amount_w, 1.4 * inch, 1.35 * inch]
     t = totals(budget)
-    story = _head("FINANCIAL PLAN", m)
-    story.append(Paragraph("Costs", st["heading"]))
-    story += _lines(budget, budget.costs, plan, links, widths, "Paid by")
+    story = _head(TITLE, m)
+    story += _lines(budget, budget.costs, plan, links, widths, "Paid by", "Costs")
     if budget.resources:
         story.append(Spacer(1, 8))
-        story.append(Paragraph("Resources", st["heading"]))
-        story += _lines(budget, budget.resources, plan, links, widths, "Held by")
+        story += _lines(budget, budget.resources, plan, links, widths, "Held by", "Resources")
     story.append(Spacer(1, 8))
-    story.append(Paragraph("Totals", st["heading"]))
     story += _summary(t, budget, [1.3 * inch, (w - 1.3 * inch) / 3, (w - 1.3 * inch) / 3,
                                   (w - 1.3 * inch) / 3])
     story.append(Spacer(1, 8))
-    notes = ["Totals are computed from the lines above (an amount a period times the periods)."]
+    notes = ["Totals are computed from the lines above: each amount times the periods or items it is for."]
     if budget.rates and t.combined_costs is not None:
-        rates = ", ".join(f"1 {c} = {v.normalize():f} {budget.currency}" for c, v in sorted(budget.rates.items()))
-        source = f" ({text(budget.rate_source)})" if budget.rate_source else ""
+        # One level of parentheses at most: the source follows a semicolon, as it may bring its own.
+        rates = ", ".join(f"1\u00a0{c} = {v.normalize():f}\u00a0{budget.currency}"
+                          for c, v in sorted(budget.rates.items()))
+        source = f"; source: {text(budget.rate_source)}" if budget.rate_source else ""
         notes.append(f"Amounts in other currencies are combined at the stated rate{'s' if len(budget.rates) > 1 else ''}: "
                      f"{text(rates)}{source}.")
     elif t.missing_rates and len(set(t.costs) | set(t.resources)) > 1:

@@ -12,7 +12,8 @@ from . import markdown
 from .doc import Link, Rendered, render
 from .fonts import styles, text
 from .grounds import pin_citations
-from .words import language_name, long_date
+from .tables import column, frame_width
+from .words import fixed_date, language_name, long_date
 
 # 28 U.S.C. § 1746: (1) executed outside the United States, (2) within it.
 CLAUSE_ABROAD = ("I declare under penalty of perjury under the laws of the United States of "
@@ -49,14 +50,17 @@ def separators(sheets: list[tuple[str, str]], paper: str) -> list[Rendered]:
     return [Rendered(whole.data, 1, [], first=i, shared_pages=whole.pages) for i in range(len(sheets))]
 
 
-def _signature(name: str, above: str | None = None, below: list[str] | None = None) -> list:
-    """A line to sign on (with room above it), the typed name under it, then any details."""
+def _signature(name: str, above: str | None = None, below: list[str] | None = None,
+               electronic: bool = False) -> list:
+    """A line to sign on (with room above it), the typed name under it, then any details; an
+    electronic signature prints "/s/ Name" on the line instead."""
     st = styles()
-    rows = [[Paragraph("", st["cell"])], [Paragraph(text(name), st["cell"])]]
+    signed = Paragraph(f"<i>/s/ {text(name)}</i>", st["cell"]) if electronic else Paragraph("", st["cell"])
+    rows = [[signed], [Paragraph(text(name), st["cell"])]]
     rows += [[Paragraph(line, st["small"])] for line in below or []]
     table = Table(rows, colWidths=[3.4 * inch], hAlign="LEFT")
     table.setStyle(TableStyle([("LINEABOVE", (0, 1), (0, 1), 0.8, "black"),
-                               ("TOPPADDING", (0, 0), (-1, 0), 30),
+                               ("TOPPADDING", (0, 0), (-1, 0), 12 if electronic else 30),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 2), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 1), (-1, -1), 1)]))
@@ -120,7 +124,8 @@ def declaration_story(decl: Declaration, body_md: str) -> list:
     executed = decl.executed
     in_us = executed.in_us if executed is not None else True
     story.append(KeepTogether([*last, Spacer(1, 6), Paragraph(text(clause(in_us)), st["body"]),
-                               *_signature(name, text(executed_line(decl)))]))
+                               *_signature(name, text(executed_line(decl)),
+                                           electronic=bool(executed and executed.signature == "/s/"))]))
     if decl.interpreter:
         story.extend(interpretation_story(decl))
     return story
@@ -143,7 +148,8 @@ def interpretation_story(decl: Declaration) -> list:
     items = [Spacer(1, 22), Paragraph("CERTIFICATE OF INTERPRETATION", st["title"]),
              *[Paragraph(b, st["body"]) for b in body],
              *_signature(it.name, f"Date: {text(long_date(executed.date if executed else None))}",
-                         [f"Address: {text(it.address)}"] if it.address else [])]
+                         [f"Address: {text(it.address)}"] if it.address else [],
+                         electronic=it.signature == "/s/")]
     return [KeepTogether(items)]
 
 
@@ -161,6 +167,7 @@ def certificate_story(ex: Exhibit, label_word: str, date: dt.date | None) -> lis
     t = ex.translation
     assert t is not None
     tr = t.translator
+    assert tr is not None  # (a signed certificate is filed as it is, not generated)
     lang = text(language_name(ex.language))
     when = t.date or date
     doc = f"\u201c{text(ex.title)}\u201d ({text(label_word)})"
@@ -175,7 +182,7 @@ def certificate_story(ex: Exhibit, label_word: str, date: dt.date | None) -> lis
                   f"English, and that the foregoing English translation of the document titled "
                   f"{doc}, which is in {lang}, is complete and accurate to the best of my "
                   "knowledge and ability.", st["body"]),
-        *_signature(tr.name, None, details),
+        *_signature(tr.name, None, details, electronic=t.signature == "/s/"),
     ]
 
 
@@ -216,10 +223,14 @@ def unavailable(ex: Exhibit, label_word: str, explanation: str, plan, paper: str
         story += [*markdown.cell(explanation), Spacer(1, 6)]
     story.append(Paragraph("Efforts made to obtain it", st["heading"]))
     if u.efforts:
+        dates = [fixed_date(e.date) for e in u.efforts]  # a date never wraps
+        date_w = column(dates, "Date")
+        rest = frame_width(paper) - date_w
         rows = [[Paragraph(h, st["cellb"]) for h in ("Date", "Effort", "Result")]]
-        rows += [[Paragraph(text(long_date(e.date)), st["cell"]), Paragraph(text(e.effort), st["cell"]),
-                  Paragraph(text(e.result or "\u2014"), st["cell"])] for e in u.efforts]
-        table = Table(rows, colWidths=[1.45 * inch, 2.85 * inch, 2.2 * inch], repeatRows=1, splitInRow=1)
+        rows += [[Paragraph(text(d), st["cell"]), Paragraph(text(e.effort), st["cell"]),
+                  Paragraph(text(e.result or "\u2014"), st["cell"])] for d, e in zip(dates, u.efforts)]
+        table = Table(rows, colWidths=[date_w, rest * 0.56, rest * 0.44], repeatRows=1, splitInRow=1,
+                      hAlign="LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LINEBELOW", (0, 0), (-1, 0), 0.9, "black"),
                                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, "#999999")]))

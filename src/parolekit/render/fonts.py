@@ -93,6 +93,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "heading": ParagraphStyle("heading", parent=base, fontName=FAMILY + "-Bold", fontSize=12.5,
                                   leading=16, spaceBefore=6, spaceAfter=6),
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "continued": ParagraphStyle("continued", parent=base, fontName=FAMILY + "-Bold", fontSize=12.5,
+                                    leading=16, alignment=TA_CENTER, spaceAfter=8),
         "label": ParagraphStyle("label", parent=base, fontName=FAMILY + "-Bold", fontSize=40,
                                 leading=48, alignment=TA_CENTER, spaceAfter=24),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=16, leading=21,

@@ -8,11 +8,12 @@ from reportlab.platypus import Paragraph, Spacer
 from ..model import Manifest, Pin
 from ..plan import PagePlan, PinError
 from ..response import notice_pin, notice_title, pin_target, pin_text
-from ..render.words import long_date
+from ..render.words import fixed_date, long_date
 from . import markdown
 from .doc import Link, LinkTo, Rendered, render
 from .fonts import styles, text
-from .sections import _frame_width, _head, _row
+from .sections import _head
+from .tables import Continued, frame_width, row
 
 NEW = "new"
 
@@ -42,19 +43,19 @@ def response_table(m: Manifest, plan: PagePlan, paper: str, answers: dict[str, s
     r = m.response
     assert r is not None
     st = styles()
-    w = _frame_width(paper)
+    w = frame_width(paper)
     links: list[Link] = []
     widths = [0.3 * inch, 1.75 * inch, w - 3.75 * inch, 1.7 * inch]
     story = _head("RESPONSE TO THE GROUNDS", m)
-    facts = [text(notice_title(r))]
+    # Dates held by no-break spaces: "Response due March 1, 2027" breaks between facts, never in one.
+    facts = [text(notice_title(r).replace(long_date(r.notice_date), fixed_date(r.notice_date)))]
     if r.receipt_number:
-        facts.append(f"Receipt No. {text(r.receipt_number)}")
+        facts.append(f"Receipt No.\u00a0{text(r.receipt_number)}")
     if r.due_date:
-        facts.append(f"Response due {text(long_date(r.due_date))}")
+        facts.append(f"Response\u00a0due\u00a0{text(fixed_date(r.due_date))}")
     story.append(Paragraph(" \u00b7 ".join(facts), st["center"]))
     story.append(Spacer(1, 6))
-    story.append(_row([Paragraph(h, st["cellb"]) for h in ("#", "Ground", "Answer", "Evidence")],
-                      widths, header=True))
+    rows: list = []
     for i, g in enumerate(r.grounds, start=1):
         ground: list = [Paragraph(text(g.ground), st["cell"])]
         if g.page:
@@ -62,8 +63,9 @@ def response_table(m: Manifest, plan: PagePlan, paper: str, answers: dict[str, s
             ground.append(LinkTo(Paragraph(f"<i>{text(where)}</i>", st["cell"]), target, links))
         answer = markdown.cell(answers.get(g.id, "")) if g.answer else \
             [Paragraph("<i>(not answered)</i>", st["cell"])]
-        story.append(_row([Paragraph(str(i), st["cell"]), ground, answer,
-                           pin_citations(plan, g.exhibits, links, new or set())], widths))
+        rows.append(row([Paragraph(str(i), st["cell"]), ground, answer,
+                         pin_citations(plan, g.exhibits, links, new or set())], widths))
+    story.append(Continued("RESPONSE TO THE GROUNDS", ("#", "Ground", "Answer", "Evidence"), widths, rows))
     story.append(Spacer(1, 8))
     notes = ["Page numbers are those printed at the foot of each page; each citation is a link."]
     if new:

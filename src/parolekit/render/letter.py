@@ -17,8 +17,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..errors import TemplateError, display_path
 from ..labels import label
-from ..manifest import Case
-from ..model import Manifest
+from ..manifest import Case, is_inline_text
+from ..model import Manifest, birth_date_private
 from .. import money
 from ..model import Pin
 from ..plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
@@ -27,7 +27,7 @@ from ..response import (NOTICE_NAMES, SUBJECTS, front_notice, nbsp, notice_pin, 
 from . import markdown
 from .doc import Rendered, render
 from .fonts import styles
-from .words import KINDS, join_names, language_name, long_date, sort_key
+from .words import KINDS, join_names, language_name, long_date, party, sort_key
 
 BUILTIN = "cover-letter.md.j2"
 SIGNATURE_SPACE = 22
@@ -202,30 +202,48 @@ def _bounded_filter(env: _BoundedEnvironment, func):
 
 
 def default_body(m: Manifest) -> str:
-    names = join_names([b.name for b in m.case.beneficiaries])
+    signer = _signer(m)
+    people = [b.name for b in m.case.beneficiaries]
+    if signer["is_beneficiary"]:  # a beneficiary filing for themself (and perhaps family)
+        whom = f" for {join_names(['myself'] + people[1:])}" if len(people) > 1 else ""
+    else:
+        whom = f" on behalf of {join_names(people)}"
     if m.response:
         return (f"The response to each ground, with the evidence that answers it, follows this letter; "
-                f"the enclosed exhibits, on behalf of {names}, are listed in the index.")
-    return (f"We respectfully submit the enclosed request for {KINDS[m.case.kind]} on behalf of "
-            f"{names}. The enclosed exhibits and declarations support the request; they are "
-            "listed in the index that follows.")
+                f"the enclosed exhibits{',' + whom + ',' if whom else ''} are listed in the index.")
+    who = "We" if signer["represented"] else "I"
+    return (f"{who} respectfully submit the enclosed request for {KINDS[m.case.kind]}{whom}. "
+            "The enclosed exhibits and declarations support the request; they are listed in the "
+            "index that follows.")
+
+
+def _client(m: Manifest) -> str:
+    """Whom a representative acts for: the petitioner when there is one, else the beneficiaries."""
+    pet = m.case.petitioner
+    if pet:
+        return pet.title or "Petitioner"
+    word = party(m.case.kind, m.case.beneficiary_title)
+    return word if len(m.case.beneficiaries) == 1 else f"{word}s"
 
 
 def _signer(m: Manifest) -> dict:
-    """Who signs: the representative, else the petitioner, else the (first) beneficiary."""
+    """Who signs: the representative, else the petitioner, else the (first) beneficiary, each
+    under the title the manifest gives (representative.title) or their part in the case."""
     rep, pet = m.case.representative, m.case.petitioner
+    base = {"firm": None, "address": None, "phone": None, "email": None, "represented": False,
+            "is_beneficiary": False}
     if rep:
-        title = "Attorney or Accredited Representative"
+        title = rep.title or f"Attorney or Accredited Representative for {_client(m)}"
         if rep.bar_number:
             title += f", {rep.bar_number}"
-        return {"name": rep.name, "title": title, "firm": rep.firm, "address": rep.address,
-                "phone": rep.phone, "email": rep.email}
+        return base | {"name": rep.name, "title": title, "firm": rep.firm, "address": rep.address,
+                       "phone": rep.phone, "email": rep.email, "represented": True}
     if pet:
-        return {"name": pet.name, "title": f"Petitioner ({pet.relationship})" if pet.relationship
-                else "Petitioner", "firm": None, "address": pet.address, "phone": pet.phone,
-                "email": pet.email}
-    return {"name": m.case.beneficiaries[0].name, "title": "Beneficiary", "firm": None,
-            "address": None, "phone": None, "email": None}
+        word = pet.title or "Petitioner"
+        return base | {"name": pet.name, "title": f"{word} ({pet.relationship})" if pet.relationship
+                       else word, "address": pet.address, "phone": pet.phone, "email": pet.email}
+    return base | {"name": m.case.beneficiaries[0].name, "is_beneficiary": True,
+                   "title": party(m.case.kind, m.case.beneficiary_title)}
 
 
 def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
@@ -255,13 +273,22 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
         forms.append({"name": form.name, "beneficiary": who, "start": start, "end": end,
                       "range": f"{start}" if start == end else f"{start}\u2013{end}"})
     # Every section name is present, so `{% if sections.chronology %}` works in any case.
-    sections: dict = {k: None for k in ("cover", "index", "chronology", "claims", "notice", "response",
-                                        "budget")}
+    sections: dict = {k: None for k in ("cover", "brief", "index", "chronology", "claims", "notice",
+                                        "response", "budget")}
     sections.update({k.partition(":")[0] if k.startswith("notice:") else k:
                      {"start": s, "end": e, "range": f"{s}\u2013{e}" if e != s else f"{s}"}
                      for k, (s, e) in plan.sections.items()})
-    beneficiaries = [dict(b.model_dump(), birth_date_long=long_date(b.birth_date))
+    if sections["brief"] and m.brief:
+        sections["brief"]["title"] = m.brief.title
+    word = party(m.case.kind, m.case.beneficiary_title)
+    # A minor's full date of birth is what lint asks not to repeat: `born` gives only the year.
+    beneficiaries = [dict(b.model_dump(), birth_date_long=long_date(b.birth_date), title=word,
+                          minor=birth_date_private(b.birth_date, m.case.date),
+                          born=(str(b.birth_date.year) if birth_date_private(b.birth_date, m.case.date)
+                                else long_date(b.birth_date)) if b.birth_date else "")
                      for b in m.case.beneficiaries]
+    pet = m.case.petitioner
+    petitioner = dict(pet.model_dump(), title=pet.title or "Petitioner") if pet else None
 
     notice_front = m.response.notice if m.response and m.response.notice_first else None
 
@@ -287,6 +314,7 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
     def short(exhibit_id: str, page: int | str | None = None) -> str:
         return MarkdownText(cite(exhibit_id, page).replace("[Exhibit\u00a0", "[Ex.\u00a0", 1))
 
+    signer = _signer(m)
     chronology = [{"date": long_date(e.date), "event": e.event, "planned": e.planned,
                    "exhibits": [by_id[x] for x in e.exhibits if x in by_id]}
                   for e in sorted(m.chronology, key=lambda e: sort_key(e.date))]
@@ -294,15 +322,15 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
               for c in m.claims]
     return {
         "case": m.case, "date": long_date(m.case.date), "recipient": m.case.recipient,
-        "beneficiaries": beneficiaries, "petitioner": m.case.petitioner,
-        "representative": m.case.representative, "signer": _signer(m),
+        "beneficiaries": beneficiaries, "petitioner": petitioner, "party": word,
+        "representative": m.case.representative, "signer": signer,
         "body": MarkdownText(body_md), "forms": forms, "exhibits": exhibits,
         "declarations": [e for e in exhibits if e["is_declaration"]],
         "documents": [e for e in exhibits if not e["is_declaration"]],
         "ex": by_id, "cite": cite, "cite_short": short, "sections": sections,
         "total_pages": plan.total, "kind": KINDS[m.case.kind], "reasons": list(m.case.reasons),
         "chronology": chronology, "claims": claims,
-        "response": _response_view(m, plan), "budget": money.template_view(m.budget) if m.budget else None,
+        "response": _response_view(m, plan, signer["represented"]), "budget": money.template_view(m.budget) if m.budget else None,
     }
 
 
@@ -311,7 +339,7 @@ def _linked(citation: str, target: str) -> MarkdownText:
     return MarkdownText(f"[{citation}]({markdown.LINK_SCHEME}{target})")
 
 
-def _response_view(m: Manifest, plan: PagePlan) -> dict | None:
+def _response_view(m: Manifest, plan: PagePlan, represented: bool = True) -> dict | None:
     """The notice answered, for a template: its names, dates, the letter's opening and the grounds."""
     r = m.response
     if r is None:
@@ -320,9 +348,15 @@ def _response_view(m: Manifest, plan: PagePlan) -> dict | None:
                 "notice_cite": notice_pin(plan, r, g.page)[0] if g.page and plan.resolve(r.notice) else ""}
                for g in r.grounds]
     return {"kind": r.kind, "name": NOTICE_NAMES[r.kind], "title": notice_title(r),
-            "subject": SUBJECTS[r.kind], "opening": opening(r), "notice_date": long_date(r.notice_date),
+            "subject": SUBJECTS[r.kind], "opening": _first_person(opening(r), represented), "notice_date": long_date(r.notice_date),
             "receipt_number": r.receipt_number, "due_date": long_date(r.due_date) if r.due_date else None,
             "notice_first": r.notice_first, "grounds": grounds}
+
+
+def _first_person(sentence: str, represented: bool) -> str:
+    """A filer without a representative writes "I respectfully submit", not "we"."""
+    return sentence if represented else sentence.replace("we respectfully", "I respectfully").replace(
+        "We respectfully", "I respectfully")
 
 
 def _environment(template: Path | None, body: str, roots: list[Path] | None = None,
@@ -455,7 +489,7 @@ def provisional_plan(m: Manifest) -> PagePlan:
     """A plan with one page per part: enough to try a template before any file is opened."""
     notice = front_notice(m)
     front = [*([Part("notice", f"notice:{notice}", 1)] if notice else []), Part("cover", "cover", 1),
-             Part("response", "response", 1 if m.response else 0),
+             Part("brief", "brief", 1 if m.brief else 0), Part("response", "response", 1 if m.response else 0),
              *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
              Part("index", "index", 1), Part("chronology", "chronology", 1 if m.chronology else 0),
              Part("claims", "claims", 1 if m.claims else 0), Part("budget", "budget", 1 if m.budget else 0)]
@@ -478,6 +512,11 @@ def render_text(m: Manifest, plan: PagePlan, source: str, shown: str, *,
     rendered in the same sandbox as the letter; a failure is a LetterError naming *shown*."""
     env = _environment(None, source, roots)
     return _render(env, BODY, context(m, plan, ""), shown, "body")
+
+
+def is_template(source: str) -> bool:
+    """Text with Jinja markup (`{{ cite('id') }}`); a declaration without any is taken as written."""
+    return "{{" in source or "{%" in source
 
 
 def check_letter(case: Case) -> None:
@@ -526,6 +565,26 @@ def check_cited_texts(case: Case) -> None:
             render_text(case.manifest, plan, source, shown, roots=case.roots)
         except LetterError as e:
             case.add(ref, "template-error", e.message.replace(f"{shown}, line", "line", 1))
+    m = case.manifest
+    for i, d in enumerate(m.declarations):
+        if not d.text or d.signed_file:
+            continue
+        source = d.text if is_inline_text(d.text) else case.input_text(("declarations", i, "text"), d.text.strip())
+        if source is not None and is_template(source):
+            file = None if is_inline_text(d.text) else d.text.strip()
+            try:
+                render_text(m, plan, source, file or case.keypath(("declarations", i, "text")), roots=case.roots)
+            except LetterError as e:
+                shown = case.keypath(("declarations", i, "text"))
+                case.add(("declarations", i, "text"), "template-error",
+                         e.message if file else e.message.replace(f"{shown}, line", "line", 1))
+    b = case.manifest.brief
+    source = case.input_text(("brief", "file"), b.file) if b is not None else None
+    if b is not None and source is not None:  # (a refused file is reported already)
+        try:
+            render_text(case.manifest, plan, source, b.file, roots=case.roots)
+        except LetterError as e:
+            case.add(("brief", "file"), "template-error", e.message)
 
 
 def letter_body(case: Case) -> str:

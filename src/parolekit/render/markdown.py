@@ -89,7 +89,9 @@ def _inline(children) -> str:
         elif t == "link_close":
             if opened and opened.pop():
                 parts.append("</a>")
-        elif t == "image":
+        elif t == "footnote_ref":  # a brief's note (render/brief.py parses them)
+            parts.append(f"<super>{int(child.meta['id']) + 1}</super>")
+        elif t in ("image", "footnote_anchor"):
             continue
         else:
             parts.append(text(child.content))

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from ..model import Manifest
 from ..plan import PagePlan
-from .doc import PAPER, MARGINS, Link, LinkTo, Rendered, render
+from .doc import Link, LinkTo, Rendered, render
 from .fonts import styles, text
+from .tables import Continued, clamp, column, frame_width, row
 from .timeline import Mark, timeline
 from ..response import nbsp, notice_title
-from .words import join_names, long_date, sort_key
+from .words import fixed_date, is_medical, join_names, sort_key
 
-_GRID = TableStyle([
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#999999")),
-    ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-])
-
-
-def _frame_width(paper: str) -> float:
-    return PAPER[paper][0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
+_frame_width = frame_width  # grounds and budget import these names
+_row = row
 
 
 def _head(title: str, m: Manifest) -> list:
@@ -38,15 +31,6 @@ def cite(plan: PagePlan, exhibit_id: str) -> str:
     return nbsp(f"Ex. {plan.exhibits[exhibit_id].label} at {plan.cite(exhibit_id)}")
 
 
-def _row(cells: list, widths: list[float], header: bool = False) -> Table:
-    t = Table([cells], colWidths=widths, splitInRow=1)  # a row taller than a page may split
-    style = TableStyle(_GRID.getCommands())
-    if header:
-        style.add("LINEBELOW", (0, 0), (-1, -1), 0.9, colors.black)
-    t.setStyle(style)
-    return t
-
-
 def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
                   new: set[str] | None = None) -> Rendered:
     """Label, title, date and packet pages of every exhibit; each row links to its exhibit.
@@ -55,45 +39,60 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
     filing's receipt, evidence it did not have is marked new.
     """
     st = styles()
-    w = _frame_width(paper)
+    w = frame_width(paper)
     links: list[Link] = []
     vol = volumes > 1
-    widths = ([0.55 * inch, w - 3.35 * inch, 1.1 * inch, 0.6 * inch, 1.1 * inch] if vol else
-              [0.6 * inch, w - 2.9 * inch, 1.2 * inch, 1.1 * inch])
-    head = ["Ex.", "Description", "Date"] + (["Vol."] if vol else []) + ["Pages"]
-    story = _head("INDEX OF EXHIBITS", m)
-    story.append(_row([Paragraph(h, st["cellb"]) for h in head], widths, header=True))
     notice = next(((k, v) for k, v in plan.sections.items() if k.startswith("notice:")), None)
-    if notice is not None and m.response:  # the notice answered leads the packet, unlabelled
+    notice = notice if m.response else None
+    places = list(plan.exhibits.values())
+    dates = [fixed_date(p.date) if p.date else "\u2014" for p in places]
+    ranges = [p.range for p in places]
+    if notice is not None:
+        dates.append(fixed_date(m.response.notice_date))
+        ranges.append(_span(*notice[1]))
+    # Date and page columns as wide as their longest entry, so a date never wraps; the rest describes.
+    date_w, pages_w = column(dates, "Date"), column(ranges, "Pages", least=0.8 * inch - 13)
+    label_w = column([p.label for p in places] + ["\u2014"], "Ex.", least=0.6 * inch - 13)
+    vol_w = column([p.volumes for p in places], "Vol.") if vol else 0
+    widths = [label_w, w - label_w - date_w - vol_w - pages_w, date_w] + ([vol_w] if vol else []) + [pages_w]
+    head = ["Ex.", "Description", "Date"] + (["Vol."] if vol else []) + ["Pages"]
+    title_w = widths[1] - 12
+    story = _head("INDEX OF EXHIBITS", m)
+    rows: list = []
+    if notice is not None:  # the notice answered leads the packet, unlabelled
         (first, last) = notice[1]
-        cells = [Paragraph("\u2014", st["cellb"]), Paragraph(f"Notice: {text(notice_title(m.response))}",
-                                                             st["cell"]),
-                 Paragraph(text(long_date(m.response.notice_date)), st["cell"])]
+        cells = [Paragraph("\u2014", st["cellb"]),
+                 clamp(f"Notice: {notice_title(m.response)}", "", st["cell"], title_w),
+                 Paragraph(text(fixed_date(m.response.notice_date)), st["cell"])]
         if vol:
             cells.append(Paragraph("1", st["cell"]))
-        cells.append(Paragraph(f"{first}" if first == last else f"{first}\u2013{last}", st["cell"]))
-        story.append(LinkTo(_row(cells, widths), f"page:{first}", links))
+        cells.append(Paragraph(_span(first, last), st["cell"]))
+        rows.append(LinkTo(row(cells, widths), f"page:{first}", links))
     secondary = {e.id: e.unavailable.secondary for e in m.exhibits if e.unavailable}
-    for place in plan.exhibits.values():
-        title = text(place.title)
-        if new and place.id in new:
-            title += " <i>(new)</i>"
+    for place, date in zip(places, dates):
+        # A long title stops at three lines (the bookmark and the separator sheet keep it whole).
+        title = clamp(place.title, " <i>(new)</i>" if new and place.id in new else "", st["cell"], title_w)
+        cell: list = [title]
         if place.unavailable:
             offered = [cite(plan, ref) for ref in secondary.get(place.id, []) if ref in plan.exhibits]
-            title += ("<br/><i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
-                      if offered else "<br/><i>Not available</i>")
-        cells = [Paragraph(text(place.label), st["cellb"]), Paragraph(title, st["cell"]),
-                 Paragraph(text(long_date(place.date) if place.date else "\u2014"), st["cell"])]
+            cell.append(Paragraph("<i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
+                                  if offered else "<i>Not available</i>", st["cell"]))
+        cells = [Paragraph(text(place.label), st["cellb"]), cell, Paragraph(text(date), st["cell"])]
         if vol:
             cells.append(Paragraph(text(place.volumes), st["cell"]))  # "2\u20133": cut across files
         cells.append(Paragraph(text(place.range), st["cell"]))
-        story.append(LinkTo(_row(cells, widths), place.id, links))
+        rows.append(LinkTo(row(cells, widths), place.id, links))
+    story.append(Continued("INDEX OF EXHIBITS", head, widths, rows))
     story.append(Spacer(1, 10))
     files = f" in {volumes} volumes (separate files)" if vol else ""
     story.append(Paragraph(f"The packet has {plan.total} pages{files}. Page numbers are those printed "
                            "at the foot of each page" + (", and run on from one volume to the next."
                                                          if vol else "."), st["small"]))
     return render(story, paper, title="Index of exhibits", links=links)
+
+
+def _span(first: int, last: int) -> str:
+    return f"{first}" if first == last else f"{first}\u2013{last}"
 
 
 def _citations(plan: PagePlan, refs: list[str], links: list[Link], titles: bool = False) -> list:
@@ -111,25 +110,28 @@ def _citations(plan: PagePlan, refs: list[str], links: list[Link], titles: bool 
 def chronology(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
     """A timeline figure, then date, event and citations ("Ex. C at 14"), sorted by date."""
     st = styles()
-    w = _frame_width(paper)
+    w = frame_width(paper)
     links: list[Link] = []
-    widths = [0.35 * inch, 1.2 * inch, w - 3.05 * inch, 1.5 * inch]
     # sorted() is stable: events on the same date keep their manifest order.
     events = sorted(m.chronology, key=lambda e: sort_key(e.date))
+    dates = [fixed_date(e.date) for e in events]
+    date_w = column(dates, "Date", least=1.2 * inch - 13)
+    widths = [0.35 * inch, date_w, w - 0.35 * inch - date_w - 1.5 * inch, 1.5 * inch]
     marks = [Mark(i, e.date, e.event, e.planned) for i, e in enumerate(events, start=1)]
     story = _head("CHRONOLOGY", m)
-    story.append(timeline(marks, m.case.date, w))
+    window = "proposed treatment window" if is_medical(m.case.kind, m.case.reasons) else "planned period"
+    story.append(timeline(marks, m.case.date, w, window))
     story.append(Spacer(1, 10))
-    story.append(_row([Paragraph(h, st["cellb"]) for h in ("#", "Date", "Event", "Evidence")],
-                      widths, header=True))
-    for i, e in enumerate(events, start=1):
-        when = text(long_date(e.date))
+    rows: list = []
+    for i, (e, date) in enumerate(zip(events, dates), start=1):
+        when = text(date)
         what = text(e.event)
         if e.planned:
             when += "<br/><i>(planned)</i>"
             what = what if e.event.lower().startswith("planned") else f"<i>Planned:</i> {what}"
-        story.append(_row([Paragraph(str(i), st["cell"]), Paragraph(when, st["cell"]),
-                           Paragraph(what, st["cell"]), _citations(plan, e.exhibits, links)], widths))
+        rows.append(row([Paragraph(str(i), st["cell"]), Paragraph(when, st["cell"]),
+                         Paragraph(what, st["cell"]), _citations(plan, e.exhibits, links)], widths))
+    story.append(Continued("CHRONOLOGY", ("#", "Date", "Event", "Evidence"), widths, rows))
     if any(e.planned for e in events):
         story.append(Spacer(1, 6))
         story.append(Paragraph("Events marked <i>planned</i> have not yet happened; they are "
@@ -140,13 +142,12 @@ def chronology(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
 def claims(m: Manifest, plan: PagePlan, paper: str) -> Rendered:
     """Each claim with the exhibits that prove it: label, packet page and title."""
     st = styles()
-    w = _frame_width(paper)
+    w = frame_width(paper)
     links: list[Link] = []
     widths = [0.35 * inch, w - 3.05 * inch, 2.7 * inch]
     story = _head("SUMMARY OF CLAIMS AND EVIDENCE", m)
-    story.append(_row([Paragraph(h, st["cellb"]) for h in ("#", "Claim", "Evidence")], widths,
-                      header=True))
-    for i, c in enumerate(m.claims, start=1):
-        story.append(_row([Paragraph(str(i), st["cell"]), Paragraph(text(c.claim), st["cell"]),
-                           _citations(plan, c.exhibits, links, titles=True)], widths))
+    rows = [row([Paragraph(str(i), st["cell"]), Paragraph(text(c.claim), st["cell"]),
+                 _citations(plan, c.exhibits, links, titles=True)], widths)
+            for i, c in enumerate(m.claims, start=1)]
+    story.append(Continued("SUMMARY OF CLAIMS AND EVIDENCE", ("#", "Claim", "Evidence"), widths, rows))
     return render(story, paper, title="Claims", links=links)

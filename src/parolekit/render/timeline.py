@@ -233,8 +233,9 @@ def label_box(lab: Label, axis_y: float) -> tuple[float, float, float, float]:
     return lab.left, y0, lab.left + lab.width, y0 + LINE_GAP + LABEL_SIZE + 3
 
 
-def timeline(marks: list[Mark], today: dt.date, width: float) -> Drawing:
-    """Past events filled, planned ones hollow, the proposed treatment window shaded, today dashed."""
+def timeline(marks: list[Mark], today: dt.date, width: float, window: str = "planned period") -> Drawing:
+    """Past events filled, planned ones hollow, the planned period shaded (*window* names it in the
+    legend: a medical case's "proposed treatment window"), today dashed."""
     register()
     lo, hi, x = axis(marks, today, width)
     labels = fitted(marks, today, width)
@@ -283,14 +284,14 @@ def timeline(marks: list[Mark], today: dt.date, width: float) -> Drawing:
             d.add(Circle(cx, axis_y, 3.8, fillColor=colors.white, strokeColor=PLANNED, strokeWidth=1.4))
         else:
             d.add(Circle(cx, axis_y, 3.8, fillColor=PAST, strokeColor=colors.white, strokeWidth=0.6))
-    _legend(d, height - 9, bool(planned), today)
+    _legend(d, height - 9, window if planned else "", today)
     return d
 
 
-def _legend(d: Drawing, y: float, window: bool, today: dt.date) -> None:
+def _legend(d: Drawing, y: float, window: str, today: dt.date) -> None:
     items: list[tuple[str, str]] = [("past", "past event"), ("planned", "planned event")]
     if window:
-        items.append(("window", "proposed treatment window"))
+        items.append(("window", window))
     items.append(("today", f"packet date ({short_date(today.isoformat())})"))
     x = 0.0
     for kind, name in items:

@@ -36,6 +36,26 @@ KINDS = {
     "waiver": "a waiver of inadmissibility", "other": "immigration benefits",
 }
 
+# What the packet calls the people a case is for: parole's beneficiary is the applicant of an
+# asylum, waiver or re-parole request (an asylum case in removal proceedings: set
+# case.beneficiary_title: Respondent).
+PARTY = {
+    "humanitarian-parole": "Beneficiary", "reparole": "Applicant", "asylum": "Applicant",
+    "waiver": "Applicant", "other": "Beneficiary",
+}
+
+
+
+def party(kind: str, title: str | None = None) -> str:
+    """"Applicant", "Beneficiary": the manifest's case.beneficiary_title, else the kind's word."""
+    return title or PARTY.get(kind, "Beneficiary")
+
+
+def is_medical(kind: str, reasons: list[str]) -> bool:
+    """Medical parole (or re-parole): the only case whose planned period is a treatment window."""
+    return kind in ("humanitarian-parole", "reparole") and "medical" in reasons
+
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
@@ -92,6 +112,11 @@ def long_date(value: dt.date | str | None) -> str:
     if len(parts) == 2:
         return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
     return long_date(dt.date(int(parts[0]), int(parts[1]), int(parts[2])))
+
+
+def fixed_date(value: dt.date | str | None) -> str:
+    """long_date held together by no-break spaces, for tables and headings: never wraps."""
+    return long_date(value).replace(" ", "\u00a0")
 
 
 def short_date(value: dt.date | str) -> str:

@@ -43,6 +43,10 @@ class Need(_Strict):
 class When(_Strict):
     reasons: list[str] = []  # any of these reasons
     petitioner: bool | None = None  # true: only when `case.petitioner` is given
+    # An evidence pack describes the request as first filed. A response to a notice answers its
+    # grounds with the evidence they call for; the record already holds the forms and the rest,
+    # so a rule applies to responses only when it says so ("response" or "any").
+    filing: Literal["initial", "response", "any"] = "initial"
 
 
 class EvidenceRule(_Strict):

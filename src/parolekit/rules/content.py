@@ -82,12 +82,10 @@ def letter_citations(case: Case) -> set[str]:
     if cl is None:
         return set()
     texts = [cl.body or ""]
-    for relative in (cl.file, cl.template):
-        if relative:
-            try:
-                texts.append(case.resolve(relative).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError):
-                pass  # reported by the file checks
+    for key in ("file", "template"):
+        relative = getattr(cl, key)
+        if relative and (found := case.input_text(("cover_letter", key), relative)) is not None:
+            texts.append(found)  # (a refused file is reported by the file checks)
     return {ref for text in texts for ref in _CITE.findall(text)}
 
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 
 from ..intake import Source
 from ..manifest import Case
+from ..model import is_minor
 from .catalogue import EvidencePack, emit, EvidenceRule, Need, evidence_packs, tag_vocabulary
-
-
-def is_minor(birth: dt.date | None, on: dt.date) -> bool:
-    """Under 18 on *on* (a 29 February birthday counts from 1 March in common years)."""
-    if birth is None:
-        return False
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return age < 18
 
 
 def _form_pattern(name: str) -> re.Pattern:
@@ -52,6 +44,13 @@ def satisfied(case: Case, need: Need, n: int | None = None) -> bool:
     return False
 
 
+def filing_kind(case: Case) -> str:
+    """"response" for an answer to a notice or a motion; a renewed request after a denial is a
+    new request ("initial"): it is filed whole again, forms and all."""
+    r = case.manifest.response
+    return "initial" if r is None or r.kind == "denial" else "response"
+
+
 def _fill(text: str, **values: object) -> str:
     for key, value in values.items():
         text = text.replace("{" + key + "}", str(value))
@@ -60,6 +59,9 @@ def _fill(text: str, **values: object) -> str:
 
 def _apply(case: Case, pack: EvidencePack, rule: EvidenceRule) -> None:
     m = case.manifest
+    filing = filing_kind(case)
+    if rule.when.filing not in ("any", filing):
+        return
     if rule.when.reasons and not set(rule.when.reasons) & set(m.case.reasons):
         return
     if rule.when.petitioner is not None and rule.when.petitioner != (m.case.petitioner is not None):

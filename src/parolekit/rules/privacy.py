@@ -7,7 +7,7 @@ import re
 
 from ..intake import Source
 from ..manifest import Case
-from .evidence import is_minor
+from ..model import birth_date_private
 
 _SSN = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
 _SSN_CONTEXT = re.compile(r"\b(ssn|ss#|s\.s\.n\.?|social[\s-]+security|seguro\s+social|itin|tin)\b", re.I)
@@ -16,6 +16,13 @@ _CARD = re.compile(r"(?<![\w+.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-])")
 _ACCOUNT_CONTEXT = re.compile(r"\b(account|acct|a/c|cuenta|routing|aba|bank)\b", re.I)
 _ACCOUNT = re.compile(r"(?<![\w.-])\d(?:-?\d){7,16}(?![\w-])")
 _ISO_DATE = re.compile(r"(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")  # "bank rate, 2026-11-20"
+# "11-20-2026" and "20-11-2026": dates too, not account numbers.
+_DASHED_DATE = re.compile(r"(0?[1-9]|[12]\d|3[01])-(0?[1-9]|[12]\d|3[01])-(19|20)\d{2}")
+# Values that are names, not prose: ids and the files and exhibits they name. A number in them
+# is a scanner's counter or a date ("bank/20261120.pdf"), and "bank" in them ("id: bank-letter")
+# is no sign that a number beside it is an account number.
+_NAME_KEYS = frozenset({"id", "file", "signed_file", "template", "notice", "earlier_receipt", "password_env"})
+_NAME_LISTS = frozenset({"files", "exhibits", "secondary", "identity", "financial"})
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,4})?\b")
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"]
@@ -33,6 +40,28 @@ def luhn(digits: str) -> bool:
 
 def _valid_ssn(area: str, group: str, serial: str) -> bool:
     return area not in ("000", "666") and group != "00" and serial != "0000"
+
+
+def _is_name(path: tuple) -> bool:
+    if not path:
+        return False
+    if isinstance(path[-1], str):
+        return path[-1] in _NAME_KEYS
+    return len(path) > 2 and path[-2] in _NAME_LISTS  # not the top-level `exhibits:` list itself
+
+
+def _name_spans(case: Case) -> dict[int, list[tuple[int, int]]]:
+    """Per line, the 0-based column spans of name values: from where one starts to where the
+    next key or value on its line starts (or a comment, or the line's end)."""
+    starts: dict[int, list[int]] = {}
+    for line, col in [*case.located.values.values(), *case.located.keys.values()]:
+        starts.setdefault(line, []).append(col - 1)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for path, (line, col) in case.located.values.items():
+        if _is_name(path):
+            after = [c for c in starts[line] if c > col - 1]
+            spans.setdefault(line, []).append((col - 1, min(after) if after else 1 << 30))
+    return spans
 
 
 class _Locator:
@@ -71,12 +100,13 @@ def check_privacy(case: Case, _sources: list[Source]) -> None:
         return
     loc = _Locator(case)
     lines = text.splitlines()
+    names = _name_spans(case)
     for n, line in enumerate(lines, 1):
-        _scan_line(case, loc, n, line)
+        _scan_line(case, loc, n, line, names.get(n, []))
     _minor_birth_dates(case, loc, lines)
 
 
-def _scan_line(case: Case, loc: _Locator, n: int, line: str) -> None:
+def _scan_line(case: Case, loc: _Locator, n: int, line: str, names: list[tuple[int, int]]) -> None:
     flagged: list[tuple[int, int]] = []
     comment = line.lstrip().startswith("#")
 
@@ -112,10 +142,14 @@ def _scan_line(case: Case, loc: _Locator, n: int, line: str) -> None:
             _emit_at(case, loc, n, m.start() + 1, "privacy-account-number",
                      f"a full IBAN (ending in {m[0].replace(' ', '')[-4:]}) is in the manifest; keep "
                      "at most the last four characters")
-    if _ACCOUNT_CONTEXT.search(line):
-        for m in _ACCOUNT.finditer(line):
+    comment_at = line.find(" #") if not comment else -1
+    cut = [(a, min(b, comment_at) if comment_at > a else b) for a, b in names]
+    prose = "".join(" " if any(a <= i < b for a, b in cut) else ch for i, ch in enumerate(line))
+    if _ACCOUNT_CONTEXT.search(prose):
+        for m in _ACCOUNT.finditer(prose):
             digits = m[0].replace("-", "")
-            if not taken(m) and 8 <= len(digits) <= 17 and not _ISO_DATE.fullmatch(m[0]):
+            if not taken(m) and 8 <= len(digits) <= 17 and not _ISO_DATE.fullmatch(m[0]) and \
+                    not _DASHED_DATE.fullmatch(m[0]):
                 flagged.append(m.span())
                 _emit_at(case, loc, n, m.start() + 1, "privacy-account-number",
                          f"a full account number (ending in {digits[-4:]}) is in the manifest; "
@@ -126,7 +160,7 @@ def _minor_birth_dates(case: Case, loc: _Locator, lines: list[str]) -> None:
     m = case.manifest
     for i, person in enumerate(m.case.beneficiaries):
         birth = person.birth_date
-        if not is_minor(birth, m.case.date) or birth > m.case.date:
+        if not birth_date_private(birth, m.case.date):
             continue
         ref = ("case", "beneficiaries", i, "birth_date")
         own = case.where(ref)

@@ -8,12 +8,13 @@ import re
 from decimal import Decimal
 
 from ..intake import Source
-from ..manifest import Case, read_text
+from ..manifest import Case, is_inline_text
 from ..money import amount_text, line_total, totals
 from ..plan import PinError
 from ..response import notice_title, page_ranges
 from ..selection import source_numbers
-from .catalogue import emit
+from .catalogue import Need, emit
+from .evidence import satisfied
 
 AFFIDAVIT_TAGS = {"affidavit", "declaration"}
 
@@ -64,9 +65,22 @@ def check_response(case: Case, sources: list[Source]) -> None:
                 emit(case, ("response", "grounds", i), "response-ground-unsupported",
                      f"ground '{g.id}' cites no evidence; list under `exhibits:` what answers it "
                      "(with `pages:` where the answer is on particular pages)")
+        _check_motion_form(case)
     _check_pins(case, sources)
+    _check_text_pins(case, sources)
     _check_unavailable(case)
     _check_budget(case)
+
+
+def _check_motion_form(case: Case) -> None:
+    r = case.manifest.response
+    if r is None or not r.kind.startswith("motion-"):
+        return
+    if not satisfied(case, Need(forms=["I-290B"], tags=["i-290b"])):
+        what = "reopen" if r.kind == "motion-to-reopen" else "reconsider"
+        emit(case, ("response", "kind"), "response-motion-form-missing",
+             f"a motion to {what} a USCIS decision is filed on Form I-290B (with its fee); add it "
+             "under `forms:` with `name: I-290B`")
 
 
 def _numbering(case: Case, sources: list[Source]) -> dict[str, tuple[set[int], int]]:
@@ -112,6 +126,65 @@ def _check_pins(case: Case, sources: list[Source]) -> None:
                 emit(case, ref, "pin-out-of-range", f"{PinError(ident, missing, total)} (pages are the "
                      "document's own, as its source numbers them, counted across `files:`)")
                 break
+
+
+# cite('id', 17), cite_short("id", page="3-4"): a pin written with literal arguments in a text.
+_TEXT_PIN = re.compile(r"""cite(?:_short)?\(\s*['"]([^'"]+)['"]\s*,\s*(?:page\s*=\s*)?"""
+                       r"""(?:(\d+)|['"]([\d\s,\-\u2013]+)['"])\s*\)""")
+
+
+def _texts(case: Case) -> list[tuple[tuple, str | None, str]]:
+    """(manifest key, file it was read from or None, Markdown) of every text that may cite()."""
+    m = case.manifest
+    out: list[tuple[tuple, str | None, str]] = []
+    values: list[tuple[tuple, str]] = []
+    cl = m.cover_letter
+    if cl and cl.body:
+        values.append((("cover_letter", "body"), cl.body))
+    for key in ("file", "template"):
+        if cl and getattr(cl, key):
+            out.append((("cover_letter", key), getattr(cl, key), ""))
+    if m.brief:
+        out.append((("brief", "file"), m.brief.file, ""))
+    for i, d in enumerate(m.declarations):
+        if d.text and not d.signed_file:
+            values.append((("declarations", i, "text"), d.text))
+    if m.response:
+        values += [(("response", "grounds", i, "answer"), g.answer) for i, g in enumerate(m.response.grounds)
+                   if g.answer]
+    values += [(("exhibits", i, "unavailable", "explanation"), e.unavailable.explanation)
+               for i, e in enumerate(m.exhibits) if e.unavailable and e.unavailable.explanation]
+    for ref, value in values:
+        out.append((ref, None if is_inline_text(value) else value.strip(), value))
+    read: list[tuple[tuple, str | None, str]] = []
+    for ref, file, value in out:
+        text = value if file is None else case.input_text(ref, file)
+        if text is not None:  # (a refused file is reported already)
+            read.append((ref, file, text))
+    return read
+
+
+def _check_text_pins(case: Case, sources: list[Source]) -> None:
+    """A cite('id', page) in a letter, brief, declaration or answer names a page the document
+    has: the build would refuse it, so lint says so first, at the text's line."""
+    numbering = _numbering(case, sources)
+    for ref, file, value in _texts(case):
+        for match in _TEXT_PIN.finditer(value):
+            ident, spec = match.group(1), match.group(2) or match.group(3) or ""
+            if ident not in numbering:
+                continue  # an unknown id is the template check's to report
+            have, total = numbering[ident]
+            try:
+                ranges = page_ranges(spec.replace("\u2013", "-"))
+            except ValueError:
+                continue
+            missing = next((n for a, b in ranges for n in range(a, b + 1) if n not in have), None)
+            if missing is not None:
+                line = value.count("\n", 0, match.start()) + 1
+                where = f"{file}, line {line}: " if file else (f"line {line}: " if "\n" in value else "")
+                err = str(PinError(ident, missing, total))
+                fix = "" if missing <= total else "; cite a page it has"
+                emit(case, ref, "pin-out-of-range", f"{where}{match.group(0)}: {err}{fix}")
 
 
 def _check_unavailable(case: Case) -> None:
@@ -211,11 +284,8 @@ def _check_stated_totals(case: Case) -> None:
     cl = m.cover_letter
     if cl and cl.body:
         texts.append((("cover_letter", "body"), cl.body))
-    elif cl and cl.file:
-        try:
-            texts.append((("cover_letter", "file"), read_text(case, cl.file)))
-        except (OSError, UnicodeDecodeError, ValueError):
-            pass  # reported by the file checks
+    elif cl and cl.file and (letter := case.input_text(("cover_letter", "file"), cl.file)) is not None:
+        texts.append((("cover_letter", "file"), letter))
     if m.response:
         texts += [(("response", "grounds", i, "answer"), g.answer) for i, g in enumerate(m.response.grounds)
                   if g.answer]
