@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from factory import CASE_HEAD, manifest, photo, text_pdf
-from parolekit import intake
+from parolekit.intake import files as intake_files, inputs as intake_inputs
 from parolekit.errors import CaseError
 from parolekit.intake import check_unchanged, ensure_unchanged, inspect_sources, snapshot_texts
 from parolekit.manifest import load_case
@@ -57,13 +57,13 @@ def test_a_huge_file_that_is_not_a_pdf_is_refused_without_hashing_it(tmp_path, m
         fh.truncate(10 * 2**30)
     text_pdf(tmp_path / "exhibits" / "letter.pdf", title="Letter")
     hashed: list[str] = []
-    real = intake._digest
+    real = intake_files._digest
 
     def spy(fh, head):
         hashed.append(os.fstat(fh.fileno()).st_size)
         return real(fh, head)
 
-    monkeypatch.setattr(intake, "_digest", spy)
+    monkeypatch.setattr(intake_files, "_digest", spy)
     reads: list[int] = []
 
     class Counted:  # a thin proxy over the opened file: every read of the big one is counted
@@ -88,7 +88,7 @@ def test_a_huge_file_that_is_not_a_pdf_is_refused_without_hashing_it(tmp_path, m
         fh = builtins.open(file, *args, **kwargs)
         return Counted(fh) if Path(file).name == "statement.pdf" else fh
 
-    monkeypatch.setattr(intake, "open", counting_open, raising=False)
+    monkeypatch.setattr(intake_files, "open", counting_open, raising=False)
     case, sources = _inspected(_case(tmp_path, _one("letter", "exhibits/letter.pdf")
                                      + _one("statement", "exhibits/statement.pdf")))
     codes = _codes(case)
@@ -108,8 +108,8 @@ def test_a_pipe_swapped_in_after_the_path_check_does_not_hang(tmp_path, monkeypa
     text_pdf(tmp_path / "exhibits" / "letter.pdf", title="Letter")
     pipe = tmp_path / "exhibits" / "pipe.pdf"
     os.mkfifo(pipe)
-    real = intake.check_path
-    monkeypatch.setattr(intake, "check_path",
+    real = intake_inputs.check_path
+    monkeypatch.setattr(intake_inputs, "check_path",
                         lambda case, ref, rel, allow: pipe if rel.endswith("pipe.pdf") else
                         real(case, ref, rel, allow))
     case, sources = _inspected(_case(tmp_path, _one("letter", "exhibits/letter.pdf")
@@ -213,7 +213,7 @@ def test_a_file_that_grows_while_it_is_hashed_is_input_changed(tmp_path, monkeyp
     """A download still arriving: the size moves between the first and last block read."""
     case_path = _pdf_case(tmp_path)
     letter = tmp_path / "exhibits" / "letter.pdf"
-    real = intake._digest
+    real = intake_files._digest
 
     def growing(fh, head):
         result = real(fh, head)
@@ -221,7 +221,7 @@ def test_a_file_that_grows_while_it_is_hashed_is_input_changed(tmp_path, monkeyp
             _append_update(letter)
         return result
 
-    monkeypatch.setattr(intake, "_digest", growing)
+    monkeypatch.setattr(intake_files, "_digest", growing)
     case, sources = _inspected(case_path)
     msgs = _codes(case).get("input-changed", [])
     assert any("exhibits[letter].file" in m for m in msgs)

@@ -248,7 +248,7 @@ def test_manifest_too_large(tmp_path):
 def test_file_unreadable(clean_case, monkeypatch):
     import builtins
 
-    import parolekit.intake
+    import parolekit.intake.files
     from parolekit.lint import lint_manifest
 
     def denied(file, *args, **kwargs):  # chmod 000 does not stop root, so refuse like the OS would
@@ -256,7 +256,7 @@ def test_file_unreadable(clean_case, monkeypatch):
             raise PermissionError(13, "Permission denied", str(file))
         return builtins.open(file, *args, **kwargs)
 
-    monkeypatch.setattr(parolekit.intake, "open", denied, raising=False)
+    monkeypatch.setattr(parolekit.intake.files, "open", denied, raising=False)
     got = [(p.line, p.column, p.code) for p in lint_manifest(clean_case).problems]
     assert got == [(13, 11, "file-unreadable")]
 
@@ -373,6 +373,9 @@ TESTED_HERE = {"manifest-unreadable", "manifest-too-large", "file-unreadable", "
                "input-changed",  # needs a change mid-build: tests/test_intake_integrity.py
                "file-truncated",  # a PDF cut off at test time: tests/test_truncated.py
                "draft-over-final",  # build --draft only: tests/test_draft.py
+               "tool-missing", "file-not-converted",  # office files made at test time: tests/test_office.py
+               "email-attachment-not-shown", "email-unprintable",
+               "docx-tracked-changes", "docx-comments-ignored", "docx-images-ignored",  # tests/test_wordtext.py  # e-mails made at test time: tests/test_email.py
                "ocr-unavailable", "ocr-language-unsupported", "ocr-failed",  # build --ocr: tests/test_ocr.py
                "scans-recompressed",  # build over a size cap: tests/test_compression.py
                "pdfa-not-conformant"}  # build with output.pdfa: tests/test_pdfa.py

@@ -15,7 +15,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from factory import CASE_HEAD, manifest, text_pdf
-from parolekit import intake
+from parolekit.intake import pdf as intake_pdf
 from parolekit.intake import inspect_sources
 from parolekit.manifest import load_case
 from parolekit.pagecheck import lost_pages
@@ -326,7 +326,7 @@ def test_a_healthy_file_is_not_inspected_page_by_page(tmp_path, monkeypatch):
     def never(*args):
         raise AssertionError("lost_pages ran on a healthy file")
 
-    monkeypatch.setattr(intake, "lost_pages", never)
+    monkeypatch.setattr(intake_pdf, "lost_pages", never)
     case = load_case(case_with(tmp_path))
     check_case(case)
     assert [s.relative for s in inspect_sources(case)] == ["exhibits/records.pdf"]

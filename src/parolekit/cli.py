@@ -75,6 +75,9 @@ def build(
     no_cache: bool = typer.Option(False, "--no-cache", metavar=FLAG,
                                   help="OCR every scan again instead of reading .parolekit-cache/ beside "
                                        "the packet."),
+    word_drafts: bool = typer.Option(False, "--docx", metavar=FLAG,
+                                     help="Also write the exhibit list, cover letter and declarations as "
+                                          "Word drafts, and the index as CSV (in <name>.drafts/)."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -89,7 +92,7 @@ def build(
         code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                           console=err, debug=_state["debug"], signing_copies=signing_copies,
-                          draft=draft, ocr=ocr, cache=not no_cache)
+                          draft=draft, word_drafts=word_drafts, ocr=ocr, cache=not no_cache)
     except KeyboardInterrupt as e:
         # A single build knows what the folder holds now; a batch says what holds for every case.
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "

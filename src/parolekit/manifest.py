@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ManifestError, ProblemList, display_path
 from .model import Manifest
+from .wordtext import SUFFIXES as WORD_SUFFIXES, WordError, is_word, read_word
 from .yamltree import Located, decode_manifest, parse_yaml, read_manifest
 
 # List sections whose items are named by their `id` in key paths.
@@ -67,8 +68,8 @@ class Case:
         if self.flagged(path):
             return None
         try:
-            return self.resolve(relative).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError, ValueError):
+            return read_text_file(self.resolve(relative))
+        except (OSError, UnicodeDecodeError, ValueError, WordError):
             return None
 
     @property
@@ -259,7 +260,7 @@ def is_inline_text(value: str) -> bool:
 
     A block scalar (`text: |`) is always text: its value ends in a newline, a plain line's never.
     """
-    return "\n" in value or not value.strip().lower().endswith((".md", ".markdown", ".txt"))
+    return "\n" in value or not value.strip().lower().endswith((".md", ".markdown", ".txt", *WORD_SUFFIXES))
 
 
 def text_files(case: Case) -> list[tuple[tuple, str]]:
@@ -284,4 +285,20 @@ def read_text(case: Case, value: str) -> str:
     """Inline Markdown as given, or the contents of the file it names."""
     if is_inline_text(value):
         return value
-    return Path(case.resolve(value.strip())).read_text(encoding="utf-8")
+    return read_text_file(Path(case.resolve(value.strip())))
+
+
+# Where a Word file may stand for Markdown: a declaration's `text:` and the cover letter's `file:`.
+WORD_TEXT_KEYS = ("text", "file")
+
+
+def word_text(ref: tuple, relative: str) -> bool:
+    """Whether this text input is a Word document read as Markdown (wordtext.py)."""
+    return ref[-1] in WORD_TEXT_KEYS and ref[0] in ("declarations", "cover_letter", "brief") and is_word(relative)
+
+
+def read_text_file(path: Path) -> str:
+    """A text input's Markdown: a .docx through wordtext (WordError if unreadable), else UTF-8."""
+    if is_word(path):
+        return read_word(path.read_bytes()).markdown
+    return path.read_text(encoding="utf-8")

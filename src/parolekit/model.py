@@ -199,7 +199,7 @@ class Declaration(Strict):
     id: Id
     title: Text | None = Field(None, description="Index title; default 'Declaration of <name>'")
     declarant: Declarant
-    text: Text | None = Field(None, description="Markdown text, or a path to a .md file")
+    text: Text | None = Field(None, description="Markdown text, or a path to a .md or Word .docx file")
     executed: Executed | None = None
     interpreter: Interpreter | None = None
     signed_file: Text | None = None

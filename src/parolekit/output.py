@@ -14,7 +14,7 @@ from . import __version__
 from .errors import CaseError, OutputError, ParolekitError
 from .hashing import sha256_file  # noqa: F401  (re-exported)
 from .intake import Source, TextInput, ensure_unchanged
-from .manifest import Case, text_files
+from .manifest import Case, text_files, word_text
 from .ocr import receipt_entry, wanted
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
@@ -36,8 +36,12 @@ def default_output(case: Case) -> Path:
     return case.path.with_suffix(".pdf")
 
 
-def check_output_path(case: Case, output: Path | str | None, sources: list[Source]) -> Path:
-    """Where the packet goes; a problem (not an exception) when it would overwrite an input."""
+# Beside the packet: PDFs converted from office files, named by the original's SHA-256.
+CACHE_FOLDER = ".parolekit-cache"
+
+
+def output_path(case: Case, output: Path | str | None) -> Path:
+    """Where the packet goes: -o (a file, or a folder keeping the usual name), else the usual place."""
     usual = default_output(case)
     if case.draft:  # beside the final packet, never in its place
         usual = usual.with_name(f"{usual.stem}.draft{usual.suffix}")
@@ -45,6 +49,19 @@ def check_output_path(case: Case, output: Path | str | None, sources: list[Sourc
     if output and (path.is_dir() or str(output).endswith(("/", os.sep))):
         # `-o build/` names a folder, as cp and mv read it: the packet keeps its usual name there.
         path = path / usual.name
+    return path
+
+
+def cache_folder(case: Case, output: Path | str | None) -> Path:
+    """The converted-PDF cache beside the packet; in the case folder when a manifest's
+    `output.file` leads outside it (refused later: nothing is written there)."""
+    path = output_path(case, output)
+    return (path.parent if output or case.contains(path) else case.base) / CACHE_FOLDER
+
+
+def check_output_path(case: Case, output: Path | str | None, sources: list[Source]) -> Path:
+    """Where the packet goes; a problem (not an exception) when it would overwrite an input."""
+    path = output_path(case, output)
     ref = ("output", "file") if not output and case.manifest.output.file else ()
     given = " (-o)" if output else ""
     inputs = input_paths(case, sources)
@@ -222,9 +239,10 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
         "manifest": {"path": case.path.name, "sha256": case.sha256},
         "inputs": [{"path": s.relative, "key": case.keypath(s.ref), "sha256": s.sha256,
                     "kind": s.kind, "page_count": s.page_count, "pages_used": s.selection,
-                    "pages_used_count": len(s.pages)} for s in sources]
-        + [{"path": rel, "key": case.keypath(ref), "sha256": text_hash(ref, rel),
-            "kind": "text"} for ref, rel in text_files(case)]
+                    "pages_used_count": len(s.pages)} | ({"converted": s.converted} if s.converted else {})
+                   for s in sources]
+        + [{"path": rel, "key": case.keypath(ref), "sha256": text_hash(ref, rel)} | _text_kind(ref, rel)
+           for ref, rel in text_files(case)]
         + [{"path": _rel(case, path), "key": "cover_letter", "sha256": digest, "kind": "template-include"}
            for path, digest in sorted(case.template_files.items())],
         "exhibits": [{"id": p.id, "label": p.label, "title": p.title, "start": p.start, "end": p.end,
@@ -241,6 +259,13 @@ def _recompressed(sources: list[Source]) -> dict:
     """Inputs whose scans were re-encoded to fit the size cap, when any were."""
     done = [s.recompressed for s in sources if s.recompressed]
     return {"recompressed": done} if done else {}
+
+
+def _text_kind(ref: tuple, relative: str) -> dict:
+    """A text input's kind; a Word file's says it was read as Markdown (the hash is the .docx's)."""
+    if word_text(ref, relative):
+        return {"kind": "docx", "converted": {"to": "markdown", "by": "mammoth"}}
+    return {"kind": "text"}
 
 
 def _notice(plan: PagePlan) -> dict:

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import drafts
 from . import __version__
 from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
@@ -44,6 +45,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     signing: list[Path] = field(default_factory=list)
+    drafts: list[Path] = field(default_factory=list)  # --docx: the Word drafts and the index CSV
     ocr_pages: int = 0  # scanned pages given a text layer (OCR'd now or taken from the cache)
     ocr_cached: int = 0  # of those, read from the cache
 
@@ -51,13 +53,16 @@ class BuildResult:
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
                  progress: Progress | None = None, signing_copies: bool = False,
-                 draft: bool = False, ocr: bool = False, cache: bool = True) -> BuildResult:
+                 draft: bool = False, word_drafts: bool = False, ocr: bool = False,
+                 cache: bool = True) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
     (to `<packet>.signing/`), for wet signature: a signed packet page would carry a stamp twice.
     With *draft*, every page is marked "DRAFT - not for filing" (finish.py) and the packet goes
     to `<name>.draft.pdf` unless *output* says where; it never replaces a final packet.
+    With *word_drafts*, the exhibit list, cover letter and declarations are also written as Word
+    drafts with the index as CSV (to `<packet>.drafts/`, drafts.py).
     With *ocr* (or `output.ocr`), scanned pages get a text layer (ocr.py), cached beside the
     output unless *cache* is False.
     """
@@ -67,6 +72,9 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, ocr=ocr)
     case = prep.case
     check_for_build(case, prep.sources)
+    if word_drafts and not drafts.available():
+        case.add((), "tool-missing", f"--docx writes Word drafts with python-docx, which is not "
+                 f"installed: {drafts.INSTALL}")
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     with OutputLock(prep.output) as lock:  # one build at a time writes this packet
@@ -92,9 +100,10 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     # Generated pages before any stamp: a declaration signed on a packet page would be stamped twice.
     signing = write_signing_copies(plan, layout.rendered, prep.output, signed_electronically(case.manifest)) \
         if signing_copies else []
+    words = drafts.write_drafts(prep, plan, prep.output, files[0].sha256) if word_drafts else []
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
-                       files, warnings, time.perf_counter() - started, signing,
+                       files, warnings, time.perf_counter() - started, signing, words,
                        ocr_run.ocred + ocr_run.cached, ocr_run.cached)
 
 

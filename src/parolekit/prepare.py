@@ -9,7 +9,7 @@ from typing import Callable
 from .intake import Source, TextInput, inspect_sources, snapshot_texts
 from .manifest import Case, load_case
 from .ocr import check_tools, wanted
-from .output import check_output_path, default_output
+from .output import cache_folder, check_output_path, default_output
 from .validate import check_case
 
 # Every stage a build reports, in order (batch shows them per running case).
@@ -54,7 +54,8 @@ def prepare(manifest: Path | str, output: Path | str | None = None, *,
         if case.problems.errors:
             return Prepared(case, [], default_output(case))
     report("inspect")
-    sources = inspect_sources(case, allow_paths)
+    # Office files converted to PDF are kept beside the packet, by content: built once.
+    sources = inspect_sources(case, allow_paths, cache=cache_folder(case, output))
     texts = snapshot_texts(case) if read_texts else {}
     return Prepared(case, sources, check_output_path(case, output, sources), texts)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-from .manifest import Case, is_inline_text, read_text, text_files  # noqa: F401  (re-exported)
+from .manifest import Case, is_inline_text, read_text, read_text_file, text_files, word_text  # noqa: F401  (re-exported)
+from .wordtext import WordError, read_word
 from .paths import check_text_paths, not_regular
 from .render.words import is_english, known_language
 
@@ -104,12 +105,47 @@ def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
         case.add(ref, "file-missing", f"'{relative}' does not exist; check the name (paths are "
                  f"relative to {case.path.name}){as_text}")
         return
+    if word_text(ref, relative):
+        _check_word(case, ref, relative, path)
+        return
     try:
         path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         case.add(ref, "file-not-utf8", f"'{relative}' is not UTF-8 text; save it as UTF-8")
     except OSError as e:
         case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror})")
+
+
+def _check_word(case: Case, ref: tuple, relative: str, path) -> None:
+    """A .docx read as Markdown: readable, every tracked change settled; comments and pictures
+    left out with a warning."""
+    try:
+        if path.stat().st_size > 20_000_000:
+            case.add(ref, "file-corrupt", f"'{relative}' is larger than 20 MB, more than any statement; "
+                     "check it is the right file, or save it without pictures")
+            return
+        word = read_word(path.read_bytes())
+    except WordError as e:
+        fix = "" if e.code == "tool-missing" else "; open it in Word and save it again as .docx, or save it as .md"
+        case.add(ref, e.code, f"'{relative}': {e}{fix}")
+        return
+    except OSError as e:
+        case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror})")
+        return
+    if word.changes:
+        more = f", and {len(word.changes) - 3} more" if len(word.changes) > 3 else ""
+        case.add(ref, "docx-tracked-changes", f"'{relative}' has tracked changes that were not accepted "
+                 f"or rejected: {'; '.join(word.changes[:3])}{more}. Accept or reject the changes in "
+                 "Word first (Review > Accept or Reject), save, and build again: the packet prints only "
+                 "text the declarant approved")
+    if word.comments:
+        case.add(ref, "docx-comments-ignored", f"'{relative}' has {word.comments} comment"
+                 f"{'s' * (word.comments > 1)}; comments are not printed. Delete them in Word once they "
+                 "are resolved")
+    if word.images:
+        case.add(ref, "docx-images-ignored", f"'{relative}' has {word.images} picture"
+                 f"{'s' * (word.images > 1)}, which parolekit leaves out of the text; add any that are "
+                 "evidence as exhibits")
 
 
 def _check_declaration(case: Case, i: int, decl) -> None:
@@ -137,8 +173,8 @@ def _check_declaration(case: Case, i: int, decl) -> None:
             try:  # only a regular, modest file: a pipe or a huge file is reported elsewhere
                 path = case.resolve(decl.text.strip())
                 ok = path.is_file() and path.stat().st_size < 2_000_000
-                body = path.read_text(encoding="utf-8") if ok else ""
-            except (OSError, UnicodeDecodeError, ValueError):
+                body = read_text_file(path) if ok else ""
+            except (OSError, UnicodeDecodeError, ValueError, WordError):
                 body = ""
         if "penalty of perjury" in body.lower():
             case.add(("declarations", i, "text"), "declaration-clause-in-text",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..manifest import Case, text_files
+from ..manifest import Case, read_text_file, text_files
+from ..wordtext import WordError
 from .fonts import describe, unprintable
 
 # Keys whose values are never printed as text, or are codes and paths checked elsewhere.
@@ -27,8 +28,8 @@ def check_printable(case: Case) -> None:
         try:  # only a regular, modest file: pipes, huge and unreadable files are reported elsewhere
             if not path.is_file() or path.stat().st_size > MAX_TEXT_BYTES:
                 continue
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError, ValueError):
+            lines = read_text_file(path).splitlines()
+        except (OSError, UnicodeDecodeError, ValueError, WordError):
             continue
         for n, line in enumerate(lines, start=1):
             bad = unprintable(line)

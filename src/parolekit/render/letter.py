@@ -17,7 +17,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..errors import TemplateError, display_path
 from ..labels import label
-from ..manifest import Case, is_inline_text
+from ..manifest import Case, is_inline_text, read_text_file
 from ..model import Manifest, birth_date_private
 from .. import money
 from ..model import Pin
@@ -593,7 +593,7 @@ def letter_body(case: Case) -> str:
     if cl and cl.body:
         return cl.body
     if cl and cl.file:
-        return case.resolve(cl.file).read_text(encoding="utf-8")
+        return read_text_file(case.resolve(cl.file))
     return default_body(case.manifest)
 
 
