@@ -346,7 +346,9 @@ chronology:
 
 
 def test_declaration_file_the_font_cannot_print_names_its_line(tmp_path, cli):
-    (tmp_path / "decl.md").write_text("I am the sister.\n\nMy name in Chinese is 李雷.\n", encoding="utf-8")
+    # 𠀋: a Chinese character beyond GB 2312, which the shipped Chinese font covers (李雷 prints)
+    (tmp_path / "decl.md").write_text("I am the sister, 李雷.\n\nMy name in Chinese is \U0002000B.\n",
+                                      encoding="utf-8")
     case = _bad(tmp_path, """\
 declarations:
   - id: decl-a

@@ -226,13 +226,14 @@ def test_body_and_template_errors_are_reported_together(tmp_path, cli):
 
 
 def test_a_name_the_font_cannot_print_is_refused_not_misprinted(tmp_path, cli):
-    head = HEAD.replace(f"    - name: {VIETNAMESE}\n", "    - name: محمد علي\n")
+    # Korean: no shipped font has Hangul (Arabic, Hebrew, Chinese... print: tests/test_scripts.py)
+    head = HEAD.replace(f"    - name: {VIETNAMESE}\n", "    - name: 김민준\n")
     case = _case(tmp_path, BODY, head=head)
     code, _out, err = cli("build", case)
     assert code == 1
-    line = _line_of(case, "name: محمد علي")
+    line = _line_of(case, "name: 김민준")
     assert re.search(rf"case\.yaml:{line}:\d+: error \[text-unprintable\] case\.beneficiaries\[#2\]\.name", err)
-    assert "U+0645 ARABIC LETTER MEEM" in err
+    assert "U+AE40 HANGUL SYLLABLE GIM, Korean Hangul" in err and "output.fonts" in err
     assert not (tmp_path / "case.pdf").exists()
 
 

@@ -1,10 +1,12 @@
 """Render the README's pictures from the example packets (run from the repo root after building them).
 
-    parolekit build examples/medical-parole/case.yaml examples/rfe-response/case.yaml
+    parolekit build examples/medical-parole/case.yaml examples/rfe-response/case.yaml \
+        examples/family-reunification/case.yaml
     python examples/tools/make_readme_images.py
 
 Needs pdftoppm (poppler). Writes docs/img/packet-overview.png and docs/img/chronology.png (from the
-medical-parole packet) and docs/img/response-table.png (from the rfe-response packet).
+medical-parole packet), docs/img/response-table.png (from the rfe-response packet) and
+docs/img/declaration-dari.png (from the family-reunification packet).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parents[2]
 PACKET = ROOT / "examples" / "medical-parole" / "build" / "packet.pdf"
 RFE_PACKET = ROOT / "examples" / "rfe-response" / "build" / "packet.pdf"
+DARI_PACKET = ROOT / "examples" / "family-reunification" / "build" / "packet.pdf"
 OUT = ROOT / "docs" / "img"
 FONT = Path(font_source_serif_pro.__file__).parent / "files" / "SourceSerifPro-Regular.ttf"
 
@@ -104,10 +107,23 @@ def response_table(folder: Path) -> Path:
     return path
 
 
+def declaration_dari(folder: Path) -> Path:
+    """The family-reunification example's declaration: a Dari name beside its transliteration."""
+    texts = [" ".join((p.extract_text() or "").split()) for p in PdfReader(DARI_PACKET).pages]
+    number = next(n for n, t in enumerate(texts, start=1) if t.startswith("DECLARATION OF"))
+    dpi = 90
+    image = render(number, dpi, folder, crop=(int(0.6 * dpi), int(0.6 * dpi), int(7.3 * dpi), int(5.6 * dpi)),
+                   packet=DARI_PACKET)
+    path = OUT / "declaration-dari.png"
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    return path
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for path in (overview(Path(tmp)), chronology(Path(tmp)), response_table(Path(tmp))):
+        for path in (overview(Path(tmp)), chronology(Path(tmp)), response_table(Path(tmp)),
+                     declaration_dari(Path(tmp))):
             print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
 
 

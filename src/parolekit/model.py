@@ -431,6 +431,9 @@ class Output(Strict):
     # A citation ("Exhibit C at 14") names the document's first page; `separator`: its separator
     # sheet, as some forums number exhibits by their tab.
     cite_to: Literal["document", "separator"] = "document"
+    # TrueType font files (paths from the case folder) tried, in order, for characters the shipped
+    # fonts lack, before them: a script parolekit does not ship, or a house face for one it does.
+    fonts: list[Text] = []
     # Give scanned (image-only) pages an invisible text layer with OCRmyPDF and Tesseract.
     ocr: bool = False
     # Write the packet as PDF/A-2b (XMP, sRGB output intent, embedded fonts); see pdfa.py.

@@ -8,10 +8,11 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Spacer
 
 from .doc import Rendered, render
 from .fonts import FAMILY, styles, text
+from .scripts import Paragraph
 from .markdown import _inline
 
 _md = MarkdownIt("commonmark", {"breaks": False, "html": False}).use(footnote_plugin)

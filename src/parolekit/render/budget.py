@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
+from .scripts import Paragraph
 from ..model import Budget, Manifest
 from ..money import Totals, amount_text, covered, currency_of, how_long, line_total, totals
 from ..plan import PagePlan

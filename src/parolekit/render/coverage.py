@@ -1,23 +1,26 @@
-"""Manifest text the packet's font cannot print: found before a build, located at its key."""
+"""Manifest text no embedded font can print, and unusable output.fonts: found before a build, located at its key."""
 
 from __future__ import annotations
 
 from ..manifest import Case, read_text_file, text_files
 from ..wordtext import WordError
-from .fonts import describe, unprintable
+from .fonts import describe, loadable, unprintable, use_case_fonts
 
 # Keys whose values are never printed as text, or are codes and paths checked elsewhere.
 _NOT_PRINTED = {"file", "files", "signed_file", "pages", "password_env", "id", "tags", "template",
                 "category", "kind", "reasons", "date", "birth_date", "role", "a_number", "in_us",
                 "planned", "beneficiary", "exhibits", "language", "output", "parolekit"}
-_FIX = ("they would print as blanks or boxes (the packet's font covers Latin, including "
-        "Vietnamese, Cyrillic and Greek); write names as they appear in Latin letters on the "
-        "passport, and give other scripts as an exhibit with its translation")
+_FIX = ("they would print as blanks or boxes: no font shipped with parolekit has them (it prints "
+        "Latin, Cyrillic, Greek, Arabic script, Hebrew, Ethiopic, Devanagari, Bengali, Thai, Myanmar "
+        "and the 6,763 Chinese characters of GB 2312); name a TrueType font file (.ttf) that has "
+        "them under output.fonts, or write the text in Latin letters as on the passport")
 MAX_TEXT_BYTES = 2_000_000
 
 
 def check_printable(case: Case) -> None:
     """Report every manifest value and text file that has characters the font lacks."""
+    _check_fonts(case)
+    use_case_fonts(case)
     _walk(case, case.located.data, ())
     flagged = {p.path for p in case.problems.items if p.severity == "error"}
 
@@ -34,9 +37,25 @@ def check_printable(case: Case) -> None:
         for n, line in enumerate(lines, start=1):
             bad = unprintable(line)
             if bad:
-                case.add(ref, "text-unprintable", f"'{relative}', line {n}, has characters the "
-                         f"packet font cannot print ({describe(bad)}); {_FIX}")
+                case.add(ref, "text-unprintable", f"'{relative}', line {n}, has characters no "
+                         f"embedded font can print ({describe(bad)}); {_FIX}")
                 break  # one report per file: the first line shows what to fix
+
+
+def _check_fonts(case: Case) -> None:
+    for i, relative in enumerate(case.manifest.output.fonts):
+        path = case.resolve(relative)
+        where = ("output", "fonts", i)
+        if not case.contains(path):
+            case.add(where, "font-unusable", f"'{relative}' is outside the case folder; copy the font "
+                     "file into it (or pass --allow-path)")
+        elif not path.is_file():
+            case.add(where, "font-unusable", f"'{relative}' is not a file; give the path of a .ttf "
+                     "font file, from the case folder")
+        elif (why := loadable(path)) is not None:
+            case.add(where, "font-unusable", f"'{relative}' cannot be embedded ({why}); give a TrueType "
+                     "font (.ttf with glyf outlines): OpenType CFF fonts (.otf, most .ttc) are not "
+                     "supported by the PDF writer")
 
 
 def _walk(case: Case, node, path: tuple) -> None:
@@ -51,5 +70,5 @@ def _walk(case: Case, node, path: tuple) -> None:
     elif isinstance(node, str) and path:
         bad = unprintable(node)
         if bad:
-            case.add(path, "text-unprintable", f"has characters the packet font cannot print "
+            case.add(path, "text-unprintable", f"has characters no embedded font can print "
                      f"({describe(bad)}); {_FIX}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from reportlab.lib.units import inch
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from .scripts import Paragraph
 from ..model import Declaration, Exhibit, Pin
 from . import markdown
 from .doc import Link, Rendered, render

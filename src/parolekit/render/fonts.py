@@ -1,4 +1,4 @@
-"""The embedded Unicode font (Source Serif Pro: Latin incl. Vietnamese, Cyrillic, Greek) and styles."""
+"""The embedded fonts (Source Serif Pro for Latin, Cyrillic and Greek; Noto for other scripts) and styles."""
 
 from __future__ import annotations
 
@@ -14,8 +14,22 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.fonts import addMapping
 
+from . import scripts
+
 FAMILY = "PKSerif"
 _FILES = {"": "Regular", "-Bold": "Bold", "-Italic": "It", "-BoldItalic": "BoldIt"}
+# Fallback families, tried in order for a character the serif face lacks: (family, regular, bold).
+# Naskh is the Arabic script's book hand (Arabic, Persian, Dari, Pashto, Urdu); the others are the
+# serif Noto faces where one exists, beside Source Serif. No bold face: bold prints in the regular.
+FALLBACKS = [("PKFArabic", "NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold"),
+             ("PKFHebrew", "NotoSerifHebrew-Regular", "NotoSerifHebrew-Bold"),
+             ("PKFEthiopic", "NotoSerifEthiopic-Regular", "NotoSerifEthiopic-Bold"),
+             ("PKFDevanagari", "NotoSerifDevanagari-Regular", None),
+             ("PKFBengali", "NotoSerifBengali-Regular", None),
+             ("PKFThai", "NotoSerifThai-Regular", None),
+             ("PKFMyanmar", "NotoSansMyanmar-Regular", None),
+             ("PKFHan", "NotoSansSC-GB2312-Regular", None)]
+_user: list[tuple[str, frozenset[int]]] = []  # output.fonts of the case being built, tried first
 
 
 @functools.cache
@@ -28,14 +42,76 @@ def register() -> str:
     addMapping(FAMILY, 1, 0, FAMILY + "-Bold")
     addMapping(FAMILY, 0, 1, FAMILY + "-Italic")
     addMapping(FAMILY, 1, 1, FAMILY + "-BoldItalic")
+    scripts.install()
     return FAMILY
 
 
+@functools.cache
+def _fallbacks() -> list[str]:
+    """Register the shipped fallback fonts, the first time text needs one (parsing them costs)."""
+    register()
+    for family, regular, bold in FALLBACKS:
+        _family(family, scripts.FOLDER / f"{regular}.ttf", bold and scripts.FOLDER / f"{bold}.ttf")
+    return [family for family, _r, _b in FALLBACKS]
+
+
+def _family(family: str, regular: Path, bold: Path | None) -> None:
+    pdfmetrics.registerFont(scripts.Face(family, str(regular)))
+    if bold:
+        pdfmetrics.registerFont(scripts.Face(family + "-Bold", str(bold)))
+    heavy = family + "-Bold" if bold else family
+    for b, i, name in ((0, 0, family), (1, 0, heavy), (0, 1, family), (1, 1, heavy)):
+        addMapping(family, b, i, name)
+
+
+@functools.cache
+def _covered(family: str) -> frozenset[int]:
+    register()
+    return frozenset(c for c in pdfmetrics.getFont(family).face.charToGlyph if c < 0xE000 or c > 0xF8FF)
+
+
+def chain() -> list[tuple[str, frozenset[int]]]:
+    """The fallback families in the order tried, each with the code points it has glyphs for."""
+    return _user + [(family, _covered(family)) for family in _fallbacks()]
+
+
+def use_case_fonts(case) -> None:
+    """Use the case's output.fonts (files that exist and load; others are reported by validate)."""
+    paths = []
+    for relative in getattr(case.manifest.output, "fonts", None) or []:
+        path = case.resolve(str(relative))
+        if path.is_file() and loadable(path) is None:
+            paths.append(path)
+    use(paths)
+
+
+@functools.cache
+def loadable(path: Path) -> str | None:
+    """None if reportlab can embed the font file, else why not (CFF outlines, not a font...)."""
+    try:
+        TTFont("PKProbe", str(path))
+    except Exception as e:  # reportlab raises TTFError or struct errors for what it cannot read
+        return str(e) or type(e).__name__
+    return None
+
+
+def use(paths: list[Path]) -> None:
+    """Try these font files (a case's output.fonts) before the shipped fallbacks, for this process."""
+    register()
+    _user.clear()
+    for n, path in enumerate(paths, start=1):
+        family = f"PKFUser{n}-{abs(hash(str(path))) % 10**8}"
+        if family not in pdfmetrics.getRegisteredFontNames():
+            _family(family, path, None)
+        _user.append((family, _covered(family)))
+
+
 # Typographic spaces, invisible marks and a non-breaking hyphen the font lacks, as pasted from word
-# processors and web pages: printed as their plain equivalents rather than refused.
+# processors and web pages: printed as their plain equivalents rather than refused. The joiners
+# ZWNJ and ZWJ stay: Persian and Dari spell with ZWNJ (they print with their script's run).
 _PLAIN = {**{c: " " for c in range(0x2000, 0x200B) if c != 0x2007}, 0x205F: " ", 0x3000: " ",
           0x202F: "\u00a0", 0x2007: "\u00a0", 0x2011: "\u2010",
-          **{c: None for c in (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF)}}
+          **{c: None for c in (0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF)}}
 
 
 def plain(value: str) -> str:
@@ -51,30 +127,75 @@ def _coverage() -> frozenset[int]:
 
 
 def unprintable(value: str) -> list[str]:
-    """Characters of *value* the embedded font has no glyph for, in order of first use.
+    """Characters of *value* no embedded font has a glyph for, in order of first use.
 
-    They would print as blanks or boxes: Arabic, Hebrew, CJK, Ethiopic, Devanagari and other
-    scripts, emoji and the like. (Look-alike spaces and invisible marks are made plain instead.)
+    They would print as blanks or boxes: emoji, scripts no shipped font covers (Korean, Japanese
+    kanji, Chinese beyond GB 2312, ...) unless output.fonts names a font that has them.
+    (Look-alike spaces and invisible marks are made plain instead.)
     """
     covered = _coverage()
     out: list[str] = []
     for ch in plain(value):
-        if ch in "\n\r\t" or ord(ch) in covered or ch in out:
+        code = ord(ch)
+        if (ch in "\n\r\t" or ch in scripts.JOINERS or code in covered or ch in out
+                or any(code in c for _f, c in chain())):
             continue
         out.append(ch)
     return out
 
 
+def script(ch: str) -> str:
+    """The script (or kind) of a character, for a message: 'Korean Hangul', 'Arabic', 'symbol or emoji'."""
+    name = unicodedata.name(ch, "")
+    for prefix, script_name in (("CJK", "Chinese or Japanese Han"), ("HANGUL", "Korean Hangul"),
+                                ("HIRAGANA", "Japanese kana"), ("KATAKANA", "Japanese kana")):
+        if name.startswith(prefix):
+            return script_name
+    if not name or unicodedata.category(ch) in ("So", "Sk", "Cs", "Co", "Cn", "Cf", "Cc"):
+        return "symbol or emoji" if unicodedata.category(ch) == "So" else "invisible or unassigned"
+    return name.split()[0].title()
+
+
 def describe(chars: list[str], limit: int = 3) -> str:
-    """'U+0645 ARABIC LETTER MEEM, ...' for a problem message."""
-    names = [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in chars[:limit]]
+    """'U+AE40 HANGUL SYLLABLE GIM, Korean Hangul; ...' for a problem message."""
+    names = [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}, {script(c)}" for c in chars[:limit]]
     more = f" and {len(chars) - limit} more" if len(chars) > limit else ""
-    return ", ".join(names) + more
+    return "; ".join(names) + more
 
 
 def text(value: object) -> str:
-    """User text made safe for reportlab's paragraph markup, composed (NFC) for the font."""
-    return escape(plain(str(value)))
+    """User text made safe for reportlab's paragraph markup, composed (NFC) for the font.
+
+    Characters the serif face lacks are set in the first fallback font that has them.
+    """
+    value = plain(str(value))
+    covered = _coverage()
+    if all(ord(ch) in covered for ch in value):  # the serif face alone, as most text is
+        return escape(value)
+    return "".join(escape(s) if family is None else f'<font face="{family}">{escape(s)}</font>'
+                   for family, s in scripts.runs(value, covered, chain()))
+
+
+def drawn(value: str, font: str, size: float) -> list[tuple[str, str, float]]:
+    """A line of user text for the canvas (the timeline): (font, text, width) runs in display order,
+    shaped; *font* is the serif face for the runs it covers."""
+    value = plain(value)
+    if all(ord(ch) in _coverage() for ch in value):  # the serif face alone: as it always printed
+        return [(font, value, pdfmetrics.stringWidth(value, font, size))]
+    pieces = scripts.runs(value, _coverage(), chain())
+    classes = ["WS" if s.isspace() else scripts.klass(s) for _f, s in pieces]
+    base = next((1 if c in ("R", "AL") else 0 for c in classes if c in ("L", "R", "AL")), 0)
+    out = []
+    for (family, s), level in zip(pieces, scripts.levels(classes, base)):
+        name = font if family is None else family + ("-Bold" if font.endswith("Bold") and
+                                                     family + "-Bold" in pdfmetrics.getRegisteredFontNames() else "")
+        out.append(scripts.shape_run(name, s, size, level))
+    return scripts.visual(out, scripts.levels(classes, base))
+
+
+def width(value: str, font: str, size: float) -> float:
+    """The printed width of a line of user text (see drawn)."""
+    return sum(w for _f, _s, w in drawn(value, font, size))
 
 
 @functools.cache

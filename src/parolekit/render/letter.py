@@ -13,8 +13,9 @@ from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
+from .scripts import Paragraph
 from ..errors import TemplateError, display_path
 from ..labels import label
 from ..manifest import Case, is_inline_text, read_text_file

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
+from .scripts import Paragraph
 from .fonts import styles, text
 
 _md = MarkdownIt("commonmark", {"breaks": False, "html": False})

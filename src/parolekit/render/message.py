@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
 
 from .doc import MARGINS, PAPER, Rendered, render
 from .fonts import styles, text
+from .scripts import Paragraph
 
 
 @dataclass(frozen=True)

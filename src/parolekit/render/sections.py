@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
+from .scripts import Paragraph
 from ..model import Manifest
 from ..plan import PagePlan
 from .doc import Link, LinkTo, Rendered, render

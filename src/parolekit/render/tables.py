@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 from reportlab.platypus.flowables import PTOContainer, UseUpSpace
 
 from .doc import MARGINS, PAPER
 from .fonts import FAMILY, plain, styles, text
+from .scripts import Paragraph
 
 GRID = TableStyle([
     ("VALIGN", (0, 0), (-1, -1), "TOP"),

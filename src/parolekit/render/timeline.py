@@ -9,7 +9,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .fonts import FAMILY, plain, register
+from .fonts import FAMILY, drawn, plain, register, width as text_width
 from .words import short_date, start_of
 
 PAST = colors.HexColor("#1f3a5f")
@@ -60,18 +60,18 @@ class Label:
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """*text* cut at a word (with an ellipsis) so that it fits *width* points."""
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     words = text.split()
     out = ""
     for w in words:
         trial = f"{out} {w}".strip()
-        if stringWidth(trial + "\u2026", font, size) > width:
+        if text_width(trial + "\u2026", font, size) > width:
             break
         out = trial
     if not out:  # one long word
         out = text
-        while out and stringWidth(out + "\u2026", font, size) > width:
+        while out and text_width(out + "\u2026", font, size) > width:
             out = out[:-1]
     return out.rstrip(",;:") + "\u2026"
 
@@ -144,7 +144,7 @@ def layout(marks: list[Mark], today: dt.date | None, width: float,
         if max_label < 0:  # the last resort: the number alone (the table below has the rest)
             head = mark.head or str(mark.number)
         body = _fit(plain(mark.text), FAMILY, LABEL_SIZE, max_label) if max_label > 0 else ""
-        w = max(stringWidth(head, FAMILY + "-Bold", LABEL_SIZE), stringWidth(body, FAMILY, LABEL_SIZE))
+        w = max(stringWidth(head, FAMILY + "-Bold", LABEL_SIZE), text_width(body, FAMILY, LABEL_SIZE))
         # A label runs away from the nearer edge: rightwards in the left half, leftwards in the right.
         lefts = [min(max(cx - 3, 0), width - w), min(max(cx + 3 - w, 0), width - w)]
         if cx > width / 2:
@@ -276,8 +276,7 @@ def timeline(marks: list[Mark], today: dt.date, width: float, window: str = "pla
         d.add(String(tx, y1 - LABEL_SIZE, lab.lines[0], fontName=FAMILY + "-Bold",
                      fontSize=LABEL_SIZE, fillColor=color, textAnchor=lab.anchor))
         if lab.lines[1]:
-            d.add(String(tx, y1 - LABEL_SIZE - LINE_GAP, lab.lines[1], fontName=FAMILY,
-                         fontSize=LABEL_SIZE, fillColor=color, textAnchor=lab.anchor))
+            _user_text(d, tx, y1 - LABEL_SIZE - LINE_GAP, lab.lines[1], color, lab.anchor)
     for m in marks:
         cx = x(start_of(m.date))
         if m.planned:
@@ -286,6 +285,16 @@ def timeline(marks: list[Mark], today: dt.date, width: float, window: str = "pla
             d.add(Circle(cx, axis_y, 3.8, fillColor=PAST, strokeColor=colors.white, strokeWidth=0.6))
     _legend(d, height - 9, window if planned else "", today)
     return d
+
+
+def _user_text(d: Drawing, x: float, y: float, value: str, color, anchor: str) -> None:
+    """An event's words, in its own script and bidi order: one String per font run."""
+    runs = drawn(value, FAMILY, LABEL_SIZE)
+    total = sum(w for _f, _s, w in runs)
+    x -= total if anchor == "end" else total / 2 if anchor == "middle" else 0
+    for font, s, w in runs:
+        d.add(String(x, y, s, fontName=font, fontSize=LABEL_SIZE, fillColor=color, textAnchor="start"))
+        x += w
 
 
 def _legend(d: Drawing, y: float, window: str, today: dt.date) -> None:
