@@ -34,6 +34,7 @@ class Case:
     # Files a cover-letter template pulled in with include/import: path -> SHA-256 of the bytes read.
     template_files: dict[Path, str] = field(default_factory=dict)
     draft: bool = False  # built with --draft: every page marked, never written over a final packet
+    ocr: bool = False  # built with --ocr (output.ocr turns it on too)
 
     @property
     def base(self) -> Path:

@@ -452,6 +452,10 @@ class Output(Strict):
     # their place (insert) or go after the last one (append, as the UK e-bundle guidance asks).
     freeze: Text | None = None
     freeze_new: Literal["insert", "append"] = "insert"
+    # Give scanned (image-only) pages an invisible text layer with OCRmyPDF and Tesseract.
+    ocr: bool = False
+    # Write the packet as PDF/A-2b (XMP, sRGB output intent, embedded fonts); see pdfa.py.
+    pdfa: bool = False
 
 
 class Manifest(Strict):
