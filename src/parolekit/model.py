@@ -130,7 +130,9 @@ CaseKind = Literal["humanitarian-parole", "reparole", "asylum", "waiver", "other
 Reason = Literal["medical", "family", "safety", "public-benefit", "legal-proceedings", "other"]
 
 
-class Case(Strict):
+class CaseDetails(Strict):
+    """The manifest's `case:` section (not to be confused with manifest.Case, the loaded file)."""
+
     title: Text
     kind: CaseKind
     reasons: list[Reason] = []
@@ -460,7 +462,7 @@ class Output(Strict):
 
 class Manifest(Strict):
     parolekit: Annotated[Literal[1], BeforeValidator(_version)]
-    case: Case
+    case: CaseDetails
     cover_letter: CoverLetter | None = None
     brief: Brief | None = None
     forms: list[Form] = []
