@@ -56,22 +56,7 @@ def check_case(case: Case) -> None:
     _check_response(case, seen)
     _check_budget_refs(case, seen)
     for i, ex in enumerate(m.exhibits):
-        if ex.unavailable:
-            for j, ref in enumerate(ex.unavailable.secondary):
-                if ref not in seen:
-                    _unknown(case, ("exhibits", i, "unavailable", "secondary", j), ref, seen)
-            continue  # no file, so no language or translation to check
-        if not is_english(ex.language) and ex.translation is None:
-            case.add(("exhibits", i, "language"), "translation-missing",
-                     f"the exhibit is in '{ex.language}' but has no English translation; add "
-                     "`translation:` with `file:` and `translator:` (name, address, phone) or the "
-                     "translator's `signed_certificate:`, "
-                     "as 8 CFR 103.2(b)(3) requires")
-        if not known_language(ex.language):
-            case.add(("exhibits", i, "language"), "language-unknown",
-                     f"'{ex.language}' is not a language code parolekit knows, so certificates "
-                     f"will print it as written; use an ISO 639-1 code such as es, fr or ht "
-                     "(or 639-3, such as mam or prs)")
+        _check_exhibit(case, i, ex, seen)
     for i, form in enumerate(m.forms):
         if form.beneficiary and form.beneficiary > len(m.case.beneficiaries):
             case.add(("forms", i, "beneficiary"), "form-beneficiary-unknown",
@@ -91,6 +76,26 @@ def check_case(case: Case) -> None:
     check_printable(case)
     check_letter(case)
     check_cited_texts(case)
+
+
+def _check_exhibit(case: Case, i: int, ex, seen: dict) -> None:
+    """An exhibit's secondary evidence ids, and its language's translation and certificate."""
+    if ex.unavailable:
+        for j, ref in enumerate(ex.unavailable.secondary):
+            if ref not in seen:
+                _unknown(case, ("exhibits", i, "unavailable", "secondary", j), ref, seen)
+        return  # no file, so no language or translation to check
+    if not is_english(ex.language) and ex.translation is None:
+        case.add(("exhibits", i, "language"), "translation-missing",
+                 f"the exhibit is in '{ex.language}' but has no English translation; add "
+                 "`translation:` with `file:` and `translator:` (name, address, phone) or the "
+                 "translator's `signed_certificate:`, "
+                 "as 8 CFR 103.2(b)(3) requires")
+    if not known_language(ex.language):
+        case.add(("exhibits", i, "language"), "language-unknown",
+                 f"'{ex.language}' is not a language code parolekit knows, so certificates "
+                 f"will print it as written; use an ISO 639-1 code such as es, fr or ht "
+                 "(or 639-3, such as mam or prs)")
 
 
 def _check_text_file(case: Case, ref: tuple, relative: str) -> None:

@@ -78,15 +78,8 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
         if place.group and place.group != heading:  # a section's heading, across the whole table
             heading = place.group
             rows.append(group_row(titles.get(heading, heading), widths))
-        # A long title stops at three lines (the bookmark and the separator sheet keep it whole).
-        title = clamp(place.title, " <i>(new)</i>" if new and place.id in new else "", st["cell"], title_w)
-        cell: list = [title]
-        if place.id in excerpts:
-            cell.append(Paragraph(f"<i>{text(excerpts[place.id])}</i>", st["cell"]))
-        if place.unavailable:
-            offered = [cite(plan, ref) for ref in secondary.get(place.id, []) if ref in plan.exhibits]
-            cell.append(Paragraph("<i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
-                                  if offered else "<i>Not available</i>", st["cell"]))
+        offered = [cite(plan, ref) for ref in secondary.get(place.id, []) if ref in plan.exhibits]
+        cell = _description(place, bool(new and place.id in new), excerpts.get(place.id), offered, title_w)
         cells = [Paragraph(text(place.label), st["cellb"]), cell, Paragraph(text(date), st["cell"])]
         if vol:
             cells.append(Paragraph(text(place.volumes), st["cell"]))  # "2\u20133": cut across files
@@ -99,6 +92,19 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
                            "at the foot of each page" + (", and run on from one volume to the next."
                                                          if vol else "."), st["small"]))
     return render(story, paper, title="Index of exhibits", links=links)
+
+
+def _description(place, new: bool, excerpt: str | None, offered: list[str], width: float) -> list:
+    """An index row's description: the title (at most three lines: the bookmark and the separator
+    sheet keep it whole), "(new)", the pages an excerpt keeps, what stands for an unavailable one."""
+    st = styles()
+    cell: list = [clamp(place.title, " <i>(new)</i>" if new else "", st["cell"], width)]
+    if excerpt:
+        cell.append(Paragraph(f"<i>{text(excerpt)}</i>", st["cell"]))
+    if place.unavailable:
+        cell.append(Paragraph("<i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
+                              if offered else "<i>Not available</i>", st["cell"]))
+    return cell
 
 
 def _excerpts(plan: PagePlan) -> dict[str, str]:
