@@ -76,7 +76,7 @@ def test_the_brief_follows_the_letter_and_every_pin_cite_lands_on_its_source_pag
     pdf, receipt, texts = packet
     by_id = {e["id"]: e for e in receipt["exhibits"]}
     brief = _brief_pages(texts)
-    assert brief.start == 2 and "Memorandum of law in support (pages 2\u20135)" in texts[0]
+    assert brief.start == 2 and "Memorandum of Law in Support (pages 2\u20135)" in texts[0]
     written = SOURCE_CITE.findall((FOLDER / "brief.md").read_text(encoding="utf-8"))
     printed = [m for n in brief for m in PRINTED_CITE.finditer(texts[n - 1])]
     assert len(written) == len(printed) > 30

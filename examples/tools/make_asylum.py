@@ -212,9 +212,9 @@ def report() -> None:
 
 
 def tazkira() -> None:
-    """A paper tazkira in Dari, and its English translation."""
+    """A paper tazkira in Dari, issued in 1395 (2016) under the Islamic Republic, and its translation."""
     _pdf(HERE / "exhibits" / "tazkira.prs.pdf", [[
-        _p("امارت اسلامی افغانستان — وزارت امور داخله", "rtl-title"),
+        _p("جمهوری اسلامی افغانستان — وزارت امور داخله", "rtl-title"),
         _p("تذکرۀ تابعیت", "rtl-title"),
         *[_p(line, "rtl") for line in [
             "نام: فرشته", "تخلص: نوری", "نام پدر: غلام سخی", "نام پدرکلان: عبدالرحیم",
@@ -223,7 +223,7 @@ def tazkira() -> None:
         Spacer(1, 24), _p(SAMPLE, "small")]])
     _pdf(HERE / "exhibits" / "tazkira.en.pdf", [[
         _p("[English translation]", "small"),
-        _p("Islamic Emirate of Afghanistan — Ministry of Interior Affairs", "title"),
+        _p("Islamic Republic of Afghanistan — Ministry of Interior Affairs", "title"),
         _p("Certificate of Citizenship (Tazkira)", "title"),
         *[_p(line) for line in [
             "Given name: Fereshta", "Family name: Noori", "Father's name: Ghulam Sakhi",
