@@ -1,4 +1,4 @@
-"""Finishing stages: what runs on the assembled packet before it is saved (later OCR, recompression, PDF/A)."""
+"""Finishing stages: what runs on the assembled packet before it is saved (the draft mark, PDF/A)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Callable
 import pikepdf
 
 from .prepare import Prepared
+from .pdfa import make_pdfa
 from .watermark import mark_draft
 
 # A finisher changes the assembled PDF in place, never the page count or order (the index cites
@@ -14,7 +15,10 @@ from .watermark import mark_draft
 # (name, applies(prep) -> bool, run(pdf, prep)); the pipeline runs those that apply, in order.
 Finisher = tuple[str, Callable[[Prepared], bool], Callable[[pikepdf.Pdf, Prepared], None]]
 FINISHERS: list[Finisher] = [
-    ("draft", lambda prep: prep.case.draft, lambda pdf, _prep: mark_draft(pdf)),
+    ("draft", lambda prep: prep.case.draft,
+     lambda pdf, prep: mark_draft(pdf, embedded=prep.case.manifest.output.pdfa)),
+    # Last: it names every font subset and writes the XMP from the final info dictionary.
+    ("pdfa", lambda prep: prep.case.manifest.output.pdfa, lambda pdf, _prep: make_pdfa(pdf)),
 ]
 
 
