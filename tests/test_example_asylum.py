@@ -148,8 +148,8 @@ def test_the_index_lists_every_exhibit_at_its_pages(packet):
         end = e["start"] + e["pages"] - 1
         assert f"{e['start']}\u2013{end}" in index, e["id"]
     assert [e["label"] for e in receipt["exhibits"]] == list("ABCDEFGHI")
-    assert "Herat Rights Observatory, Afghanistan: Women, Education and the Enforcement of Virtue Rules (excerpt)" \
-        in index
+    assert "Herat Rights Observatory, Afghanistan: Women, Education and the Enforcement of Virtue Rules" in index
+    assert "Excerpt: pp. 1\u20133, 17\u201319 of 40" in index  # the report's own pages, as filed
 
 
 def test_one_translation_has_the_signed_certificate_the_other_a_generated_one(packet):
