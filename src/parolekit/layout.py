@@ -211,6 +211,11 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
                 raise CaseError(f"{case.name}: the packet cannot be split into volumes",
                                 case.problems.sorted()) from None
             plan = place_volumes(plan, vols)
+        if not _render_declarations(prep, layout, plan, counts):
+            # The front matter may cite a page of a declaration that cites: render it once the
+            # plan holds that declaration at its true length, not the first guess of one page.
+            counts = {**counts, **{k: layout.rendered[k].pages for k in layout.cited}}
+            continue
         _render_cited(prep, layout, plan, body, template, max(len(vols), 1))
         new = {k: (layout.rendered[k].pages if k in layout.rendered else 0) for k in counts}
         if new == counts and (not limit or vols == before):
@@ -252,17 +257,24 @@ def _render_cited(prep: Prepared, layout: Layout, plan: PagePlan, body: str, tem
         rendered["claims"] = sections.claims(m, plan, paper)
     if m.budget:
         rendered["budget"] = budget.budget_section(m, plan, paper)
-    for key, (i, source) in layout.cited.items():
-        decl = m.declarations[i]
-        shown = None if is_inline_text(decl.text or "") else (decl.text or "").strip()
-        rendered[key] = exhibit_pages.declaration(
-            decl, _cited_text(case, plan, source, ("declarations", i, "text"), shown), paper)
     for i, ex in enumerate(m.exhibits):
         if ex.unavailable and ex.id in plan.exhibits:
             why = _cited_text(case, plan, ex.unavailable.explanation or "",
                               ("exhibits", i, "unavailable", "explanation"))
             rendered[f"unavailable:{ex.id}"] = exhibit_pages.unavailable(
                 ex, f"Exhibit {plan.exhibits[ex.id].label}", why, plan, paper)
+
+
+def _render_declarations(prep: Prepared, layout: Layout, plan: PagePlan, counts: dict) -> bool:
+    """Render every declaration whose text cites pages, against *plan*; False when one came out
+    at another length than *counts* planned it."""
+    case, m = prep.case, prep.case.manifest
+    for key, (i, source) in layout.cited.items():
+        decl = m.declarations[i]
+        shown = None if is_inline_text(decl.text or "") else (decl.text or "").strip()
+        layout.rendered[key] = exhibit_pages.declaration(
+            decl, _cited_text(case, plan, source, ("declarations", i, "text"), shown), m.output.paper)
+    return all(layout.rendered[key].pages == counts.get(key) for key in layout.cited)
 
 
 def _cited_text(case: Case, plan: PagePlan, source: str, ref: tuple, file: str | None = None) -> str:
