@@ -72,11 +72,13 @@ def _first_last(pages: str | None) -> tuple[int, int] | None:
     return int(a), int(b or a)
 
 
-def test_the_brief_follows_the_letter_and_every_pin_cite_lands_on_its_source_page(packet):
+def test_the_brief_follows_the_forms_and_every_pin_cite_lands_on_its_source_page(packet):
     pdf, receipt, texts = packet
     by_id = {e["id"]: e for e in receipt["exhibits"]}
     brief = _brief_pages(texts)
-    assert brief.start == 2 and "Memorandum of Law in Support (pages 2\u20135)" in texts[0]
+    # after the letter and the two forms (G-28, I-589), as the filing is read
+    assert brief.start == 4 and "Memorandum of Law in Support (pages 4\u20137)" in texts[0]
+    assert "Form I-589" in texts[2] or "I-589" in texts[2]
     written = SOURCE_CITE.findall((FOLDER / "brief.md").read_text(encoding="utf-8"))
     printed = [m for n in brief for m in PRINTED_CITE.finditer(texts[n - 1])]
     assert len(written) == len(printed) > 30

@@ -189,10 +189,11 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
                    if part.kind == "unavailable" or part.ref in layout.cited})
     vols: list[Volume] = []
     for round_ in range(MAX_PLAN_ROUNDS):
+        # The forms follow the letter (and a response's table), as filed; then the brief argues.
         front = [*layout.notice, Part("cover", "cover", counts["cover"], "Cover letter", "cover"),
-                 Part("brief", "brief", counts["brief"], m.brief.title if m.brief else "", "brief"),
                  Part("response", "response", counts["response"], SECTION_TITLES["response"], "response"),
                  *layout.forms,
+                 Part("brief", "brief", counts["brief"], m.brief.title if m.brief else "", "brief"),
                  *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims",
                                                                           "budget"))]
         plan = plan_pages(front, [_sized(spec, counts, layout.cited) for spec in layout.specs])

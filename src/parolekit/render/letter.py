@@ -514,8 +514,8 @@ def provisional_plan(m: Manifest) -> PagePlan:
     """A plan with one page per part: enough to try a template before any file is opened."""
     notice = front_notice(m)
     front = [*([Part("notice", f"notice:{notice}", 1)] if notice else []), Part("cover", "cover", 1),
-             Part("brief", "brief", 1 if m.brief else 0), Part("response", "response", 1 if m.response else 0),
-             *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
+             Part("response", "response", 1 if m.response else 0),
+             *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))], Part("brief", "brief", 1 if m.brief else 0),
              Part("index", "index", 1), Part("chronology", "chronology", 1 if m.chronology else 0),
              Part("claims", "claims", 1 if m.claims else 0), Part("budget", "budget", 1 if m.budget else 0)]
     items = packet_order(m, skip=notice)
