@@ -6,6 +6,7 @@ from typing import Callable
 
 import pikepdf
 
+from .conform import applies as _profiled, conform
 from .prepare import Prepared
 from .watermark import mark_draft
 
@@ -15,6 +16,8 @@ from .watermark import mark_draft
 Finisher = tuple[str, Callable[[Prepared], bool], Callable[[pikepdf.Pdf, Prepared], None]]
 FINISHERS: list[Finisher] = [
     ("draft", lambda prep: prep.case.draft, lambda pdf, _prep: mark_draft(pdf)),
+    # the filing profile's links, bookmarks, zoom and COPY marks (conform.py)
+    ("profile", lambda prep: _profiled(prep.case.manifest), lambda pdf, prep: conform(pdf, prep.case.manifest)),
 ]
 
 

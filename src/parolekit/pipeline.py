@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import drafts
+from . import drafts, profiles
 from . import __version__
 from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
@@ -45,7 +45,7 @@ class BuildResult:
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
                  progress: Progress | None = None, signing_copies: bool = False,
-                 draft: bool = False, word_drafts: bool = False) -> BuildResult:
+                 draft: bool = False, word_drafts: bool = False, profile: str | None = None) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
@@ -59,17 +59,20 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     step = progress or (lambda _stage: None)
     prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft)
     case = prep.case
-    check_for_build(case, prep.sources)
+    if profile:
+        case.manifest.output.profile = profile
+    check_for_build(case, prep.sources)  # the profile's and the court filing's rules too
     if word_drafts and not drafts.available():
         case.add((), "tool-missing", f"--docx writes Word drafts with python-docx, which is not "
                  f"installed: {drafts.INSTALL}")
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
+    profiles.apply(case.manifest)  # (after the checks, which tell the user's settings from these)
     with OutputLock(prep.output) as lock:  # one build at a time writes this packet
         try:
             step("render")
             layout = lay_out(prep)
-            limit = max_file_mb or case.manifest.output.max_file_mb
+            limit = max_file_mb or profiles.max_file_mb(case.manifest)
             write = _write_split if limit else _write_whole
             plan, files = write(prep, layout, lock, step, limit)
         except KeyboardInterrupt:
@@ -164,7 +167,8 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
 def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Volume], limit: float):
     """Assemble and save each volume to a temporary file; report those over the limit."""
     out_path, title = prep.output, prep.case.manifest.case.title
-    names = [(volume_path(out_path, v.number, v.count).name, v.first, v.last) for v in vols]
+    parts = profiles.part_names(prep.case.manifest)
+    names = [(volume_path(out_path, v.number, v.count, parts).name, v.first, v.last) for v in vols]
     marks = bookmarks(plan, layout.by_ref)
     args = _assemble_args(prep)
     del args["title"]
@@ -179,7 +183,7 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
                            page_offset=v.first - 1, volume=(v.number, v.count),
                            plan_parts=[(a, part) for a, part, _s in cut], volume_files=names, **args)
             finish(pdf, prep)
-            final = volume_path(out_path, v.number, v.count)
+            final = volume_path(out_path, v.number, v.count, parts)
             tmp = stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built
             staged.append((tmp, final, (v.first, v.last)))
