@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -145,4 +146,49 @@ def test_volumes_keep_the_proof_of_service_in_the_last(tmp_path: Path):
     assert len(r.files) >= 2 and r.files[-1].path.name == f"case_Part{len(r.files)}.pdf"
     assert sum(w.pages for w in r.files) == r.plan.total
     last = r.files[-1]
-    assert "PROOF OF SERVICE" in _page(last.path, last.pages)
+    with pikepdf.open(last.path) as pdf:
+        assert len(pdf.pages) == last.pages + 1  # its cover sheet, outside the packet's numbers
+    assert "PROOF OF SERVICE" in _page(last.path, last.pages + 1)
+
+
+def test_each_later_volume_opens_with_a_cover_sheet_listing_its_contents(tmp_path: Path):
+    require_poppler()
+    for k in range(4):
+        noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k)
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(4))
+    r = build_packet(_case(tmp_path, extra=rows + "output:\n  max_file_mb: 0.5\n"))
+    assert len(r.files) >= 2
+    first = _page(r.files[0].path, 1)
+    assert "VOLUME 1" not in first and "RESPONDENT'S SUBMISSION OF EVIDENCE" in first
+    receipt = json.loads(r.receipt.read_text())
+    for n, (w, vol) in enumerate(zip(r.files[1:], receipt["volumes"][1:]), start=2):
+        cover = " ".join(_page(w.path, 1, layout=False).split())
+        assert f"VOLUME {n} OF {len(r.files)}" in cover and "File No.: A 123-456-789" in cover
+        assert "DETAINED" in cover and "Contents of this volume" in cover
+        listed = [p for p in r.plan.exhibits.values() if vol["first_page"] <= p.start <= vol["last_page"]]
+        for place in listed:
+            assert f"Exhibit {place.label}: {place.title}" in cover
+        assert not re.search(r"Page \d+ of", cover)  # no packet number: the volume's first page keeps its own
+        assert f"Page {vol['first_page']} of {r.plan.total}" in _page(w.path, 2)
+        with pikepdf.open(w.path) as pdf:
+            assert len(pdf.pages) == w.pages + 1
+            labels = pdf.Root.PageLabels.Nums
+            assert int(labels[2]) == 1 and int(labels[3].St) == vol["first_page"]
+    assert [v.get("cover_pages", 0) for v in receipt["volumes"]] == [0] + [1] * (len(r.files) - 1)
+
+
+def test_links_into_a_later_volume_land_past_its_cover_sheet(tmp_path: Path):
+    require_poppler()
+    for k in range(4):
+        noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k)
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(4))
+    r = build_packet(_case(tmp_path, extra=rows + "output:\n  max_file_mb: 0.5\n"))
+    remote = []
+    with pikepdf.open(r.files[0].path) as pdf:
+        for page in pdf.pages:
+            for a in page.obj.get("/Annots", []):
+                if "/A" in a and a.A.S == "/GoToR":
+                    remote.append((str(a.A.F), int(a.A.D[0])))
+    assert remote
+    for name, index in remote:  # the index rows open each exhibit's separator sheet
+        assert _page(tmp_path / name, index + 1).strip().startswith("EXHIBIT")

@@ -279,9 +279,11 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
 def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
                   plan: PagePlan, sources: list[Source], lock: OutputLock,
                   remove: dict[Path, str] | None = None,
-                  texts: dict[tuple, TextInput] | None = None) -> list[Written]:
+                  texts: dict[tuple, TextInput] | None = None,
+                  cover_pages: dict[Path, int] | None = None) -> list[Written]:
     """Put staged volumes (temporary file, final path, (first, last) packet pages) in place, with
-    one receipt listing every volume and its hash. All or nothing: on failure no volume is left."""
+    one receipt listing every volume and its hash. All or nothing: on failure no volume is left.
+    *cover_pages*: pages a volume has before its packet pages (a court filing's volume cover)."""
     written: list[Written] = []
     volumes: list[dict] = []
     inputs = input_paths(case, sources)
@@ -295,12 +297,13 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     try:
         for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
-            check_pages(tmp, final, last - first + 1)
+            lead = (cover_pages or {}).get(final, 0)
+            check_pages(tmp, final, last - first + 1 + lead)
             digest, size = sha256_file(tmp), tmp.stat().st_size
             written.append(Written(final, receipt_path(base), digest, last - first + 1, size))
             volumes.append({"volume": number, "path": _rel(case, final), "sha256": digest,
                             "bytes": size, "first_page": first, "last_page": last,
-                            "pages": last - first + 1})
+                            "pages": last - first + 1, **({"cover_pages": lead} if lead else {})})
         lead = written[0]
         receipt = make_receipt(case, lead.path, lead.sha256, plan, sources,
                                volumes if len(staged) > 1 else None, texts=texts)

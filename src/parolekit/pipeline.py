@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import drafts, profiles
+from . import covers, drafts, profiles
 from . import __version__
 from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
@@ -144,12 +144,12 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     for _attempt in range(MAX_SIZE_ROUNDS):
         plan, vols = settle(prep, layout, limit, factors)
         step("assemble")
-        staged, over = _stage_volumes(prep, layout, plan, vols, limit)
+        staged, over, leads = _stage_volumes(prep, layout, plan, vols, limit)
         if not over:
             step("write")
             step("verify")
             return plan, write_volumes(case, staged, prep.output, plan, prep.sources, lock, earlier,
-                                       prep.texts)
+                                       prep.texts, cover_pages=leads)
         discard([tmp for tmp, _f, _p in staged])
         # Estimates were low for these volumes: scale what went into them, then split again.
         sizes = page_bytes(plan, layout, factors)
@@ -165,10 +165,14 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
 
 
 def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Volume], limit: float):
-    """Assemble and save each volume to a temporary file; report those over the limit."""
+    """Assemble and save each volume to a temporary file; report those over the limit, and the
+    pages of each one's cover sheet (a court filing's later volumes), by final path."""
     out_path, title = prep.output, prep.case.manifest.case.title
     parts = profiles.part_names(prep.case.manifest)
-    names = [(volume_path(out_path, v.number, v.count, parts).name, v.first, v.last) for v in vols]
+    sheets = covers.render_covers(prep.case.manifest, plan, vols)  # a court filing's later volumes
+    # A link into another volume opens it at (page - first): its cover sheet's pages come before.
+    names = [(volume_path(out_path, v.number, v.count, parts).name,
+              v.first - (sheets[v.number].pages if v.number in sheets else 0), v.last) for v in vols]
     marks = bookmarks(plan, layout.by_ref)
     args = _assemble_args(prep)
     del args["title"]
@@ -182,6 +186,8 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
                            title=title + (f" (Volume {v.number} of {v.count})" if v.count > 1 else ""),
                            page_offset=v.first - 1, volume=(v.number, v.count),
                            plan_parts=[(a, part) for a, part, _s in cut], volume_files=names, **args)
+            if v.number in sheets:
+                covers.prepend(pdf, sheets[v.number], v.first)
             finish(pdf, prep)
             final = volume_path(out_path, v.number, v.count, parts)
             tmp = stage_pdf(pdf, final)
@@ -193,4 +199,5 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
     except BaseException:
         discard([tmp for tmp, _f, _p in staged])
         raise
-    return staged, over
+    leads = {final: sheets[v.number].pages for v, (_t, final, _p) in zip(vols, staged) if v.number in sheets}
+    return staged, over, leads

@@ -45,6 +45,25 @@ def _filer(m: Manifest) -> list[str]:
 
 
 def cover_page(m: Manifest, paper: str) -> Rendered:
+    """The ICPM cover page (see `_cover_story`)."""
+    return render(_cover_story(m, m.case.title), paper, title="Cover page")
+
+
+def volume_cover(m: Manifest, paper: str, volume: tuple[int, int], contents: list[tuple[str, str]]) -> Rendered:
+    """The cover page again for volume *n* of *count*, then what this volume holds: (entry, its
+    packet pages), so a clerk with one file knows what it is and where it belongs."""
+    st = styles()
+    n, count = volume
+    rows = [[Paragraph("<b>Contents of this volume</b>", st["cellb"]), Paragraph("<b>Pages</b>", st["cellb"])]]
+    rows += [[Paragraph(text(entry), st["cell"]), Paragraph(text(pages), st["cell"])] for entry, pages in contents]
+    table = Table(rows, colWidths=[5.2 * inch, 1.3 * inch], hAlign="LEFT", repeatRows=1)
+    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story = _cover_story(m, f"{m.case.title} \u2014 Volume {n} of {count}", room=0.35 * inch)
+    return render([*story, Spacer(1, 0.3 * inch), table], paper, title=f"Cover page, volume {n} of {count}")
+
+
+def _cover_story(m: Manifest, title: str, room: float = 1.2 * inch) -> list:
     """The Immigration Court Practice Manual's cover page (ch. 3.3(c), Appendix F): the filer top
     left, DETAINED top right when detained, the court, the caption with each respondent's name and
     A-number, the judge and the next hearing, and the filing's title centred."""
@@ -77,8 +96,8 @@ def cover_page(m: Manifest, paper: str) -> Rendered:
     hearing.setStyle(TableStyle([("LEFTPADDING", (0, 0), (0, 0), 0), ("LEFTPADDING", (1, 0), (1, 0), 14),
                                  ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story = [top, Spacer(1, 0.5 * inch), *heading, Spacer(1, 0.35 * inch), caption, Spacer(1, 0.2 * inch),
-             hearing, Spacer(1, 1.2 * inch), Paragraph(text(m.case.title.upper()), st["title"])]
-    return render(story, paper, title="Cover page")
+             hearing, Spacer(1, room), Paragraph(text(title.upper()), st["title"])]
+    return story
 
 
 def proof_of_service(m: Manifest, paper: str) -> Rendered:
