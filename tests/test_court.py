@@ -192,3 +192,11 @@ def test_links_into_a_later_volume_land_past_its_cover_sheet(tmp_path: Path):
     assert remote
     for name, index in remote:  # the index rows open each exhibit's separator sheet
         assert _page(tmp_path / name, index + 1).strip().startswith("EXHIBIT")
+
+
+def test_the_proof_of_service_has_a_signing_copy_unless_signed_electronically(tmp_path: Path):
+    r = build_packet(_case(tmp_path), signing_copies=True)
+    assert [p.name for p in r.signing] == ["proof-of-service.pdf"]
+    path = tmp_path / "case.yaml"
+    path.write_text(path.read_text().replace("  by: Pat Counsel\n", "  by: Pat Counsel\n  signature: /s/\n"))
+    assert build_packet(path, signing_copies=True).signing == []

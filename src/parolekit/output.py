@@ -326,12 +326,13 @@ def signed_electronically(m) -> set[str]:
     """Renderings whose every signature is "/s/": nothing on them is left to sign by hand."""
     out = {f"declaration:{d.id}" for d in m.declarations
            if d.executed and d.executed.signature == "/s/" and (d.interpreter is None or d.interpreter.signature == "/s/")}
+    out |= {"service"} if m.service and m.service.signature == "/s/" else set()
     return out | {f"certificate:{e.id}" for e in m.exhibits if e.translation and e.translation.signature == "/s/"}
 
 
 def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path, skip: set[str] = frozenset()) -> list[Path]:
-    """Each generated declaration and certificate as its own unstamped PDF, for wet signature
-    (those in *skip*, signed "/s/", need none).
+    """Each generated declaration and certificate (and a court filing's proof of service) as its
+    own unstamped PDF, for wet signature (those in *skip*, signed "/s/", need none).
 
     Named by label and id ('B-decl-ana.declaration.pdf') in `<packet>.signing/`; each is written
     to a temporary file and renamed, like the packet.
@@ -340,9 +341,12 @@ def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path, skip: set
     written = []
     for key, r in rendered.items():
         kind, _, ident = key.partition(":")
-        if kind not in ("declaration", "certificate") or ident not in plan.exhibits or key in skip:
+        if key == "service" and key not in skip and key in plan.sections:  # a court filing's proof of service
+            final = folder / "proof-of-service.pdf"
+        elif kind not in ("declaration", "certificate") or ident not in plan.exhibits or key in skip:
             continue
-        final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
+        else:
+            final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
         tmp = stage_bytes(final, r.data, f"cannot write the signing copy {final.name} ({{why}}); "
                           "the packet itself is in place")
         try:
