@@ -187,3 +187,16 @@ def test_cli_lint_and_build_take_a_profile(tmp_path: Path, cli):
     assert code == 0, err
     with pikepdf.open(tmp_path / "case.pdf") as pdf:
         assert _links(pdf) == 0
+
+
+def test_uk_ebundle_is_one_pdf_of_scans_at_most_300_dpi(tmp_path: Path):
+    text_pdf(tmp_path / "a.pdf")
+    path = _case(tmp_path, [("a", "a.pdf")], "output:\n  profile: uk-ebundle\n  max_file_mb: 5\n  max_dpi: 600\n")
+    found = _codes(path)["profile-setting-conflict"]
+    assert [line for line, _ in found] == [_line(path, "max_file_mb: 5"), _line(path, "max_dpi: 600")]
+    with pytest.raises(CaseError):
+        build_packet(path)
+    plain = _case(tmp_path / "p", [("a", "../a.pdf")], "")
+    with pytest.raises(CaseError) as e:
+        build_packet(plain, max_file_mb=5, profile="uk-ebundle", allow_paths=[tmp_path])
+    assert "--max-file-mb" in next(p.message for p in e.value.problems if p.code == "profile-setting-conflict")

@@ -453,6 +453,8 @@ class ProfileSettings(Strict):
     """A filing profile's figures, each one overridable here (src/parolekit/profiles/*.yaml)."""
 
     max_file_mb: Annotated[float, Field(gt=0)] | None = Field(None, description="Per-file size cap (MB)")
+    single_file: Bool | None = Field(None, description="The channel takes one PDF: no volumes (UK e-bundles)")
+    max_dpi: Annotated[int, Field(ge=72, le=1200)] | None = Field(None, description="Highest scan resolution accepted")
     file_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]{2,5}$")]] | None = Field(
         None, description="Accepted file types (extensions)")
     page_size: Literal["letter", "a4", "any"] | None = None

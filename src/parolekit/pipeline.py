@@ -62,6 +62,11 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     if profile:
         case.manifest.output.profile = profile
     check_for_build(case, prep.sources)  # the profile's and the court filing's rules too
+    settings = profiles.active(case.manifest)
+    if max_file_mb and settings is not None and settings.single_file:
+        case.add(("output", "profile"), "profile-setting-conflict", f"profile {case.manifest.output.profile} "
+                 "takes one PDF, which --max-file-mb would split; leave it out, or override "
+                 "output.profile_settings.single_file")
     if word_drafts and not drafts.available():
         case.add((), "tool-missing", f"--docx writes Word drafts with python-docx, which is not "
                  f"installed: {drafts.INSTALL}")

@@ -58,6 +58,8 @@ def active(m: Manifest) -> ProfileSettings | None:
 def max_file_mb(m: Manifest) -> float | None:
     """The per-file cap a build splits under: output.max_file_mb when given, else the profile's."""
     s = active(m)
+    if s is not None and s.single_file:
+        return None  # one PDF whatever its size (a max_file_mb beside it is profile-setting-conflict)
     return m.output.max_file_mb or (s.max_file_mb if s else None)
 
 

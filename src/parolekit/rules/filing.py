@@ -70,6 +70,14 @@ def _check_settings(case: Case, name: str, s) -> None:
         emit(case, ("output", "fit_to_paper"), "profile-setting-conflict",
              f"profile {name} needs every page on {s.page_size} paper, which output.fit_to_paper: "
              f"false refuses; remove it {fix} (page_size: any)")
+    if s.single_file and out.max_file_mb:
+        emit(case, ("output", "max_file_mb"), "profile-setting-conflict",
+             f"profile {name} takes the bundle as one PDF, which output.max_file_mb would split; "
+             f"remove it {fix} (single_file: false)")
+    if s.max_dpi and out.max_dpi > s.max_dpi:
+        emit(case, ("output", "max_dpi") if "max_dpi" in out.model_fields_set else ("output", "profile"),
+             "profile-setting-conflict", f"profile {name} takes scans of at most {s.max_dpi} dpi, and "
+             f"output.max_dpi is {out.max_dpi}; set output.max_dpi: {s.max_dpi} {fix} (max_dpi)")
     target = (out.file or "packet.pdf").rsplit(".", 1)[-1].lower()
     if s.file_types is not None and target not in s.file_types:
         emit(case, ("output", "file") if out.file else ("output", "profile"), "profile-file-type",
