@@ -138,9 +138,9 @@ def test_ecas_service_prints_no_proof(tmp_path: Path):
 
 def test_volumes_keep_the_proof_of_service_in_the_last(tmp_path: Path):
     require_poppler()
-    for k in range(4):
+    for k in range(12):  # more than re-encoding the scans can fit in one file
         noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k)
-    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(4))
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(12))
     path = _case(tmp_path, extra=rows + "output:\n  profile: eoir-ecas\n  profile_settings:\n    max_file_mb: 0.5\n")
     r = build_packet(path)
     assert len(r.files) >= 2 and r.files[-1].path.name == f"case_Part{len(r.files)}.pdf"
@@ -153,9 +153,9 @@ def test_volumes_keep_the_proof_of_service_in_the_last(tmp_path: Path):
 
 def test_each_later_volume_opens_with_a_cover_sheet_listing_its_contents(tmp_path: Path):
     require_poppler()
-    for k in range(4):
+    for k in range(12):  # more than re-encoding the scans can fit in one file
         noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k)
-    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(4))
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(12))
     r = build_packet(_case(tmp_path, extra=rows + "output:\n  max_file_mb: 0.5\n"))
     assert len(r.files) >= 2
     first = _page(r.files[0].path, 1)
@@ -179,9 +179,9 @@ def test_each_later_volume_opens_with_a_cover_sheet_listing_its_contents(tmp_pat
 
 def test_links_into_a_later_volume_land_past_its_cover_sheet(tmp_path: Path):
     require_poppler()
-    for k in range(4):
+    for k in range(12):  # more than re-encoding the scans can fit in one file
         noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k)
-    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(4))
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(12))
     r = build_packet(_case(tmp_path, extra=rows + "output:\n  max_file_mb: 0.5\n"))
     remote = []
     with pikepdf.open(r.files[0].path) as pdf:

@@ -3,7 +3,7 @@
 A golden manifest carries its expectations in leading comments:
 
     # expect: 14:11 file-missing        one line per problem (all of them; none means clean)
-    # make: exhibits/a.pdf text pages=2  input files made at test time (see MAKERS)
+    # make: exhibits/a.pdf text pages=2  input files made at test time (see `make`)
     # env: NAME=value                   environment for the run
 
 It is copied (bytes as they are) into a fresh case folder, its inputs are made, and lint runs.
@@ -11,6 +11,7 @@ It is copied (bytes as they are) into a fresh case folder, its inputs are made, 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zlib
@@ -111,6 +112,10 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
         path.write_bytes(b"")
     elif kind == "plaintext":
         path.write_text("not a document\n", encoding="utf-8")
+    elif kind == "receipt":  # an earlier build's receipt: labels=id:label,id:label
+        pairs = [p.split(":") for p in opts.get("labels", "").split(",") if p]
+        path.write_text(json.dumps({"inputs": [], "exhibits": [{"id": i, "label": lab} for i, lab in pairs]}),
+                        encoding="utf-8")
     elif kind == "jpeg":
         photo(path, size=tuple(int(v) for v in opts.get("size", "1700x2200").split("x")),
               dpi=int(opts.get("dpi", 200)), fmt="JPEG")

@@ -91,6 +91,13 @@ def test_uscis_online_over_its_cap_splits_under_it(tmp_path: Path):
     found = _codes(path)
     assert [line for line, _ in found["profile-size"]] == [_line(path, "profile: uscis")]
     r = build_packet(path)
+    for w in r.files:  # scans re-encoded first, then volumes: either way every file under the cap
+        assert w.path.stat().st_size <= 0.5e6
+    assert len(r.files) >= 2 or "scans-recompressed" in {p.code for p in r.warnings}
+    twelve = [(f"s{k}", str(noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k).relative_to(tmp_path)))
+              for k in range(12)]
+    r = build_packet(_case(tmp_path, twelve, "output:\n  profile: uscis-online\n  profile_settings:\n"
+                           "    max_file_mb: 0.5\n"))
     assert len(r.files) >= 2
     for w in r.files:
         assert w.path.stat().st_size <= 0.5e6
@@ -99,7 +106,7 @@ def test_uscis_online_over_its_cap_splits_under_it(tmp_path: Path):
 
 def test_eoir_ecas_names_parts_and_refuses_a4(tmp_path: Path):
     files = [(f"s{k}", str(noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k).relative_to(tmp_path)))
-             for k in range(4)]
+             for k in range(12)]  # more than re-encoding the scans can fit in one file
     path = _case(tmp_path, files, "output:\n  profile: eoir-ecas\n  profile_settings:\n    max_file_mb: 0.5\n")
     assert "profile-size" in _codes(path)
     r = build_packet(path)
@@ -151,6 +158,8 @@ def test_cmecf_removes_links_and_fails_on_scans_without_text(tmp_path: Path):
     with pytest.raises(CaseError) as e:
         build_packet(scanned, allow_paths=[tmp_path])
     assert "profile-text-layer" in {p.code for p in e.value.problems}
+    ocred = _case(tmp_path / "o", [("scan", "../scan.pdf")], "output:\n  profile: cmecf\n  ocr: true\n")
+    assert "profile-text-layer" not in {p.code for p in lint_manifest(ocred, allow_paths=[tmp_path]).problems}
 
 
 def test_uk_ebundle_opens_at_100_percent_with_every_exhibit_bookmarked(tmp_path: Path):
@@ -200,3 +209,16 @@ def test_uk_ebundle_is_one_pdf_of_scans_at_most_300_dpi(tmp_path: Path):
     with pytest.raises(CaseError) as e:
         build_packet(plain, max_file_mb=5, profile="uk-ebundle", allow_paths=[tmp_path])
     assert "--max-file-mb" in next(p.message for p in e.value.problems if p.code == "profile-setting-conflict")
+
+
+def test_copy_marks_on_a_pdfa_packet_are_set_in_an_embedded_font(tmp_path: Path):
+    text_pdf(tmp_path / "a.pdf")
+    path = _case(tmp_path, [("a", "a.pdf")], "output:\n  pdfa: true\n  profile: uscis-paper\n"
+                 "  profile_settings:\n    copy_marks: true\n")
+    r = build_packet(path)
+    with pikepdf.open(r.output) as pdf:
+        for page in pdf.pages:
+            fonts = page.obj.Resources.Font
+            copy = [fonts[k] for k in fonts.keys() if k.startswith("/PKCopy")]
+            assert copy and all("/FontFile2" in f.FontDescriptor or "/FontFile3" in f.FontDescriptor
+                                or "/DescendantFonts" in f for f in copy)

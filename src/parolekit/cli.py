@@ -69,6 +69,12 @@ def build(
     draft: bool = typer.Option(False, "--draft", metavar=FLAG,
                                help="Mark every page 'DRAFT - not for filing' (written beside the final "
                                     "packet as <name>.draft.pdf unless -o says where)."),
+    ocr: bool = typer.Option(False, "--ocr", metavar=FLAG,
+                             help="Give scanned pages a searchable text layer (OCRmyPDF + Tesseract; "
+                                  "as output.ocr: true)."),
+    no_cache: bool = typer.Option(False, "--no-cache", metavar=FLAG,
+                                  help="OCR every scan again instead of reading .parolekit-cache/ beside "
+                                       "the packet."),
     word_drafts: bool = typer.Option(False, "--docx", metavar=FLAG,
                                      help="Also write the exhibit list, cover letter and declarations as "
                                           "Word drafts, and the index as CSV (in <name>.drafts/)."),
@@ -89,7 +95,8 @@ def build(
         code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                           console=err, debug=_state["debug"], signing_copies=signing_copies,
-                          draft=draft, word_drafts=word_drafts, profile=profile)
+                          draft=draft, word_drafts=word_drafts, ocr=ocr, cache=not no_cache,
+                          profile=profile)
     except KeyboardInterrupt as e:
         # A single build knows what the folder holds now; a batch says what holds for every case.
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "

@@ -8,10 +8,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import profiles
 from .model import Manifest
-from .stamp import display_matrix, visible_box
+from .stamp import display_matrix, embedded_text, visible_box
 
 COPY = "COPY"
 COPY_FONT = "Helvetica-Bold"  # a standard font, as the draft mark uses
+COPY_EMBEDDED = "PKSerif-Bold"  # where every font must be embedded (PDF/A), as the draft mark does
 COPY_SIZE = 20.0
 COPY_TOP = 30.0  # points from the page's top edge to the mark's baseline, in the top margin
 
@@ -33,7 +34,7 @@ def conform(pdf: pikepdf.Pdf, m: Manifest) -> None:
     if s.zoom:
         open_at_zoom(pdf, s.zoom)
     if s.copy_marks:
-        mark_copy(pdf)
+        mark_copy(pdf, embedded=m.output.pdfa)
 
 
 def strip_links(pdf: pikepdf.Pdf) -> int:
@@ -56,11 +57,16 @@ def open_at_zoom(pdf: pikepdf.Pdf, percent: int) -> None:
     pdf.Root.OpenAction = Array([pdf.pages[0].obj, Name.XYZ, None, None, percent / 100])
 
 
-def mark_copy(pdf: pikepdf.Pdf) -> None:
+def mark_copy(pdf: pikepdf.Pdf, embedded: bool = False) -> None:
     """"COPY" centred in the top margin of every page, as a pagination artifact (USCIS: each page
-    of a copy filed where a copy is required)."""
-    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/" + COPY_FONT),
-                                        Encoding=Name.WinAnsiEncoding))
+    of a copy filed where a copy is required); *embedded*: in an embedded font, for PDF/A."""
+    if embedded:
+        font, codes = embedded_text(pdf, COPY_EMBEDDED, COPY)
+        face = COPY_EMBEDDED
+    else:
+        font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/" + COPY_FONT),
+                                            Encoding=Name.WinAnsiEncoding))
+        face, codes = COPY_FONT, COPY.encode("cp1252")
     for page in pdf.pages:
         obj = page.obj
         res = obj.get("/Resources")
@@ -72,11 +78,12 @@ def mark_copy(pdf: pikepdf.Pdf) -> None:
         name = _free(fonts, font)
         box = visible_box(obj.get("/MediaBox"), obj.get("/CropBox"))
         matrix, w, h = display_matrix(box, int(obj.get("/Rotate", 0) or 0) % 360)
-        x = (w - stringWidth(COPY, COPY_FONT, COPY_SIZE)) / 2
+        x = (w - stringWidth(COPY, face, COPY_SIZE)) / 2
         cm = " ".join(f"{v:.3f}" for v in matrix)
+        text = codes.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
         page.contents_add(pikepdf.Stream(pdf, (
             f"\n/Artifact <</Type /Pagination>> BDC q {cm} cm 0 g BT /{name} {COPY_SIZE:g} Tf "
-            f"{x:.2f} {h - COPY_TOP:.2f} Td ({COPY}) Tj ET Q EMC\n").encode("latin-1")), prepend=False)
+            f"{x:.2f} {h - COPY_TOP:.2f} Td (").encode("latin-1") + text + b") Tj ET Q EMC\n"), prepend=False)
 
 
 def _free(fonts: Dictionary, font) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from .assemble import Bookmark, Piece
 from .errors import CaseError, ParolekitError
 from .intake import Source
-from .labels import label
+from .grouping import groups, labels, packet_order
 from .manifest import Case, is_inline_text, read_text
 from .model import Pin
 from .plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
@@ -52,76 +52,111 @@ class Layout:
 
 
 def lay_out(prep: Prepared) -> Layout:
-    """Declarations, then exhibits, each after its separator sheet; their generated pages rendered."""
-    m, case, paper = prep.case.manifest, prep.case, prep.case.manifest.output.paper
+    """Declarations, then exhibits (group by group when grouped), each after its separator sheet;
+    their generated pages rendered."""
+    m, paper = prep.case.manifest, prep.case.manifest.output.paper
     by_ref = prep.by_ref
     fixed: dict[str, Rendered] = {}
     specs: list[ExhibitSpec] = []
     cited: dict[str, tuple[int, str]] = {}
     sheets: dict[str, tuple[str, str]] = {}  # separator key -> (label, title), rendered together
-    n = 0
-    for i, decl in enumerate(m.declarations):
-        n += 1
-        lab = label(n, m.output.labels)
-        title = decl.title or f"Declaration of {decl.declarant.name}"
-        sheets[f"separator:{decl.id}"] = (f"Exhibit {lab}", title)
-        if decl.signed_file:
-            src = by_ref[("declarations", i, "signed_file")]
-            parts = [Part("declaration", decl.id, len(src.pages), title, src.ref,
-                          source_numbers([src])[0], src.page_count)]
+    notice = front_notice(m)
+    frozen = _frozen(prep)
+    items = packet_order(m, skip=notice, frozen={i for i, _ in frozen}, append=m.output.freeze_new == "append")
+    labs = labels(m, items, frozen)
+    for it in items:
+        lab = labs[it.id]
+        if it.kind == "declaration":
+            spec = _declaration(prep, it.index, lab, fixed, cited)
         else:
-            snap = prep.texts.get(("declarations", i, "text"))
-            text = snap.text if snap else read_text(case, decl.text or "")
-            key = f"declaration:{decl.id}"
-            if is_template(text):  # it cites pages: rendered with the front matter, once planned
-                cited[key] = (i, text)
-                parts = [Part("declaration", decl.id, 1, title, key, (1,), 1)]
-            else:
-                r = fixed[key] = exhibit_pages.declaration(decl, text, paper)
-                parts = [Part("declaration", decl.id, r.pages, title, key, tuple(range(1, r.pages + 1)),
-                              r.pages)]
-        date = decl.executed.date.isoformat() if decl.executed and decl.executed.date else ""
-        specs.append(ExhibitSpec(decl.id, lab, title, date, tuple(parts), True))
-    notice, notice_parts = front_notice(m), []
-    for i, exhibit in enumerate(m.exhibits):
-        refs = [("exhibits", i, "files", j) for j in range(len(exhibit.files))] if exhibit.files else \
-            [("exhibits", i, "file")]
-        files = [by_ref[ref] for ref in refs] if not exhibit.unavailable else []
-        numbers, of = source_numbers(files), sum(src.page_count for src in files)
-        if exhibit.id == notice:  # before the cover letter, with no separator or label
-            notice_parts = [Part("notice", f"notice:{notice}", len(src.pages), exhibit.title, src.ref, nums, of)
-                            for src, nums in zip(files, numbers)]
-            continue
-        n += 1
-        lab = label(n, m.output.labels)
-        sheets[f"separator:{exhibit.id}"] = (f"Exhibit {lab}", exhibit.title)
-        if exhibit.unavailable:  # its statement cites pages, so it is rendered with the front matter
-            parts = [Part("unavailable", exhibit.id, 1, exhibit.title, f"unavailable:{exhibit.id}")]
-            specs.append(ExhibitSpec(exhibit.id, lab, exhibit.title,
-                                     exhibit.date.isoformat() if exhibit.date else "", tuple(parts),
-                                     unavailable=True))
-            continue
-        parts = [Part("document", exhibit.id, len(src.pages), exhibit.title, src.ref, nums, of)
-                 for src, nums in zip(files, numbers)]
-        if exhibit.translation:
-            src = by_ref[("exhibits", i, "translation", "file")]
-            parts.append(Part("translation", exhibit.id, len(src.pages), "English translation", src.ref))
-            if exhibit.translation.signed_certificate:  # the translator's own, signed
-                src = by_ref[("exhibits", i, "translation", "signed_certificate")]
-                parts.append(Part("certificate", exhibit.id, len(src.pages), "Certificate of translation",
-                                  src.ref))
-            else:
-                cert = exhibit_pages.translation_certificate(exhibit, f"Exhibit {lab}", m.case.date, paper)
-                fixed[f"certificate:{exhibit.id}"] = cert
-                parts.append(Part("certificate", exhibit.id, cert.pages, "Certificate of translation",
-                                  f"certificate:{exhibit.id}"))
-        specs.append(ExhibitSpec(exhibit.id, lab, exhibit.title,
-                                 exhibit.date.isoformat() if exhibit.date else "", tuple(parts)))
+            spec = _exhibit(prep, it.index, lab, fixed)
+        specs.append(replace(spec, group=it.group))
+        sheets[f"separator:{it.id}"] = (f"Exhibit {lab}", spec.title)
     fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
     forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), _form_title(m, f),
                   ("forms", i, "file")) for i, f in enumerate(m.forms)]
-    front, back = _court_pages(m, fixed, paper)
-    return Layout(specs, forms, fixed, by_ref, notice_parts, _new_since_earlier(prep), cited, front, back)
+    front, back = _court_pages(m, fixed, m.output.paper)
+    return Layout(specs, forms, fixed, by_ref, _notice_parts(prep, notice), _new_since_earlier(prep), cited,
+                  front, back)
+
+
+def _frozen(prep: Prepared) -> tuple[tuple[str, str], ...]:
+    """The (id, label) pairs of the receipt `output.freeze` names: labels that stay put."""
+    snap = prep.texts.get(("output", "freeze")) if prep.case.manifest.output.freeze else None
+    if snap is None:
+        return ()
+    try:
+        return read_earlier(snap.text).labels
+    except ValueError:
+        return ()  # reported by validation; a build with errors never gets here
+
+
+def _declaration(prep: Prepared, i: int, lab: str, fixed: dict, cited: dict) -> ExhibitSpec:
+    """A declaration: its signed scan, or its text rendered now (or, when it cites pages, once planned)."""
+    m, case = prep.case.manifest, prep.case
+    decl = m.declarations[i]
+    title = decl.title or f"Declaration of {decl.declarant.name}"
+    if decl.signed_file:
+        src = prep.by_ref[("declarations", i, "signed_file")]
+        parts = [Part("declaration", decl.id, len(src.pages), title, src.ref,
+                      source_numbers([src])[0], src.page_count)]
+    else:
+        snap = prep.texts.get(("declarations", i, "text"))
+        text = snap.text if snap else read_text(case, decl.text or "")
+        key = f"declaration:{decl.id}"
+        if is_template(text):  # it cites pages: rendered with the front matter, once planned
+            cited[key] = (i, text)
+            parts = [Part("declaration", decl.id, 1, title, key, (1,), 1)]
+        else:
+            r = fixed[key] = exhibit_pages.declaration(decl, text, m.output.paper)
+            parts = [Part("declaration", decl.id, r.pages, title, key, tuple(range(1, r.pages + 1)), r.pages)]
+    date = decl.executed.date.isoformat() if decl.executed and decl.executed.date else ""
+    return ExhibitSpec(decl.id, lab, title, date, tuple(parts), True)
+
+
+def _exhibit_files(prep: Prepared, i: int) -> list[Source]:
+    exhibit = prep.case.manifest.exhibits[i]
+    refs = [("exhibits", i, "files", j) for j in range(len(exhibit.files))] if exhibit.files else \
+        [("exhibits", i, "file")]
+    return [prep.by_ref[ref] for ref in refs] if not exhibit.unavailable else []
+
+
+def _exhibit(prep: Prepared, i: int, lab: str, fixed: dict) -> ExhibitSpec:
+    """An exhibit's document, translation and certificate (or its statement of unavailability)."""
+    m, by_ref = prep.case.manifest, prep.by_ref
+    exhibit = m.exhibits[i]
+    date = exhibit.date.isoformat() if exhibit.date else ""
+    if exhibit.unavailable:  # its statement cites pages, so it is rendered with the front matter
+        parts = [Part("unavailable", exhibit.id, 1, exhibit.title, f"unavailable:{exhibit.id}")]
+        return ExhibitSpec(exhibit.id, lab, exhibit.title, date, tuple(parts), unavailable=True)
+    files = _exhibit_files(prep, i)
+    numbers, of = source_numbers(files), sum(src.page_count for src in files)
+    parts = [Part("document", exhibit.id, len(src.pages), exhibit.title, src.ref, nums, of)
+             for src, nums in zip(files, numbers)]
+    if exhibit.translation:
+        src = by_ref[("exhibits", i, "translation", "file")]
+        parts.append(Part("translation", exhibit.id, len(src.pages), "English translation", src.ref))
+        if exhibit.translation.signed_certificate:  # the translator's own, signed
+            src = by_ref[("exhibits", i, "translation", "signed_certificate")]
+            parts.append(Part("certificate", exhibit.id, len(src.pages), "Certificate of translation", src.ref))
+        else:
+            cert = exhibit_pages.translation_certificate(exhibit, f"Exhibit {lab}", m.case.date, m.output.paper)
+            fixed[f"certificate:{exhibit.id}"] = cert
+            parts.append(Part("certificate", exhibit.id, cert.pages, "Certificate of translation",
+                              f"certificate:{exhibit.id}"))
+    return ExhibitSpec(exhibit.id, lab, exhibit.title, date, tuple(parts))
+
+
+def _notice_parts(prep: Prepared, notice: str | None) -> list[Part]:
+    """The notice answered, when it leads the packet: before the cover letter, no separator or label."""
+    m = prep.case.manifest
+    i = next((k for k, e in enumerate(m.exhibits) if e.id == notice), None)
+    if i is None:
+        return []
+    files = _exhibit_files(prep, i)
+    numbers, of = source_numbers(files), sum(src.page_count for src in files)
+    return [Part("notice", f"notice:{notice}", len(src.pages), m.exhibits[i].title, src.ref, nums, of)
+            for src, nums in zip(files, numbers)]
 
 
 def _court_pages(m, fixed: dict[str, Rendered], paper: str) -> tuple[list[Part], list[Part]]:
@@ -185,6 +220,7 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
                                                                           "budget"))]
         plan = plan_pages(front, [_sized(spec, counts, layout.cited) for spec in layout.specs], layout.back)
         plan.cite_separator = m.output.cite_to == "separator"
+        plan.group_titles = {g.key: g.title for g in groups(m)}
         if round_ == 0:  # (a statement's or citing declaration's length is known only once rendered)
             check_pins(case, plan, skip={s.id for s in layout.specs
                                          if s.unavailable or any(p.ref in layout.cited for p in s.parts)})
@@ -354,6 +390,8 @@ def bookmarks(plan: PagePlan, by_ref: dict) -> list[Bookmark]:
     out: list[Bookmark] = []
     documents = Counter(part.key for _s, part in plan.parts if part.kind == "document")
     placed: dict[str, Bookmark] = {}
+    group: Bookmark | None = None  # the section heading exhibits nest under, when grouped
+    group_key = ""
     for start, part in plan.parts:
         if part.kind == "brief":
             out.append(Bookmark(part.title, start))
@@ -367,7 +405,10 @@ def bookmarks(plan: PagePlan, by_ref: dict) -> list[Bookmark]:
         elif part.kind == "separator":
             place = plan.exhibits[part.key]
             placed[part.key] = Bookmark(f"Exhibit {place.label}: {place.title}", start)
-            out.append(placed[part.key])
+            if place.group and place.group != group_key:  # a section's heading
+                group, group_key = Bookmark(plan.group_titles.get(place.group, place.group), start), place.group
+                out.append(group)
+            (group.children if place.group and group else out).append(placed[part.key])
         elif part.kind in ("document", "declaration"):
             src = by_ref.get(part.ref) if isinstance(part.ref, tuple) else None
             if src is None or src.pdf is None or "/Outlines" not in src.pdf.Root:
@@ -388,7 +429,8 @@ def volume_bookmarks(marks: list[Bookmark], plan: PagePlan, v: Volume) -> list[B
     """A volume that opens in the middle of an exhibit gets an "(continued)" bookmark for it."""
     if v.count <= 1:
         return marks
-    by_page = {b.page: b for b in marks}
+    # (an exhibit's mark may sit under its section's heading, which shares its first page)
+    by_page = {b.page: b for b in [*marks, *(c for m in marks for c in m.children)] if b.title.startswith("Exhibit ")}
     extra = []
     for place in plan.exhibits.values():
         if place.start < v.first <= place.end:

@@ -221,6 +221,7 @@ class Declaration(Strict):
     interpreter: Interpreter | None = None
     signed_file: Text | None = None
     tags: list[Text] = []
+    section: Id | None = Field(None, description="The `sections:` id it is filed under")
 
 
 class Translator(Strict):
@@ -285,6 +286,7 @@ class Exhibit(Strict):
     beneficiary: Annotated[int, Field(ge=1)] | None = Field(None, description="Which beneficiary (1-based) it concerns")
     unavailable: Unavailable | None = Field(None, description="Instead of a file: why the document cannot be had")
     background: Bool = Field(False, description="Cited by no ground or claim on purpose (a response's lint)")
+    section: Id | None = Field(None, description="The `sections:` id it is filed under")
 
     @model_validator(mode="after")
     def _one_source(self) -> "Exhibit":
@@ -470,6 +472,15 @@ class ProfileSettings(Strict):
         None, description="Volume file suffix, {n} the part number, e.g. _Part{n}")
 
 
+class Section(Strict):
+    """A heading of the index and the bookmarks; the packet files its exhibits together."""
+
+    id: Id
+    title: Text
+    label: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,4}$")] | None = Field(
+        None, description="Per-section labels: 'B' labels its exhibits B-1, B-2, ...")
+
+
 class Output(Strict):
     file: Text | None = None
     labels: Literal["letters", "numbers"] = "letters"
@@ -486,6 +497,17 @@ class Output(Strict):
     # TrueType font files (paths from the case folder) tried, in order, for characters the shipped
     # fonts lack, before them: a script parolekit does not ship, or a house face for one it does.
     fonts: list[Text] = []
+    # The index and bookmarks under headings, exhibits filed together: by `sections:` (the
+    # default when the manifest has them) or by `category`.
+    group_by: Literal["sections", "category"] | None = None
+    # An earlier build's receipt whose labels stay put: new exhibits get "12A" / "C-1" labels in
+    # their place (insert) or go after the last one (append, as the UK e-bundle guidance asks).
+    freeze: Text | None = None
+    freeze_new: Literal["insert", "append"] = "insert"
+    # Give scanned (image-only) pages an invisible text layer with OCRmyPDF and Tesseract.
+    ocr: bool = False
+    # Write the packet as PDF/A-2b (XMP, sRGB output intent, embedded fonts); see pdfa.py.
+    pdfa: bool = False
     profile: ProfileName | None = Field(None, description="A filing profile: uscis-online, uscis-paper, "
                                         "eoir-ecas, cmecf, uk-ebundle (or --profile)")
     profile_settings: ProfileSettings | None = Field(None, description="Overrides of the profile's figures")
@@ -503,6 +525,7 @@ class Manifest(Strict):
     claims: list[Claim] = []
     response: Response | None = None
     budget: Budget | None = None
+    sections: list[Section] = []
     service: Service | None = Field(None, description="The proof of service of a court filing")
     output: Output = Output()
 

@@ -15,6 +15,7 @@ from .errors import CaseError, OutputError, ParolekitError
 from .hashing import sha256_file  # noqa: F401  (re-exported)
 from .intake import Source, TextInput, ensure_unchanged
 from .manifest import Case, text_files, word_text
+from .ocr import receipt_entry, wanted
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
 
@@ -135,8 +136,10 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:
         # Into our own open file: given a path, pikepdf would make a temporary file of its own,
         # which an interruption would leave behind.
         with open(path, "wb") as fh:
+            # PDF/A-2 is PDF 1.7: an input's 2.0 header must not carry over.
+            version = {"force_version": "1.7"} if getattr(pdf, "_parolekit_pdfa", False) else {}
             pdf.save(fh, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate, **version)
             fh.flush()
             os.fsync(fh.fileno())  # whole on disk before any rename puts it in place
     except OSError as e:
@@ -247,7 +250,15 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
-    } | ({"draft": True} if case.draft else {}) | _notice(plan)
+    } | ({"draft": True} if case.draft else {}) | ({"pdfa": "2b"} if case.manifest.output.pdfa else {}) \
+        | _notice(plan) | \
+        (receipt_entry(case, plan, sources) if wanted(case) else {}) | _recompressed(sources)
+
+
+def _recompressed(sources: list[Source]) -> dict:
+    """Inputs whose scans were re-encoded to fit the size cap, when any were."""
+    done = [s.recompressed for s in sources if s.recompressed]
+    return {"recompressed": done} if done else {}
 
 
 def _text_kind(ref: tuple, relative: str) -> dict:

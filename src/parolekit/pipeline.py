@@ -13,16 +13,22 @@ from .errors import CaseError, Interrupted, ParolekitError, Problem
 from .finish import finish
 from .intake import check_unchanged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
+from .ocr import OcrRun, ocr_sources, wanted
 from .output import (Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
                      write_signing_copies, write_volumes)
+from .pdfa import check_sources as check_pdfa_sources
+from .pdfa import wanted as pdfa_wanted
 from .plan import PagePlan
 from .prepare import STAGES, Prepared, Progress, close_sources, prepare
 from .publish import OutputLock
 from .rules.engine import check_for_build
-from .volumes import MB, Volume, earlier_outputs, volume_parts, volume_path
+from .compression import fit_scans
+from .compression import receipt_entry as compression_entry
+from .volumes import FILE_OVERHEAD, HEADROOM, MB, PAGE_OVERHEAD, Volume, earlier_outputs, volume_parts, volume_path
 
 __all__ = ["STAGES", "BuildResult", "build_packet"]
 MAX_SIZE_ROUNDS = 4  # re-splits when a written volume turns out over the limit
+FRONT_PAGES, FRONT_BYTES = 3, 30_000  # cover letter, index, chronology: a guess before they are rendered
 
 
 @dataclass
@@ -40,12 +46,15 @@ class BuildResult:
     seconds: float = 0.0
     signing: list[Path] = field(default_factory=list)
     drafts: list[Path] = field(default_factory=list)  # --docx: the Word drafts and the index CSV
+    ocr_pages: int = 0  # scanned pages given a text layer (OCR'd now or taken from the cache)
+    ocr_cached: int = 0  # of those, read from the cache
 
 
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
                  progress: Progress | None = None, signing_copies: bool = False,
-                 draft: bool = False, word_drafts: bool = False, profile: str | None = None) -> BuildResult:
+                 draft: bool = False, word_drafts: bool = False, ocr: bool = False,
+                 cache: bool = True, profile: str | None = None) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
@@ -54,10 +63,13 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     to `<name>.draft.pdf` unless *output* says where; it never replaces a final packet.
     With *word_drafts*, the exhibit list, cover letter and declarations are also written as Word
     drafts with the index as CSV (to `<packet>.drafts/`, drafts.py).
+    With *ocr* (or `output.ocr`), scanned pages get a text layer (ocr.py), cached beside the
+    output unless *cache* is False.
     """
     started = time.perf_counter()
+    ocr_run = OcrRun()
     step = progress or (lambda _stage: None)
-    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft)
+    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, ocr=ocr)
     case = prep.case
     if profile:
         case.manifest.output.profile = profile
@@ -75,6 +87,11 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     profiles.apply(case.manifest)  # (after the checks, which tell the user's settings from these)
     with OutputLock(prep.output) as lock:  # one build at a time writes this packet
         try:
+            if wanted(case):
+                step("ocr")
+                ocr_run = ocr_sources(case, prep.sources, prep.output, cache=cache)
+            if pdfa_wanted(case):  # what the inputs bring that PDF/A cannot hold, named by exhibit
+                check_pdfa_sources(case, prep.sources)
             step("render")
             layout = lay_out(prep)
             limit = max_file_mb or profiles.max_file_mb(case.manifest)
@@ -94,7 +111,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     words = drafts.write_drafts(prep, plan, prep.output, files[0].sha256) if word_drafts else []
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
-                       files, warnings, time.perf_counter() - started, signing, words)
+                       files, warnings, time.perf_counter() - started, signing, words,
+                       ocr_run.ocred + ocr_run.cached, ocr_run.cached)
 
 
 def _input_changed(prep: Prepared) -> None:
@@ -116,7 +134,7 @@ def _assemble_args(prep: Prepared) -> dict:
     out = prep.case.manifest.output
     return dict(title=prep.case.manifest.case.title, date_iso=prep.case.manifest.case.date.isoformat(),
                 producer=f"parolekit {__version__}", bates_prefix=out.bates_prefix,
-                fit_paper=out.paper if out.fit_to_paper else None)
+                fit_paper=out.paper if out.fit_to_paper else None, pdfa=out.pdfa)
 
 
 def _write_whole(prep: Prepared, layout: Layout, lock: OutputLock, step: Progress,
@@ -145,6 +163,7 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     step("plan")
     earlier = _earlier(prep)
     case = prep.case
+    _fit_scans(prep, layout, limit)
     factors: dict = {}
     for _attempt in range(MAX_SIZE_ROUNDS):
         plan, vols = settle(prep, layout, limit, factors)
@@ -167,6 +186,23 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
              f"{limit:g} MB (tried {MAX_SIZE_ROUNDS} times); raise output.max_file_mb or "
              "lower output.max_dpi")
     raise CaseError(f"{case.name}: the packet cannot be split into volumes", case.problems.sorted())
+
+
+def _fit_scans(prep: Prepared, layout: Layout, limit: float) -> None:
+    """Over the cap, re-encode scans before splitting further (compression.py); say what was."""
+    case, sources = prep.case, prep.sources
+    pages = sum(len(s.pages) for s in sources) + sum(r.pages for r in layout.rendered.values()) + FRONT_PAGES
+    other = (sum(r.bytes_per_page * r.pages for r in layout.rendered.values()) + FRONT_PAGES * FRONT_BYTES
+             + pages * PAGE_OVERHEAD)
+    for r in fit_scans(sources, other, limit * MB * HEADROOM - FILE_OVERHEAD):
+        entry = compression_entry(case, r)
+        r.src.recompressed = entry
+        how = f"JPEG quality {r.quality}" + (f" at {r.dpi} dpi" if r.dpi else "")
+        case.add(r.src.ref, "scans-recompressed",
+                 f"'{r.src.relative}': scanned {'page' if len(r.pages) == 1 else 'pages'} "
+                 f"{entry['file_pages']} re-encoded as {how} ({r.before / MB:.2f} MB -> {r.after / MB:.2f} MB) "
+                 f"to fit the {limit:g} MB cap; the file itself is unchanged. Check the pages are legible, "
+                 "or raise output.max_file_mb")
 
 
 def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Volume], limit: float):

@@ -36,6 +36,7 @@ class ExhibitSpec:
     parts: tuple[Part, ...] = ()
     is_declaration: bool = False
     unavailable: bool = False  # the document cannot be had: a statement stands in its place
+    group: str = ""  # the grouping.Group it is filed under ("" when the packet is not grouped)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Placement:
     volume: int = 1
     last_volume: int = 0  # when the exhibit runs on into later volumes (0: same as volume)
     unavailable: bool = False
+    group: str = ""
 
     @property
     def range(self) -> str:
@@ -85,6 +87,7 @@ class PagePlan:
     total: int = 0
     provisional: bool = False  # one page per part, before any file is read (lint's template check)
     cite_separator: bool = False  # output.cite_to: separator - citations name the separator sheet
+    group_titles: dict[str, str] = field(default_factory=dict)  # grouping.Group key -> heading
 
     def page_info(self) -> list[PageInfo]:
         """Footer facts for every page, in packet order."""
@@ -186,7 +189,7 @@ def plan_pages(front: list[Part], exhibits: list[ExhibitSpec], back: list[Part] 
             content += part.pages
         plan.exhibits[ex.id] = Placement(ex.id, ex.label, ex.title, ex.date, start, n - 1,
                                          start + 1, content, ex.is_declaration,
-                                         unavailable=ex.unavailable)
+                                         unavailable=ex.unavailable, group=ex.group)
     n = _sections(plan, back, n)
     plan.total = n - 1
     return plan

@@ -17,7 +17,7 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from .scripts import Paragraph
 from ..errors import TemplateError, display_path
-from ..labels import label
+from ..grouping import labels, packet_order
 from ..manifest import Case, is_inline_text, read_text_file
 from ..model import Manifest, birth_date_private
 from .. import money
@@ -494,13 +494,18 @@ def provisional_plan(m: Manifest) -> PagePlan:
              *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
              Part("index", "index", 1), Part("chronology", "chronology", 1 if m.chronology else 0),
              Part("claims", "claims", 1 if m.claims else 0), Part("budget", "budget", 1 if m.budget else 0)]
-    specs = [ExhibitSpec(d.id, label(i + 1, m.output.labels), d.title or f"Declaration of "
-                         f"{d.declarant.name}", "", (Part("declaration", d.id, 1),), True)
-             for i, d in enumerate(m.declarations)]
-    documents = [e for e in m.exhibits if e.id != notice]
-    specs += [ExhibitSpec(e.id, label(len(specs) + i + 1, m.output.labels), e.title,
-                          e.date.isoformat() if e.date else "", (Part("document", e.id, 1),))
-              for i, e in enumerate(documents)]
+    items = packet_order(m, skip=notice)
+    labs = labels(m, items)
+    specs = []
+    for it in items:
+        if it.kind == "declaration":
+            d = m.declarations[it.index]
+            specs.append(ExhibitSpec(d.id, labs[d.id], d.title or f"Declaration of {d.declarant.name}", "",
+                                     (Part("declaration", d.id, 1),), True, group=it.group))
+        else:
+            e = m.exhibits[it.index]
+            specs.append(ExhibitSpec(e.id, labs[e.id], e.title, e.date.isoformat() if e.date else "",
+                                     (Part("document", e.id, 1),), group=it.group))
     plan = plan_pages(front, specs)
     plan.provisional = True
     plan.cite_separator = m.output.cite_to == "separator"

@@ -6,11 +6,12 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Spacer
 
 from .scripts import Paragraph
+from ..grouping import groups
 from ..model import Manifest
 from ..plan import PagePlan
 from .doc import Link, LinkTo, Rendered, render
 from .fonts import styles, text
-from .tables import Continued, clamp, column, frame_width, row
+from .tables import Continued, clamp, column, frame_width, group_row, row
 from .timeline import Mark, timeline
 from ..response import nbsp, notice_title
 from .words import fixed_date, is_medical, join_names, sort_key
@@ -70,10 +71,18 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
         cells.append(Paragraph(_span(first, last), st["cell"]))
         rows.append(LinkTo(row(cells, widths), f"page:{first}", links))
     secondary = {e.id: e.unavailable.secondary for e in m.exhibits if e.unavailable}
+    titles = {g.key: g.title for g in groups(m)}
+    excerpts = _excerpts(plan)
+    heading = None
     for place, date in zip(places, dates):
+        if place.group and place.group != heading:  # a section's heading, across the whole table
+            heading = place.group
+            rows.append(group_row(titles.get(heading, heading), widths))
         # A long title stops at three lines (the bookmark and the separator sheet keep it whole).
         title = clamp(place.title, " <i>(new)</i>" if new and place.id in new else "", st["cell"], title_w)
         cell: list = [title]
+        if place.id in excerpts:
+            cell.append(Paragraph(f"<i>{text(excerpts[place.id])}</i>", st["cell"]))
         if place.unavailable:
             offered = [cite(plan, ref) for ref in secondary.get(place.id, []) if ref in plan.exhibits]
             cell.append(Paragraph("<i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
@@ -90,6 +99,34 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
                            "at the foot of each page" + (", and run on from one volume to the next."
                                                          if vol else "."), st["small"]))
     return render(story, paper, title="Index of exhibits", links=links)
+
+
+def _excerpts(plan: PagePlan) -> dict[str, str]:
+    """"Excerpt: pp. 1\u20133, 17\u201319 of 40" for each exhibit whose `pages:` leave some out."""
+    numbers: dict[str, list[int]] = {}
+    total: dict[str, int] = {}
+    for _start, part in plan.parts:
+        if part.kind == "document" and part.numbering:
+            numbers.setdefault(part.key, []).extend(part.numbering)
+            total[part.key] = part.of
+    out = {}
+    for key, nums in numbers.items():
+        if sorted(set(nums)) != list(range(1, total[key] + 1)):
+            runs = _runs(nums)
+            pp = "p." if len(runs) == 1 and "\u2013" not in runs[0] else "pp."
+            out[key] = nbsp(f"Excerpt: {pp} ") + ", ".join(runs) + nbsp(f" of {total[key]}")
+    return out
+
+
+def _runs(numbers: list[int]) -> list[str]:
+    """[1, 2, 3, 17, 18] as ["1\u20133", "17\u201318"], in the order the pages are filed."""
+    out: list[list[int]] = []
+    for n in numbers:
+        if out and n == out[-1][1] + 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return [_span(a, b) for a, b in out]
 
 
 def _span(first: int, last: int) -> str:

@@ -28,9 +28,9 @@ def check_profile(case: Case, sources: list[Source]) -> None:
         return
     s = profiles.active(m)
     _check_settings(case, name, s)
-    if s.text_layer and not _ocr_on(m):
+    if s.text_layer and not (case.ocr or m.output.ocr):  # OCR would add the layer
         _check_text(case, name, sources)
-    if s.pdfa and not getattr(m.output, "pdfa", False):
+    if s.pdfa and not m.output.pdfa:
         emit(case, where, "profile-pdfa", f"profile {name} asks for PDF/A; set output.pdfa: true "
              "(or output.profile_settings.pdfa: false if this court does not)")
     if s.links is False:
@@ -49,11 +49,6 @@ def check_profile(case: Case, sources: list[Source]) -> None:
 
 def _pages(numbers: list[int], plural: str, singular: str) -> str:
     return f"page {numbers[0]} {singular}" if len(numbers) == 1 else f"pages {page_list(numbers)} {plural}"
-
-
-def _ocr_on(m) -> bool:
-    # output.ocr comes with the OCR feature (#15, branch filing); until then nothing adds text.
-    return bool(getattr(m.output, "ocr", False))
 
 
 def _part(pattern: str) -> str:
