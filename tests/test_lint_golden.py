@@ -66,6 +66,13 @@ def _xfa(pdf: pikepdf.Pdf) -> None:
     pdf.Root.NeedsRendering = True
 
 
+def _link(pdf: pikepdf.Pdf) -> None:
+    page = pdf.pages[0]
+    link = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[50, 50, 200, 70],
+                                        A=Dictionary(S=Name.URI, URI=String("https://example.org/"))))
+    page.obj.Annots = pdf.make_indirect(Array([link]))
+
+
 def _damage(path: Path) -> None:
     data = path.read_bytes()
     at = data.rindex(b"startxref")
@@ -76,7 +83,7 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
     path = base / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     pages = int(opts.get("pages", 1))
-    if kind in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged"):
+    if kind in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged", "link"):
         text_pdf(path, pages=pages, size=SIZES[opts.get("size", "letter")], title=rel)
     if kind == "js":
         _with_pdf(path, lambda pdf: setattr(pdf.Root, "OpenAction", Dictionary(
@@ -86,6 +93,8 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
             "note.txt", pikepdf.AttachedFileSpec(pdf, b"hidden", filename="note.txt")))
     elif kind == "form":
         _with_pdf(path, _form)
+    elif kind == "link":
+        _with_pdf(path, _link)
     elif kind == "xfa":
         _with_pdf(path, _xfa)
     elif kind == "encrypted":
@@ -118,7 +127,7 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
         path.mkdir(exist_ok=True)
     elif kind == "copy":
         shutil.copyfile(base / opts["of"], path)
-    elif kind not in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged"):
+    elif kind not in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged", "link"):
         raise ValueError(f"unknown maker {kind!r} for {rel}")
 
 

@@ -44,7 +44,7 @@ class Outcome:
 def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | None = None,
               allow_paths: list[Path] | None = None, debug: bool = False, progress=None,
               signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-              ocr: bool = False, cache: bool = True) -> Outcome:
+              ocr: bool = False, cache: bool = True, profile: str | None = None) -> Outcome:
     """Build one case and describe the result; never raises for a case's own problems."""
     from .pipeline import build_packet
 
@@ -52,7 +52,7 @@ def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | N
     try:
         r = build_packet(manifest, output, allow_paths=allow_paths, max_file_mb=max_file_mb,
                          progress=progress, signing_copies=signing_copies, draft=draft,
-                         word_drafts=word_drafts, ocr=ocr, cache=cache)
+                         word_drafts=word_drafts, ocr=ocr, cache=cache, profile=profile)
     except ParolekitError as e:
         return Outcome(name, False, e.exit_code, message=e.message, problems=e.problems)
     except KeyboardInterrupt:
@@ -108,7 +108,7 @@ def _init_worker(queue) -> None:
 
 def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_paths, debug,
                      signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-                     ocr: bool = False, cache: bool = True) -> Outcome:
+                     ocr: bool = False, cache: bool = True, profile: str | None = None) -> Outcome:
     def report(stage: str) -> None:
         if _queue is not None:
             _queue.put((index, stage))
@@ -119,7 +119,7 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
     try:
         return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report,
                          signing_copies=signing_copies, draft=draft, word_drafts=word_drafts, ocr=ocr,
-                         cache=cache)
+                         cache=cache, profile=profile)
     finally:
         if _state[0] == "stopping":  # asked to stop, and the cleanup is done: leave now
             os._exit(EXIT_INTERRUPTED)
@@ -206,7 +206,7 @@ class _Display:
 def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_file_mb: float | None,
                allow_paths: list[Path], quiet: bool, console: Console, debug: bool = False,
                signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-               ocr: bool = False, cache: bool = True) -> int:
+               ocr: bool = False, cache: bool = True, profile: str | None = None) -> int:
     """Build every manifest; a failing case does not stop the others. Returns the exit code.
 
     With one manifest the exit code is that build's own (1 case problems, 3 output, 4 internal);
@@ -239,11 +239,11 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
                 o = build_one(manifests[i], output, max_file_mb, allow_paths, debug,
                               progress=lambda stage, i=i: display.stage(i, stage),
                               signing_copies=signing_copies, draft=draft, word_drafts=word_drafts,
-                              ocr=ocr, cache=cache)
+                              ocr=ocr, cache=cache, profile=profile)
                 finish(i, o)
         else:
             _run_pool(manifests, todo, (output, max_file_mb, allow_paths, debug, signing_copies, draft, word_drafts,
-                                        ocr, cache),
+                                        ocr, cache, profile),
                       min(jobs, len(todo)), display, finish, note)
 
     done = [o for o in outcomes if o is not None]

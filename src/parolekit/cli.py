@@ -78,6 +78,9 @@ def build(
     word_drafts: bool = typer.Option(False, "--docx", metavar=FLAG,
                                      help="Also write the exhibit list, cover letter and declarations as "
                                           "Word drafts, and the index as CSV (in <name>.drafts/)."),
+    profile: Optional[str] = typer.Option(None, "--profile",
+                                          help="Meet a filing profile's rules (uscis-online, uscis-paper, "
+                                               "eoir-ecas, cmecf, uk-ebundle), or fail naming those it cannot."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -92,7 +95,8 @@ def build(
         code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                           max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                           console=err, debug=_state["debug"], signing_copies=signing_copies,
-                          draft=draft, word_drafts=word_drafts, ocr=ocr, cache=not no_cache)
+                          draft=draft, word_drafts=word_drafts, ocr=ocr, cache=not no_cache,
+                          profile=profile)
     except KeyboardInterrupt as e:
         # A single build knows what the folder holds now; a batch says what holds for every case.
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "
@@ -108,6 +112,9 @@ def lint(
     format: str = typer.Option("auto", "--format", "-f", help="text | json | github | auto."),
     strict: bool = typer.Option(False, "--strict", metavar=FLAG, help="Fail on warnings too."),
     allow_path: list[Path] = typer.Option([], "--allow-path", help="Also accept files under this folder."),
+    profile: Optional[str] = typer.Option(None, "--profile",
+                                          help="Also report every rule of this filing profile the packet "
+                                               "would break (uscis-online, uscis-paper, eoir-ecas, cmecf, uk-ebundle)."),
 ) -> None:
     """Check manifests (and their files) without building; for CI and review."""
     from .lint import lint_manifest, render_report
@@ -119,7 +126,7 @@ def lint(
         format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if _state["debug"]:
         os.environ["PAROLEKIT_DEBUG_RULES"] = "1"  # a failing lint rule shows its traceback
-    results = [lint_manifest(m, allow_paths=allow_path) for m in manifests]
+    results = [lint_manifest(m, allow_paths=allow_path, profile=profile) for m in manifests]
     code = render_report(results, format, strict, out, err)
     raise typer.Exit(code)
 

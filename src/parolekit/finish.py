@@ -6,6 +6,7 @@ from typing import Callable
 
 import pikepdf
 
+from .conform import applies as _profiled, conform
 from .prepare import Prepared
 from .pdfa import make_pdfa
 from .watermark import mark_draft
@@ -17,6 +18,8 @@ Finisher = tuple[str, Callable[[Prepared], bool], Callable[[pikepdf.Pdf, Prepare
 FINISHERS: list[Finisher] = [
     ("draft", lambda prep: prep.case.draft,
      lambda pdf, prep: mark_draft(pdf, embedded=prep.case.manifest.output.pdfa)),
+    # the filing profile's links, bookmarks, zoom and COPY marks (conform.py)
+    ("profile", lambda prep: _profiled(prep.case.manifest), lambda pdf, prep: conform(pdf, prep.case.manifest)),
     # Last: it names every font subset and writes the XMP from the final info dictionary.
     ("pdfa", lambda prep: prep.case.manifest.output.pdfa, lambda pdf, _prep: make_pdfa(pdf)),
 ]

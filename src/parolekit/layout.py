@@ -14,14 +14,14 @@ from .model import Pin
 from .plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
 from .prepare import Prepared
 from .selection import source_numbers
-from .render import brief, budget, exhibit_pages, grounds, sections
+from .render import brief, budget, court, exhibit_pages, grounds, sections
 from .render.doc import Rendered
 from .render.letter import LetterError, cover_letter, is_template, letter_body, record_error, render_text
 from .response import front_notice, new_exhibits, pin_pages, read_earlier
 from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, page_sizes, place_volumes, split_volumes
 
 MAX_PLAN_ROUNDS = 6
-SECTION_TITLES = {"cover": "Cover letter", "response": "Response to the grounds", "index": "Index of exhibits",
+SECTION_TITLES = {"court-cover": "Cover page", "service": "Proof of service", "cover": "Cover letter", "response": "Response to the grounds", "index": "Index of exhibits",
                   "chronology": "Chronology", "claims": "Claims and evidence", "budget": "Financial plan"}
 
 
@@ -41,6 +41,8 @@ class Layout:
     new: set[str] = field(default_factory=set)  # exhibits the earlier filing did not have
     # declarations whose text cites pages: rendering key -> (index, Markdown template)
     cited: dict[str, tuple[int, str]] = field(default_factory=dict)
+    court: list[Part] = field(default_factory=list)  # a court filing's cover page, first of all
+    back: list[Part] = field(default_factory=list)  # after the exhibits: its proof of service
 
     def piece(self, part: Part, skip: int = 0) -> Piece:
         """Where *part*'s pages come from."""
@@ -73,7 +75,9 @@ def lay_out(prep: Prepared) -> Layout:
     fixed.update(zip(sheets, exhibit_pages.separators(list(sheets.values()), paper)))
     forms = [Part("form", f"form:{i}", len(by_ref[("forms", i, "file")].pages), _form_title(m, f),
                   ("forms", i, "file")) for i, f in enumerate(m.forms)]
-    return Layout(specs, forms, fixed, by_ref, _notice_parts(prep, notice), _new_since_earlier(prep), cited)
+    front, back = _court_pages(m, fixed, m.output.paper)
+    return Layout(specs, forms, fixed, by_ref, _notice_parts(prep, notice), _new_since_earlier(prep), cited,
+                  front, back)
 
 
 def _frozen(prep: Prepared) -> tuple[tuple[str, str], ...]:
@@ -155,6 +159,25 @@ def _notice_parts(prep: Prepared, notice: str | None) -> list[Part]:
             for src, nums in zip(files, numbers)]
 
 
+def _court_pages(m, fixed: dict[str, Rendered], paper: str) -> tuple[list[Part], list[Part]]:
+    """A court filing opens with the ICPM cover page and ends with its proof of service (none
+    when ECAS serves it); neither cites a page, so both are rendered once, here."""
+    if m.case.forum != "immigration-court" or m.case.court is None:
+        return [], []
+    r = fixed["court-cover"] = court.cover_page(m, paper)
+    front = [Part("court-cover", "court-cover", r.pages, SECTION_TITLES["court-cover"], "court-cover")]
+    if m.service is None or m.service.method == "ecas":
+        return front, []
+    r = fixed["service"] = court.proof_of_service(m, paper)
+    return front, [Part("service", "service", r.pages, SECTION_TITLES["service"], "service")]
+
+
+def has_letter(m) -> bool:
+    """A USCIS filing opens with its cover letter; a court filing has the ICPM cover page instead,
+    and a letter (to the clerk) only when the manifest gives `cover_letter:`."""
+    return m.case.forum != "immigration-court" or m.cover_letter is not None
+
+
 def _new_since_earlier(prep: Prepared) -> set[str]:
     """Exhibits not in the earlier filing whose receipt the response names (none without one)."""
     r = prep.case.manifest.response
@@ -181,7 +204,7 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
     body = snap.text if snap else letter_body(case)
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
     # A good first guess saves a round of rendering: ~24 one-line index rows fit on a page.
-    counts = {"cover": 1, "brief": 1 if m.brief else 0, "response": 1 if m.response else 0,
+    counts = {"cover": 1 if has_letter(m) else 0, "brief": 1 if m.brief else 0, "response": 1 if m.response else 0,
               "index": max(1, -(-(len(layout.specs) + 4) // 24)),
               "chronology": 1 if m.chronology else 0, "claims": 1 if m.claims else 0,
               "budget": 1 if m.budget else 0}
@@ -190,13 +213,13 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
     vols: list[Volume] = []
     for round_ in range(MAX_PLAN_ROUNDS):
         # The forms follow the letter (and a response's table), as filed; then the brief argues.
-        front = [*layout.notice, Part("cover", "cover", counts["cover"], "Cover letter", "cover"),
+        front = [*layout.court, *layout.notice, Part("cover", "cover", counts["cover"], "Cover letter", "cover"),
                  Part("response", "response", counts["response"], SECTION_TITLES["response"], "response"),
                  *layout.forms,
                  Part("brief", "brief", counts["brief"], m.brief.title if m.brief else "", "brief"),
                  *(Part(k, k, counts[k], SECTION_TITLES[k], k) for k in ("index", "chronology", "claims",
                                                                           "budget"))]
-        plan = plan_pages(front, [_sized(spec, counts, layout.cited) for spec in layout.specs])
+        plan = plan_pages(front, [_sized(spec, counts, layout.cited) for spec in layout.specs], layout.back)
         plan.cite_separator = m.output.cite_to == "separator"
         plan.group_titles = {g.key: g.title for g in groups(m)}
         if round_ == 0:  # (a statement's or citing declaration's length is known only once rendered)
@@ -241,7 +264,8 @@ def _render_cited(prep: Prepared, layout: Layout, plan: PagePlan, body: str, tem
     """Render every page that cites packet pages, against *plan*."""
     case, m = prep.case, prep.case.manifest
     paper, rendered = m.output.paper, layout.rendered
-    rendered["cover"] = _cover_letter(case, plan, body, template, paper)
+    if has_letter(m):
+        rendered["cover"] = _cover_letter(case, plan, body, template, paper)
     if m.brief:
         snap = prep.texts.get(("brief", "file"))
         source = snap.text if snap else read_text(case, m.brief.file)

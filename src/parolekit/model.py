@@ -126,6 +126,19 @@ class Recipient(Strict):
     address: Lines | None = None
 
 
+class Court(Strict):
+    """An immigration court filing's caption: what the ICPM cover page prints."""
+
+    judge: Text = Field(description="The Immigration Judge, e.g. Jane Doe (printed 'Immigration Judge Jane Doe')")
+    hearing_date: Date = Field(description="The next hearing's date")
+    hearing_time: Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}( ?[AaPp][Mm])?$")] | None = None
+    hearing_type: Literal["master", "individual"] = Field(description="master calendar or individual hearing")
+    detained: Bool = Field(False, description="The respondent is detained: 'DETAINED' top right of the cover page")
+    location: Text = Field(description="The court's city and state, e.g. Chicago, Illinois")
+    respondents: list[Annotated[int, Field(ge=1)]] = Field(
+        [], description="Which beneficiaries (1-based) are the respondents; default all of them")
+
+
 CaseKind = Literal["humanitarian-parole", "reparole", "asylum", "waiver", "other"]
 Reason = Literal["medical", "family", "safety", "public-benefit", "legal-proceedings", "other"]
 
@@ -143,6 +156,10 @@ class CaseDetails(Strict):
     recipient: Recipient
     beneficiary_title: Text | None = Field(None, description="How the packet names the beneficiaries: "
                                            "Applicant, Respondent, Beneficiary...; default by case kind")
+    forum: Literal["uscis", "immigration-court"] = Field(
+        "uscis", description="Where it is filed: uscis (a cover letter) or immigration-court (the ICPM "
+        "cover page and a proof of service)")
+    court: Court | None = Field(None, description="The court, judge and hearing (case.forum: immigration-court)")
 
 
 class CoverLetter(Strict):
@@ -422,6 +439,41 @@ class Budget(Strict):
     supporters: list[Supporter] = []
 
 
+class Service(Strict):
+    """Who was served a copy of a court filing, how and when: the proof of service (8 CFR 1003.32)."""
+
+    served: Lines = Field(description="Name and address lines, e.g. DHS Office of the Principal Legal Advisor, ...")
+    method: Literal["mail", "hand", "ecas"] = Field(description="mail, hand (delivery) or ecas (served "
+                                                    "electronically through ECAS: no page is printed)")
+    date: Date
+    by: Text = Field(description="Who served it; their name is printed on the signature line")
+    signature: Signature = Field("wet", description="wet (a line to sign on) or /s/")
+
+
+ProfileName = Annotated[str, Field(pattern=SLUG, max_length=64)]
+
+
+class ProfileSettings(Strict):
+    """A filing profile's figures, each one overridable here (src/parolekit/profiles/*.yaml)."""
+
+    max_file_mb: Annotated[float, Field(gt=0)] | None = Field(None, description="Per-file size cap (MB)")
+    single_file: Bool | None = Field(None, description="The channel takes one PDF: no volumes (UK e-bundles)")
+    max_dpi: Annotated[int, Field(ge=72, le=1200)] | None = Field(None, description="Highest scan resolution accepted")
+    file_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]{2,5}$")]] | None = Field(
+        None, description="Accepted file types (extensions)")
+    page_size: Literal["letter", "a4", "any"] | None = None
+    text_layer: Bool | None = Field(None, description="Every page must have searchable text")
+    pdfa: Bool | None = Field(None, description="The channel requires PDF/A")
+    links: Bool | None = Field(None, description="Links allowed in the filed PDF")
+    bookmarks: Bool | None = None
+    zoom: Annotated[int, Field(ge=10, le=800)] | None = Field(None, description="Default view zoom (%)")
+    separator_sheets: Bool | None = None
+    colour_paper: Bool | None = Field(None, description="Coloured pages allowed (false: USCIS paper)")
+    copy_marks: Bool | None = Field(None, description="Mark every page COPY")
+    part_names: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.{}-]*\{n\}[A-Za-z0-9_.{}-]*$")] | None = Field(
+        None, description="Volume file suffix, {n} the part number, e.g. _Part{n}")
+
+
 class Section(Strict):
     """A heading of the index and the bookmarks; the packet files its exhibits together."""
 
@@ -458,6 +510,9 @@ class Output(Strict):
     ocr: bool = False
     # Write the packet as PDF/A-2b (XMP, sRGB output intent, embedded fonts); see pdfa.py.
     pdfa: bool = False
+    profile: ProfileName | None = Field(None, description="A filing profile: uscis-online, uscis-paper, "
+                                        "eoir-ecas, cmecf, uk-ebundle (or --profile)")
+    profile_settings: ProfileSettings | None = Field(None, description="Overrides of the profile's figures")
 
 
 class Manifest(Strict):
@@ -473,6 +528,7 @@ class Manifest(Strict):
     response: Response | None = None
     budget: Budget | None = None
     sections: list[Section] = []
+    service: Service | None = Field(None, description="The proof of service of a court filing")
     output: Output = Output()
 
 

@@ -290,9 +290,11 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
 def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
                   plan: PagePlan, sources: list[Source], lock: OutputLock,
                   remove: dict[Path, str] | None = None,
-                  texts: dict[tuple, TextInput] | None = None) -> list[Written]:
+                  texts: dict[tuple, TextInput] | None = None,
+                  cover_pages: dict[Path, int] | None = None) -> list[Written]:
     """Put staged volumes (temporary file, final path, (first, last) packet pages) in place, with
-    one receipt listing every volume and its hash. All or nothing: on failure no volume is left."""
+    one receipt listing every volume and its hash. All or nothing: on failure no volume is left.
+    *cover_pages*: pages a volume has before its packet pages (a court filing's volume cover)."""
     written: list[Written] = []
     volumes: list[dict] = []
     inputs = input_paths(case, sources)
@@ -306,12 +308,13 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     try:
         for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
-            check_pages(tmp, final, last - first + 1)
+            lead = (cover_pages or {}).get(final, 0)
+            check_pages(tmp, final, last - first + 1 + lead)
             digest, size = sha256_file(tmp), tmp.stat().st_size
             written.append(Written(final, receipt_path(base), digest, last - first + 1, size))
             volumes.append({"volume": number, "path": _rel(case, final), "sha256": digest,
                             "bytes": size, "first_page": first, "last_page": last,
-                            "pages": last - first + 1})
+                            "pages": last - first + 1, **({"cover_pages": lead} if lead else {})})
         lead = written[0]
         receipt = make_receipt(case, lead.path, lead.sha256, plan, sources,
                                volumes if len(staged) > 1 else None, texts=texts)
@@ -334,12 +337,13 @@ def signed_electronically(m) -> set[str]:
     """Renderings whose every signature is "/s/": nothing on them is left to sign by hand."""
     out = {f"declaration:{d.id}" for d in m.declarations
            if d.executed and d.executed.signature == "/s/" and (d.interpreter is None or d.interpreter.signature == "/s/")}
+    out |= {"service"} if m.service and m.service.signature == "/s/" else set()
     return out | {f"certificate:{e.id}" for e in m.exhibits if e.translation and e.translation.signature == "/s/"}
 
 
 def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path, skip: set[str] = frozenset()) -> list[Path]:
-    """Each generated declaration and certificate as its own unstamped PDF, for wet signature
-    (those in *skip*, signed "/s/", need none).
+    """Each generated declaration and certificate (and a court filing's proof of service) as its
+    own unstamped PDF, for wet signature (those in *skip*, signed "/s/", need none).
 
     Named by label and id ('B-decl-ana.declaration.pdf') in `<packet>.signing/`; each is written
     to a temporary file and renamed, like the packet.
@@ -348,9 +352,12 @@ def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path, skip: set
     written = []
     for key, r in rendered.items():
         kind, _, ident = key.partition(":")
-        if kind not in ("declaration", "certificate") or ident not in plan.exhibits or key in skip:
+        if key == "service" and key not in skip and key in plan.sections:  # a court filing's proof of service
+            final = folder / "proof-of-service.pdf"
+        elif kind not in ("declaration", "certificate") or ident not in plan.exhibits or key in skip:
             continue
-        final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
+        else:
+            final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
         tmp = stage_bytes(final, r.data, f"cannot write the signing copy {final.name} ({{why}}); "
                           "the packet itself is in place")
         try:

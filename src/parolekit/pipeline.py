@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import drafts
+from . import covers, drafts, profiles
 from . import __version__
 from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
@@ -54,7 +54,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
                  progress: Progress | None = None, signing_copies: bool = False,
                  draft: bool = False, word_drafts: bool = False, ocr: bool = False,
-                 cache: bool = True) -> BuildResult:
+                 cache: bool = True, profile: str | None = None) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
@@ -71,12 +71,20 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     step = progress or (lambda _stage: None)
     prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, ocr=ocr)
     case = prep.case
-    check_for_build(case, prep.sources)
+    if profile:
+        case.manifest.output.profile = profile
+    check_for_build(case, prep.sources)  # the profile's and the court filing's rules too
+    settings = profiles.active(case.manifest)
+    if max_file_mb and settings is not None and settings.single_file:
+        case.add(("output", "profile"), "profile-setting-conflict", f"profile {case.manifest.output.profile} "
+                 "takes one PDF, which --max-file-mb would split; leave it out, or override "
+                 "output.profile_settings.single_file")
     if word_drafts and not drafts.available():
         case.add((), "tool-missing", f"--docx writes Word drafts with python-docx, which is not "
                  f"installed: {drafts.INSTALL}")
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
+    profiles.apply(case.manifest)  # (after the checks, which tell the user's settings from these)
     with OutputLock(prep.output) as lock:  # one build at a time writes this packet
         try:
             if wanted(case):
@@ -86,7 +94,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                 check_pdfa_sources(case, prep.sources)
             step("render")
             layout = lay_out(prep)
-            limit = max_file_mb or case.manifest.output.max_file_mb
+            limit = max_file_mb or profiles.max_file_mb(case.manifest)
             write = _write_split if limit else _write_whole
             plan, files = write(prep, layout, lock, step, limit)
         except KeyboardInterrupt:
@@ -160,12 +168,12 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     for _attempt in range(MAX_SIZE_ROUNDS):
         plan, vols = settle(prep, layout, limit, factors)
         step("assemble")
-        staged, over = _stage_volumes(prep, layout, plan, vols, limit)
+        staged, over, leads = _stage_volumes(prep, layout, plan, vols, limit)
         if not over:
             step("write")
             step("verify")
             return plan, write_volumes(case, staged, prep.output, plan, prep.sources, lock, earlier,
-                                       prep.texts)
+                                       prep.texts, cover_pages=leads)
         discard([tmp for tmp, _f, _p in staged])
         # Estimates were low for these volumes: scale what went into them, then split again.
         sizes = page_bytes(plan, layout, factors)
@@ -198,9 +206,14 @@ def _fit_scans(prep: Prepared, layout: Layout, limit: float) -> None:
 
 
 def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Volume], limit: float):
-    """Assemble and save each volume to a temporary file; report those over the limit."""
+    """Assemble and save each volume to a temporary file; report those over the limit, and the
+    pages of each one's cover sheet (a court filing's later volumes), by final path."""
     out_path, title = prep.output, prep.case.manifest.case.title
-    names = [(volume_path(out_path, v.number, v.count).name, v.first, v.last) for v in vols]
+    parts = profiles.part_names(prep.case.manifest)
+    sheets = covers.render_covers(prep.case.manifest, plan, vols)  # a court filing's later volumes
+    # A link into another volume opens it at (page - first): its cover sheet's pages come before.
+    names = [(volume_path(out_path, v.number, v.count, parts).name,
+              v.first - (sheets[v.number].pages if v.number in sheets else 0), v.last) for v in vols]
     marks = bookmarks(plan, layout.by_ref)
     args = _assemble_args(prep)
     del args["title"]
@@ -214,8 +227,10 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
                            title=title + (f" (Volume {v.number} of {v.count})" if v.count > 1 else ""),
                            page_offset=v.first - 1, volume=(v.number, v.count),
                            plan_parts=[(a, part) for a, part, _s in cut], volume_files=names, **args)
+            if v.number in sheets:
+                covers.prepend(pdf, sheets[v.number], v.first)
             finish(pdf, prep)
-            final = volume_path(out_path, v.number, v.count)
+            final = volume_path(out_path, v.number, v.count, parts)
             tmp = stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built
             staged.append((tmp, final, (v.first, v.last)))
@@ -225,4 +240,5 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
     except BaseException:
         discard([tmp for tmp, _f, _p in staged])
         raise
-    return staged, over
+    leads = {final: sheets[v.number].pages for v, (_t, final, _p) in zip(vols, staged) if v.number in sheets}
+    return staged, over, leads
