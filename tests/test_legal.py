@@ -347,7 +347,8 @@ chronology:
 
 
 def test_declaration_file_the_font_cannot_print_names_its_line(tmp_path, cli):
-    # 𠀋: a Chinese character beyond GB 2312, which the shipped Chinese font covers (李雷 prints)
+    # 𠀋 (CJK extension B) is beyond GB 2312, Big5 and JIS X 0208, the sets the shipped CJK fonts
+    # cover (李雷 prints)
     (tmp_path / "decl.md").write_text("I am the sister, 李雷.\n\nMy name in Chinese is \U0002000B.\n",
                                       encoding="utf-8")
     case = _bad(tmp_path, """\
