@@ -17,13 +17,33 @@ from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ParolekitError
 from .report import report_error
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+FLAG = ""  # metavar of an on/off flag: typer would print "<bool>", as if it took a value
+
+
+class _Flags:
+    """--help is an on/off flag too: without a metavar, typer's help shows it as "--help <bool>"."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = FLAG
+        return option
+
+
+class _Group(_Flags, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_Flags, typer.core.TyperCommand):
+    pass
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False, cls=_Group,
                   help="Build indexed, paginated, bookmarked evidence packets from a case manifest.")
 # stdout is for data (lint json, schema); people read stderr. Markup is off: titles have brackets.
 err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 out = Console(highlight=False, markup=False, soft_wrap=True)
 _state = {"debug": False}
-FLAG = ""  # metavar of an on/off flag: typer would print "<bool>", as if it took a value
 
 
 def _version(value: bool) -> None:
@@ -51,7 +71,7 @@ def _sigterm(_signum, _frame):
     raise KeyboardInterrupt
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s), e.g. cases/*/case.yaml."),
     # A string, not a Path: Path would drop the trailing "/" that marks `-o out/` as a folder.
@@ -106,7 +126,7 @@ def build(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def lint(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s) to check."),
     format: str = typer.Option("auto", "--format", "-f", help="text | json | github | auto."),
@@ -131,7 +151,7 @@ def lint(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(
     old: Path = typer.Argument(..., help="The earlier packet's .receipt.json."),
     new: Path = typer.Argument(..., help="The later packet's .receipt.json."),
@@ -167,7 +187,7 @@ def diff(
     out.print(counts)
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the manifest's JSON Schema (for editors and CI)."""
     from .model import json_schema
@@ -175,7 +195,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(directory: Path = typer.Argument(..., help="Folder for the new case (created).")) -> None:
     """Create a new case folder with a commented manifest that lints and builds as it is."""
     from .scaffold import init_case
