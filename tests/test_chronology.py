@@ -123,7 +123,7 @@ def test_planned_events_are_marked(packet):
     assert "January 15, 2027 (planned)" in table
     assert table.count("(planned)") == 1
     figure = _section(packet, "chronology").split("# Date Event Evidence")[0]
-    assert "6 Jan 15, 2027 (planned)" in figure
+    assert "6 · Jan 15, 2027 (planned)" in figure
     assert "proposed treatment window" in figure and "packet date (Nov 20, 2026)" in figure
 
 
@@ -228,7 +228,7 @@ def test_spread_events_keep_their_descriptions():
     labels = fitted(SPREAD, TODAY, WIDTH)
     assert all(lab.lines[1] for lab in labels)
     first = next(lab for lab in labels if lab.mark.number == 8)
-    assert first.lines[0] == "8  Nov 3, 2026"
+    assert first.lines[0] == "8 · Nov 3, 2026"
     assert first.lines[1].startswith("Gulf Coast Cancer")
 
 
@@ -286,3 +286,20 @@ claims:
         assert f"Ex. {place.label} at {place.first_content}" in claims
     chronology = _section_text(reader, result.plan.sections["chronology"])
     assert f"Ex. A at {result.plan.exhibits['e0'].first_content}" in chronology
+
+
+def test_the_legend_keys_only_what_the_timeline_shows():
+    """No "planned event" key on a timeline without a planned event (nor "past event" without a past one)."""
+    import datetime as dt
+
+    from reportlab.graphics.shapes import String
+
+    from parolekit.render.timeline import Mark, timeline
+
+    def legend(marks):
+        return {s.text for s in timeline(marks, dt.date(2026, 11, 20), 460).contents if isinstance(s, String)}
+
+    past = [Mark(1, "2025-01-10", "Diagnosed", False), Mark(2, "2026-03-01", "Relapse", False)]
+    assert "past event" in legend(past) and "planned event" not in legend(past)
+    both = past + [Mark(3, "2027-01-15", "Treatment", True)]
+    assert {"past event", "planned event"} <= legend(both)
