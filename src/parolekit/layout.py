@@ -329,6 +329,10 @@ def check_pins(case: Case, plan: PagePlan, skip: set[str] | frozenset = frozense
         for section in ("costs", "resources"):
             for i, line in enumerate(getattr(m.budget, section)):
                 pins += [(("budget", section, i, "exhibits", j), pin) for j, pin in enumerate(line.exhibits)]
+    for part in ("chronology", "claims"):  # (an id alone cites where the exhibit begins: no pin)
+        for i, item in enumerate(getattr(m, part)):
+            pins += [((part, i, "exhibits", j, "pages"), pin) for j, pin in enumerate(item.exhibits)
+                     if not isinstance(pin, str) and pin.pages]
     for ref, pin in pins:
         if pin.id in skip:
             continue

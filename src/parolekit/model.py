@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Union, Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
@@ -311,13 +311,19 @@ class Exhibit(Strict):
 class Event(Strict):
     date: PartialDate
     event: Text
-    exhibits: list[Id] = []
+    # an id ("Ex. C at 14", where it begins) or {id, pages} ("Ex. C at 16", its own page 3)
+    exhibits: list[Union[Id, "Pin"]] = []
     planned: Bool = False
 
 
 class Claim(Strict):
     claim: Text
-    exhibits: Annotated[list[Id], Field(min_length=1)]
+    exhibits: Annotated[list[Union[Id, "Pin"]], Field(min_length=1)]
+
+
+def cited_id(ref: "str | Pin") -> str:
+    """The exhibit id of a chronology or claim citation: an id, or a pin's."""
+    return ref if isinstance(ref, str) else ref.id
 
 
 ResponseKind = Literal["rfe", "noid", "denial", "motion-to-reopen", "motion-to-reconsider"]

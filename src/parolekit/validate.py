@@ -7,6 +7,7 @@ import difflib
 from .manifest import Case, is_inline_text, read_text, read_text_file, text_files, word_text  # noqa: F401  (re-exported)
 from .wordtext import WordError, read_word
 from .paths import check_text_paths, not_regular
+from .model import cited_id
 from .render.words import is_english, known_language
 
 
@@ -45,14 +46,12 @@ def check_case(case: Case) -> None:
     if not m.exhibits and not m.declarations:
         case.add(("exhibits",), "no-exhibits", "the packet has no exhibits or declarations; add at "
                  "least one under `exhibits:`")
-    for i, event in enumerate(m.chronology):
-        for j, ref in enumerate(event.exhibits):
-            if ref not in seen:
-                _unknown(case, ("chronology", i, "exhibits", j), ref, seen)
-    for i, claim in enumerate(m.claims):
-        for j, ref in enumerate(claim.exhibits):
-            if ref not in seen:
-                _unknown(case, ("claims", i, "exhibits", j), ref, seen)
+    for part in ("chronology", "claims"):
+        for i, item in enumerate(getattr(m, part)):
+            for j, ref in enumerate(item.exhibits):
+                if cited_id(ref) not in seen:
+                    where = (part, i, "exhibits", j) + (() if isinstance(ref, str) else ("id",))
+                    _unknown(case, where, cited_id(ref), seen)
     _check_response(case, seen)
     _check_budget_refs(case, seen)
     for i, ex in enumerate(m.exhibits):

@@ -19,7 +19,7 @@ from .scripts import Paragraph
 from ..errors import TemplateError, display_path
 from ..grouping import labels, packet_order
 from ..manifest import Case, is_inline_text, read_text_file
-from ..model import Manifest, birth_date_private
+from ..model import Manifest, birth_date_private, cited_id
 from .. import money
 from ..model import Pin
 from ..plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
@@ -258,9 +258,9 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
     cite, short = _citers(m, plan, by_id)
     signer = _signer(m)
     chronology = [{"date": long_date(e.date), "event": e.event, "planned": e.planned,
-                   "exhibits": [by_id[x] for x in e.exhibits if x in by_id]}
+                   "exhibits": [by_id[cited_id(x)] for x in e.exhibits if cited_id(x) in by_id]}
                   for e in sorted(m.chronology, key=lambda e: sort_key(e.date))]
-    claims = [{"claim": c.claim, "exhibits": [by_id[x] for x in c.exhibits if x in by_id]}
+    claims = [{"claim": c.claim, "exhibits": [by_id[cited_id(x)] for x in c.exhibits if cited_id(x) in by_id]}
               for c in m.claims]
     return {
         "case": m.case, "date": long_date(m.case.date), "recipient": m.case.recipient,

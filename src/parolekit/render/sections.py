@@ -7,13 +7,13 @@ from reportlab.platypus import Spacer
 
 from .scripts import Paragraph
 from ..grouping import groups
-from ..model import Manifest
+from ..model import Manifest, cited_id
 from ..plan import PagePlan
 from .doc import Link, LinkTo, Rendered, render
 from .fonts import styles, text
 from .tables import Continued, clamp, column, frame_width, group_row, row
 from .timeline import Mark, timeline
-from ..response import nbsp, notice_title
+from ..response import nbsp, notice_title, pin_target, pin_text
 from .words import fixed_date, is_medical, join_names, sort_key
 
 _frame_width = frame_width  # grounds and budget import these names
@@ -139,15 +139,18 @@ def _span(first: int, last: int) -> str:
     return f"{first}" if first == last else f"{first}\u2013{last}"
 
 
-def _citations(plan: PagePlan, refs: list[str], links: list[Link], titles: bool = False) -> list:
-    """One paragraph per cited exhibit ("Ex. C at 14"), each a link to where the exhibit begins."""
+def _citations(plan: PagePlan, refs: list, links: list[Link], titles: bool = False) -> list:
+    """One paragraph per cited exhibit, each a link to its page: "Ex. C at 14" where the exhibit
+    begins, "Ex. C at 16" for a pin to its own page 3."""
     st = styles()
     out: list = []
     for ref in refs:
-        markup = text(cite(plan, ref))
+        pinned = not isinstance(ref, str) and ref.pages
+        ident = cited_id(ref)
+        markup = text(pin_text(plan, ref) if pinned else cite(plan, ident))
         if titles:
-            markup = f"<b>{markup}</b><br/><font size=8.5>{text(plan.exhibits[ref].title)}</font>"
-        out.append(LinkTo(Paragraph(markup, st["cell"]), f"cite:{ref}", links))
+            markup = f"<b>{markup}</b><br/><font size=8.5>{text(plan.exhibits[ident].title)}</font>"
+        out.append(LinkTo(Paragraph(markup, st["cell"]), pin_target(ref) if pinned else f"cite:{ident}", links))
     return out or [Paragraph("\u2014", st["cell"])]
 
 

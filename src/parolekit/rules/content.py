@@ -7,6 +7,7 @@ import re
 
 from ..intake import Source
 from ..manifest import Case
+from ..model import cited_id
 from .catalogue import emit, places
 
 
@@ -100,8 +101,8 @@ def check_references(case: Case, _sources: list[Source]) -> None:
                  "nothing ties the exhibits to what they prove; add `claims:` (each claim with "
                  "the exhibits that support it) or a `chronology:` citing them", key=True)
         return
-    cited = {ref for event in m.chronology for ref in event.exhibits}
-    cited |= {ref for claim in m.claims for ref in claim.exhibits} | from_letter | from_response
+    cited = {cited_id(ref) for event in m.chronology for ref in event.exhibits}
+    cited |= {cited_id(ref) for claim in m.claims for ref in claim.exhibits} | from_letter | from_response
     for section, noun in (("declarations", "declaration"), ("exhibits", "exhibit")):
         for i, item in enumerate(getattr(m, section)):
             identity = section == "exhibits" and (item.category == "identity" or
