@@ -269,3 +269,25 @@ def test_poppler_reads_the_structure_back(packet):
     assert "Sect \"Cover letter\"" in text and "Table" in text and "Figure" in text
     assert TAGGED_TEXT in text  # the exhibit's own paragraph, through its grafted element
     assert text.index("Cover letter") < text.index("Index of exhibits") < text.index(TAGGED_TEXT)
+
+
+def test_a_later_volumes_cover_sheet_is_tagged_first(tmp_path):
+    from test_court import _case as court_case
+    from test_profiles import noise_jpeg
+    for k in range(12):  # more than re-encoding the scans can fit in one file
+        noise_jpeg(tmp_path / "ex" / f"s{k}.jpg", k)
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: ex/s{k}.jpg\n" for k in range(12))
+    r = build_packet(court_case(tmp_path, extra=rows + "output:\n  max_file_mb: 0.5\n"))
+    assert len(r.files) >= 2
+    with pikepdf.open(r.files[1].path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        first = _children(root.K[0])[0]
+        assert str(first.T) == "Cover page of this volume"
+        nums = list(root.ParentTree.Nums)
+        keys = nums[::2]
+        assert keys == sorted(keys) and len(set(keys)) == len(keys)
+        tree = dict(zip(keys, nums[1::2]))
+        cover = pdf.pages[0]
+        owners = tree[int(cover.obj.StructParents)]
+        assert all((cover.obj.objgen, m) in _mcids(owners[m]) for m in _content_mcids(cover))
+        assert int(root.ParentTreeNextKey) == max(keys) + 1

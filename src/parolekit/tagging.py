@@ -133,6 +133,38 @@ def finish(out: pikepdf.Pdf, pages: list[pikepdf.Page], tree: Tree) -> None:
     out.Root.MarkInfo = Dictionary(Marked=True)
 
 
+def prepend(pdf: pikepdf.Pdf, rendered: Rendered, count: int, title: str) -> None:
+    """Tag *count* rendered pages just put before the packet's first (a volume's cover sheet):
+    their Sect goes first in the Document, their MCIDs under new parent-tree keys."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(root, Dictionary):
+        return
+    if not len(root.K):  # a volume of untagged scans: its Document begins with the cover
+        root.K = Array([pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))])
+    pages = list(pdf.pages)
+    tree = Tree()
+    tree.generated(pdf, title, "cover", "", 0, [p.obj for p in pages[:count]], rendered, rendered.first)
+    doc = root.K[0]
+    sect = _elem(pdf, "Sect", doc, title)
+    inner = _built(pdf, tree.sections[0], 0, sect, pages, {i: {a.objgen for a in _annots(pages[i].obj)}
+                                                           for i in range(count)}, tree)
+    if not inner:
+        return
+    sect.K = Array(inner)
+    doc.K = Array([sect, *doc.K])
+    key = int(root.ParentTreeNextKey)
+    nums = root.ParentTree.Nums
+    for i, owned in sorted(tree.marks.items()):
+        pages[i].obj.StructParents = key
+        nums.extend([key, Array([owned.get(m) for m in range(max(owned) + 1)])])
+        key += 1
+    for annot, elem in tree.objr:
+        annot.StructParent = key
+        nums.extend([key, elem])
+        key += 1
+    root.ParentTreeNextKey = key
+
+
 def _elem(out: pikepdf.Pdf, role: str, parent: Dictionary, title: str = "") -> Dictionary:
     elem = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + role), P=parent))
     if title:
