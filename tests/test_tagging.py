@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -206,7 +207,7 @@ def test_generated_pages_paint_nothing_outside_marked_content(packet):
         generated = [p for p in pdf.pages if "/StructParents" in p.obj][:4]
         assert generated
         for page in generated:
-            depth, text = 0, False
+            depth = 0
             for inst in pikepdf.parse_content_stream(page):
                 op = str(inst.operator)
                 depth += 1 if op in ("BDC", "BMC") else -1 if op == "EMC" else 0
@@ -291,3 +292,30 @@ def test_a_later_volumes_cover_sheet_is_tagged_first(tmp_path):
         owners = tree[int(cover.obj.StructParents)]
         assert all((cover.obj.objgen, m) in _mcids(owners[m]) for m in _content_mcids(cover))
         assert int(root.ParentTreeNextKey) == max(keys) + 1
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.parametrize("example", ["medical-parole", "asylum", "rfe-response"])
+def test_every_word_on_a_generated_page_is_tagged_content(tmp_path, example):
+    """Text is read (in a tagged element) or is a pagination artifact (the footer stamp, a table's
+    "(continued)"): a letter's address block and a declaration's signature block are read."""
+    r = build_packet(EXAMPLES / example / "case.yaml", output=tmp_path / "packet.pdf")
+    with pikepdf.open(r.output) as pdf:
+        pages = [p for p in pdf.pages if "/StructParents" in p.obj and "/PKFooter" not in p.obj]
+        assert pages
+        untagged = []
+        for page in pages[:40]:
+            stack: list = []
+            for inst in pikepdf.parse_content_stream(page):
+                op = str(inst.operator)
+                if op in ("BDC", "BMC"):
+                    stack.append(inst.operands)
+                elif op == "EMC" and stack:
+                    stack.pop()
+                elif op in ("Tj", "TJ") and (not stack or stack[0][0] == Name.Artifact):
+                    props = stack[0][1] if stack and len(stack[0]) > 1 else {}
+                    if not (isinstance(props, Dictionary) and ("/PKStamp" in props or props.get("/Type"))):
+                        untagged.append((page.index, str(inst.operands[0])[:40]))
+        assert not [u for u in untagged if "continued" not in u[1]], untagged[:10]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable, Table
-from reportlab.platypus.flowables import Image, PTOContainer, _Container
+from reportlab.platypus.flowables import Image, PTOContainer
 
 ARTIFACT = -2  # a flowable drawn only as decoration (a table's header repeated on a later page)
 ROOT = 0
@@ -125,13 +125,18 @@ def _walk(items: list, parent: int, tags: Tags) -> None:
             _continued(f, parent, tags)
         elif isinstance(f, Table):
             _table(f, parent, tags)
-        elif isinstance(f, _Container):
+        elif _contains(f):
             _walk(f._content, parent, tags)
         elif isinstance(f, (Drawing, Image)):
             fig = items[i] = Figure(f, getattr(f, "_pk_alt", ""))
             _leaf(fig, parent, tags, "Figure")
         elif isinstance(f, Figure):
             _leaf(f, parent, tags, "Figure")
+
+
+def _contains(f) -> bool:
+    """KeepTogether, KeepInFrame and their kind: flowables drawn as a group."""
+    return isinstance(getattr(f, "_content", None), list)
 
 
 def _leaf(f, parent: int, tags: Tags, role: str) -> int:
@@ -149,7 +154,7 @@ def _artifact(items) -> None:
             for row in f._cellvalues:
                 for cell in row:
                     _artifact(cell if isinstance(cell, (list, tuple)) else [cell])
-        elif isinstance(f, _Container):
+        elif _contains(f):
             _artifact(f._content)
 
 
@@ -179,7 +184,7 @@ def _owner(f, node: int):
                 for c in cell if isinstance(cell, (list, tuple)) else [cell]:
                     if (o := _owner(c, node)) is not None:
                         return o
-    elif isinstance(f, _Container):
+    elif _contains(f):
         for c in f._content:
             if (o := _owner(c, node)) is not None:
                 return o
