@@ -319,3 +319,25 @@ def test_every_word_on_a_generated_page_is_tagged_content(tmp_path, example):
                     if not (isinstance(props, Dictionary) and ("/PKStamp" in props or props.get("/Type"))):
                         untagged.append((page.index, str(inst.operands[0])[:40]))
         assert not [u for u in untagged if "continued" not in u[1]], untagged[:10]
+
+
+def test_an_index_over_several_pages_is_one_table_its_repeated_headers_artifacts(tmp_path):
+    count = 70
+    text_pdf(tmp_path / "ex" / "doc.pdf", title="Doc")
+    rows = "".join(f"  - id: e{k}\n    title: Document number {k} of the long index\n    file: ex/doc.pdf\n"
+                   for k in range(count))
+    r = build_packet(manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n" + rows))
+    with pikepdf.open(r.output) as pdf:
+        index = _section(pdf, "Index of exhibits")
+        table, = [e for e in _walk(index) if _role(e) == "Table"]
+        rows = [c for c in _children(table) if _role(c) == "TR"]
+        assert len(rows) == 1 + count
+        pages = {m[0] for tr in rows for e in _walk(tr) for m in _mcids(e)}
+        assert len(pages) >= 2  # one Table across its pages
+        heads = [e for e in _walk(index) if _role(e) == "TH"]
+        assert len(heads) == len(_children(rows[0]))  # the headers once, not again per page
+    if shutil.which("pdfinfo"):  # "(continued)" and the headers again are printed, not read
+        printed = subprocess.run(["pdftotext", str(r.output), "-"], capture_output=True, text=True).stdout
+        read = subprocess.run(["pdfinfo", "-struct-text", str(r.output)], capture_output=True).stdout.decode()
+        assert "(continued)" in printed and "(continued)" not in read
+        assert read.count('"Description"') == 1 and printed.count("Description") >= 2

@@ -109,7 +109,7 @@ def _walk(items: list, parent: int, tags: Tags) -> None:
     from .scripts import Paragraph
     lst = None
     for i, f in enumerate(items):
-        if isinstance(f, Paragraph) and f.bulletText is not None and f.style.name not in NUMBERED:
+        if isinstance(f, Paragraph) and f.bulletText is not None and _style(f) not in NUMBERED:
             if lst is None:
                 lst = tags.node("L", parent)
             _leaf(f, tags.node("LI", lst), tags, "LBody")
@@ -118,7 +118,7 @@ def _walk(items: list, parent: int, tags: Tags) -> None:
             continue
         lst = None
         if isinstance(f, Paragraph):
-            _leaf(f, parent, tags, HEADINGS.get(f.style.name, "P"))
+            _leaf(f, parent, tags, HEADINGS.get(_style(f), "P"))
         elif isinstance(f, LinkTo):
             _linked(f, parent, tags, rows=False)
         elif isinstance(f, PTOContainer):
@@ -132,6 +132,11 @@ def _walk(items: list, parent: int, tags: Tags) -> None:
             _leaf(fig, parent, tags, "Figure")
         elif isinstance(f, Figure):
             _leaf(f, parent, tags, "Figure")
+
+
+def _style(p) -> str:
+    """The style a paragraph was given ("title"), not the variant shaping made of it ("title-shaped")."""
+    return p.style.name.removesuffix("-rtl").removesuffix("-shaped")
 
 
 def _contains(f) -> bool:
@@ -234,7 +239,7 @@ def _row(t: Table, table: int, tags: Tags, header: bool) -> None:
     for r, row in enumerate(t._cellvalues):
         tr = tags.node("TR", table)
         cells = [c if isinstance(c, (list, tuple)) else [c] for c in row]
-        bold = all(isinstance(x, Paragraph) and x.style.name == "cellb" for c in cells for x in c if x != "")
+        bold = all(isinstance(x, Paragraph) and _style(x) == "cellb" for c in cells for x in c if x != "")
         head = header or r < (t.repeatRows if isinstance(t.repeatRows, int) else 0) or (r == 0 and bold)
         for col, cell in enumerate(cells):
             if (col, r) in hidden:
