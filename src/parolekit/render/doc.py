@@ -46,6 +46,8 @@ class Rendered:
 class LinkTo(Flowable):
     """Wraps a flowable and records where it was drawn, so assembly can make it a link."""
 
+    links_to = True  # how render/tags.py knows one
+
     def __init__(self, inner: Flowable, target: str, sink: list[Link], node: int = -1):
         super().__init__()
         self.inner, self.target, self.sink, self.node = inner, target, sink, node

@@ -6,7 +6,7 @@ import contextvars
 from dataclasses import dataclass, field
 
 from reportlab.graphics.shapes import Drawing
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, Paragraph, Table
 from reportlab.platypus.flowables import Image, PTOContainer
 
 ARTIFACT = -2  # a flowable drawn only as decoration (a table's header repeated on a later page)
@@ -105,8 +105,6 @@ def tag_story(story: list, tags: Tags) -> None:
 
 
 def _walk(items: list, parent: int, tags: Tags) -> None:
-    from .doc import LinkTo
-    from .scripts import Paragraph
     lst = None
     for i, f in enumerate(items):
         if isinstance(f, Paragraph) and f.bulletText is not None and _style(f) not in NUMBERED:
@@ -119,7 +117,7 @@ def _walk(items: list, parent: int, tags: Tags) -> None:
         lst = None
         if isinstance(f, Paragraph):
             _leaf(f, parent, tags, HEADINGS.get(_style(f), "P"))
-        elif isinstance(f, LinkTo):
+        elif _link(f):
             _linked(f, parent, tags, rows=False)
         elif isinstance(f, PTOContainer):
             _continued(f, parent, tags)
@@ -132,6 +130,11 @@ def _walk(items: list, parent: int, tags: Tags) -> None:
             _leaf(fig, parent, tags, "Figure")
         elif isinstance(f, Figure):
             _leaf(f, parent, tags, "Figure")
+
+
+def _link(f) -> bool:
+    """A doc.LinkTo (known by its mark: doc.py imports this module)."""
+    return getattr(f, "links_to", False)
 
 
 def _style(p) -> str:
@@ -151,7 +154,6 @@ def _leaf(f, parent: int, tags: Tags, role: str) -> int:
 
 
 def _artifact(items) -> None:
-    from .scripts import Paragraph
     for f in items:
         if isinstance(f, (Paragraph, Figure)):
             f._pk_node = ARTIFACT
@@ -171,7 +173,6 @@ def _linked(f, parent: int, tags: Tags, rows: bool, header: bool = False) -> Non
         _row(f.inner, parent, tags, header)
     else:
         _walk([f.inner], parent, tags)
-    from .scripts import Paragraph
     for n in range(first, len(tags.roles)):
         owner = _owner(f.inner, n)
         if owner is not None and isinstance(owner, Paragraph):
@@ -199,18 +200,17 @@ def _owner(f, node: int):
 def _continued(f: PTOContainer, parent: int, tags: Tags) -> None:
     """A table of one-row tables (tables.Continued): one Table element, a TR per row; what repeats
     on a later page ("(continued)" and the headers again) is an artifact."""
-    from .doc import LinkTo
     table = None
     header = getattr(f, "_header", None)
     for c in f._content:
         info = getattr(c, "_ptoinfo", None)
         if info is not None and info.header:
             _artifact(info.header)
-        inner = c.inner if isinstance(c, LinkTo) else c
+        inner = c.inner if _link(c) else c
         if isinstance(inner, Table) and len(inner._cellvalues[0]) > 1 or inner is header:
             if table is None:
                 table = tags.node("Table", parent)
-            if isinstance(c, LinkTo):
+            if _link(c):
                 _linked(c, table, tags, rows=True)
             else:
                 _row(c, table, tags, header=c is header)
@@ -234,7 +234,6 @@ def _layout(t: Table) -> bool:
 
 def _row(t: Table, table: int, tags: Tags, header: bool) -> None:
     """Each row of *t* a TR under *table*; header rows' cells are TH."""
-    from .scripts import Paragraph
     hidden = _hidden(t)
     for r, row in enumerate(t._cellvalues):
         tr = tags.node("TR", table)
