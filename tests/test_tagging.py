@@ -341,3 +341,20 @@ def test_an_index_over_several_pages_is_one_table_its_repeated_headers_artifacts
         read = subprocess.run(["pdfinfo", "-struct-text", str(r.output)], capture_output=True).stdout.decode()
         assert "(continued)" in printed and "(continued)" not in read
         assert read.count('"Description"') == 1 and printed.count("Description") >= 2
+
+
+def test_a_damaged_exhibit_tree_leaves_its_pages_untagged_but_whole(tmp_path):
+    case, content = _case(tmp_path)
+    with pikepdf.open(tmp_path / "exhibits" / "tagged.pdf", allow_overwriting_input=True) as pdf:
+        doc = pdf.Root.StructTreeRoot.K
+        doc.K = Array([doc.K[0], doc.K[1], doc])  # a cycle, and ...
+        doc.K[1].A = Dictionary(O=Name.Layout, Bad=pdf.make_stream(b"x"))  # an attribute that is a stream
+        pdf.save(tmp_path / "exhibits" / "tagged.pdf")
+    r = build_packet(case)
+    with pikepdf.open(r.output) as out:
+        part = _section(out, "Exhibit C")
+        assert [_role(e) for e in _walk(part)][-2:] == ["H1", "Para"]  # what could be read of it
+        assert "/A" not in list(_walk(part))[-1]
+        page = next(p for p in out.pages if any(s.read_bytes() == content for s in (
+            p.obj.Contents if isinstance(p.obj.Contents, Array) else [p.obj.Contents])))
+        assert "/StructParents" in page.obj

@@ -56,10 +56,14 @@ class Tree:
                 chosen: list, copied: list) -> None:
         sec = Section(title, kind, key, start, len(copied))
         self.sections.append(sec)
+        linked = len(self.objr)
         try:
             sec.grafted = _graft(out, src_pdf, chosen, copied, start, self)
         except Exception:  # a damaged tree is not worth failing a packet for: the pages stay as they are
             sec.grafted = []
+            del self.objr[linked:]
+            for idx in range(start, start + len(copied)):
+                self.marks.pop(idx, None)
 
 
 def mark_artifacts(out: pikepdf.Pdf, obj: Dictionary) -> None:
