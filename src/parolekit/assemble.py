@@ -16,6 +16,7 @@ from .render.doc import Rendered
 from .sanitize import clean_pages, flatten_forms, named_dests
 from .sheet import prepare
 from .render.markdown import LINK_SCHEME
+from .tagging import Tree, finish as finish_tags
 from .stamp import EMBEDDED, FONT, RESOURCE, embedded_font, footer_text, stamp_stream, strip_stream
 
 
@@ -78,6 +79,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     kids: list = []  # copied page dictionaries, in packet order
     from_input: list[bool] = []  # per copied page: an input's (True) or parolekit's own
     outlines: dict[int, list[OutlineItem]] = {}  # a released input's own bookmarks, made in time
+    tree = Tree(names={p.id: f"{label_word} {p.label}: {p.title}" for p in plan.exhibits.values()})
     with _gc_paused():
         for (start, part), piece in zip(parts, pieces):
             if piece.rendered is not None:
@@ -86,7 +88,9 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     pdf = pikepdf.open(io.BytesIO(r.data))
                     opened[id(r.data)] = (pdf, list(pdf.pages))
                 first = r.first + piece.skip
-                kids.extend(out.copy_foreign(p.obj) for p in opened[id(r.data)][1][first:first + part.pages])
+                copied = [out.copy_foreign(p.obj) for p in opened[id(r.data)][1][first:first + part.pages]]
+                tree.generated(out, part.title, part.kind, part.key, len(kids), copied, r, first)
+                kids.extend(copied)
                 from_input.extend([False] * part.pages)
             else:
                 src = piece.source
@@ -102,7 +106,9 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     chosen = chosen[piece.skip:piece.skip + part.pages]
                 for k, page in enumerate(chosen):
                     landing[(id(src), page.obj.objgen)] = start + k
-                kids.extend(out.copy_foreign(page.obj) for page in chosen)
+                copied = [out.copy_foreign(page.obj) for page in chosen]
+                tree.exhibit(out, part.title, part.kind, part.key, len(kids), src.pdf, chosen, copied)
+                kids.extend(copied)
                 from_input.extend([True] * len(chosen))
                 if release_sources:
                     outlines[id(src)] = _source_outline(src, landing, page_offset, kids)
@@ -112,9 +118,10 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
         _drop_dangling_links(pages)
         _stamp(out, pages, from_input, plan, parts, page_offset, bates_prefix, label_word, volume,
                fit_paper, pdfa)
-        _links(out, pages, plan, parts, pieces, page_offset, volume_files)
+        _links(out, pages, plan, parts, pieces, page_offset, volume_files, tree)
         _outline(out, bookmarks, landing, page_offset, pages, outlines)
         _metadata(out, title, date_iso, producer, page_offset)
+        finish_tags(out, pages, tree)
     out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
     return out
 
@@ -222,8 +229,8 @@ def _rotation(value) -> int:
         return 0
 
 
-def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None) -> None:
-    for (start, part), piece in zip(parts, pieces):
+def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None, tree: Tree | None = None) -> None:
+    for n, ((start, part), piece) in enumerate(zip(parts, pieces)):
         if piece.rendered is None:
             continue
         for i in range(start - 1 - offset, start - 1 - offset + part.pages):
@@ -250,7 +257,10 @@ def _links(out, pages, plan: PagePlan, parts, pieces, offset, volume_files=None)
             obj = pages[src_i].obj
             if "/Annots" not in obj:
                 obj.Annots = Array()
-            obj.Annots.append(out.make_indirect(annot))
+            annot = out.make_indirect(annot)
+            obj.Annots.append(annot)
+            if tree is not None and link.node >= 0:  # its Link element holds it (tagging.py)
+                tree.linked.setdefault((n, link.node), []).append((annot, src_i))
 
 
 def _resolve_citations(page, pages, plan: PagePlan, offset: int, volume_files) -> None:

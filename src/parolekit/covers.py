@@ -11,6 +11,7 @@ from .layout import SECTION_TITLES
 from .model import Manifest
 from .plan import PagePlan
 from .render.court import volume_cover
+from . import tagging
 from .render.doc import Rendered
 from .volumes import Volume
 
@@ -55,6 +56,7 @@ def prepend(pdf: pikepdf.Pdf, cover: Rendered, first: int) -> None:
     sheet = pikepdf.open(io.BytesIO(cover.data))
     for i, page in enumerate(list(sheet.pages)[cover.first:cover.first + cover.pages]):
         pdf.pages.insert(i, page)
+    tagging.prepend(pdf, cover, cover.pages, "Cover page of this volume")
     pdf.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(P=pikepdf.String("Cover ")),
                                                  cover.pages, Dictionary(S=Name.D, St=first)]))
     if "/Outlines" in pdf.Root:  # the cover first in the bookmarks too

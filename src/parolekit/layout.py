@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .assemble import Bookmark, Piece
+from . import profiles
 from .errors import CaseError, ParolekitError
 from .intake import Source
 from .grouping import groups, labels, packet_order
@@ -18,7 +19,8 @@ from .render import brief, budget, court, exhibit_pages, grounds, sections
 from .render.doc import Rendered
 from .render.letter import LetterError, cover_letter, is_template, letter_body, record_error, render_text
 from .response import front_notice, new_exhibits, pin_pages, read_earlier
-from .volumes import MB, PAGE_OVERHEAD, PageTooLarge, Volume, page_sizes, place_volumes, split_volumes
+from .volumes import (MB, PAGE_OVERHEAD, PageTooLarge, Volume, exhibit_volumes, page_sizes, place_volumes,
+                      split_volumes)
 
 MAX_PLAN_ROUNDS = 6
 SECTION_TITLES = {"court-cover": "Cover page", "service": "Proof of service", "cover": "Cover letter", "response": "Response to the grounds", "index": "Index of exhibits",
@@ -229,7 +231,8 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
         if limit:
             sizes = page_bytes(plan, layout, factors)
             try:
-                vols = split_volumes(plan, sizes, limit * MB)
+                split = exhibit_volumes if profiles.per_exhibit(m) else split_volumes
+                vols = split(plan, sizes, limit * MB)
             except PageTooLarge as e:
                 _too_large(case, plan, e.page, e.size, limit)
                 raise CaseError(f"{case.name}: the packet cannot be split into volumes",

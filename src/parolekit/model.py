@@ -482,6 +482,9 @@ class ProfileSettings(Strict):
     copy_marks: Bool | None = Field(None, description="Mark every page COPY")
     part_names: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.{}-]*\{n\}[A-Za-z0-9_.{}-]*$")] | None = Field(
         None, description="Volume file suffix, {n} the part number, e.g. _Part{n}")
+    file_per_exhibit: Bool | None = Field(
+        None, description="One file per exhibit (an original and its translation together), named for it "
+        "with letters, digits, - and _ only: an upload that asks for evidence by category (uscis-online)")
 
 
 class Section(Strict):

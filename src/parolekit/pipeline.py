@@ -24,10 +24,12 @@ from .publish import OutputLock
 from .rules.engine import check_for_build
 from .compression import fit_scans
 from .compression import receipt_entry as compression_entry
-from .volumes import FILE_OVERHEAD, HEADROOM, MB, PAGE_OVERHEAD, Volume, earlier_outputs, volume_parts, volume_path
+from .volumes import (FILE_OVERHEAD, HEADROOM, MB, PAGE_OVERHEAD, Volume, earlier_outputs, volume_file,
+                      volume_parts)
 
 __all__ = ["STAGES", "BuildResult", "build_packet"]
 MAX_SIZE_ROUNDS = 4  # re-splits when a written volume turns out over the limit
+UNLIMITED_MB = 1e9  # files by exhibit with no size cap
 FRONT_PAGES, FRONT_BYTES = 3, 30_000  # cover letter, index, chronology: a guess before they are rendered
 
 
@@ -95,6 +97,8 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
             step("render")
             layout = lay_out(prep)
             limit = max_file_mb or profiles.max_file_mb(case.manifest)
+            if profiles.per_exhibit(case.manifest) and not limit:
+                limit = UNLIMITED_MB  # files by exhibit, whatever their size
             write = _write_split if limit else _write_whole
             plan, files = write(prep, layout, lock, step, limit)
         except KeyboardInterrupt:
@@ -212,7 +216,7 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
     parts = profiles.part_names(prep.case.manifest)
     sheets = covers.render_covers(prep.case.manifest, plan, vols)  # a court filing's later volumes
     # A link into another volume opens it at (page - first): its cover sheet's pages come before.
-    names = [(volume_path(out_path, v.number, v.count, parts).name,
+    names = [(volume_file(out_path, v, parts).name,
               v.first - (sheets[v.number].pages if v.number in sheets else 0), v.last) for v in vols]
     marks = bookmarks(plan, layout.by_ref)
     args = _assemble_args(prep)
@@ -225,12 +229,12 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
             pieces = [layout.piece(part, skip) for _a, part, skip in cut]
             pdf = assemble(plan, pieces, volume_bookmarks(marks, plan, v),
                            title=title + (f" (Volume {v.number} of {v.count})" if v.count > 1 else ""),
-                           page_offset=v.first - 1, volume=(v.number, v.count),
+                           page_offset=v.first - 1, volume=None if v.name else (v.number, v.count),
                            plan_parts=[(a, part) for a, part, _s in cut], volume_files=names, **args)
             if v.number in sheets:
                 covers.prepend(pdf, sheets[v.number], v.first)
             finish(pdf, prep)
-            final = volume_path(out_path, v.number, v.count, parts)
+            final = volume_file(out_path, v, parts)
             tmp = stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built
             staged.append((tmp, final, (v.first, v.last)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class Volume:
     count: int
     first: int
     last: int
+    name: str = ""  # with one file per exhibit: what the file is named for ("03_Exhibit-C_Birth-certificate")
 
     @property
     def pages(self) -> int:
@@ -50,7 +52,48 @@ def volume_path(path: Path, number: int, count: int, parts: str | None = None) -
     return path.with_name(f"{path.stem}.vol{number}-of-{count}{path.suffix}")
 
 
-def split_volumes(plan: PagePlan, page_bytes: list[float], limit_bytes: float) -> list[Volume]:
+def volume_file(path: Path, v: Volume, parts: str | None = None) -> Path:
+    """Where volume *v* is written: named for its exhibit when it has a name, else volume_path."""
+    if v.name:
+        return path.with_name(f"{_safe(path.stem, 40)}_{v.name}{path.suffix}")
+    return volume_path(path, v.number, v.count, parts)
+
+
+def _safe(value: str, limit: int) -> str:
+    """ASCII letters, digits and hyphens only (upload portals refuse others), at most *limit*."""
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", plain)
+    out = "-".join(words)
+    if len(out) > limit:  # cut at a word when one ends near the limit
+        cut = out[:limit + 1].rfind("-")
+        out = out[:cut] if cut > limit // 2 else out[:limit]
+    return out.rstrip("-") or "file"
+
+
+NAME_LIMIT = 60  # characters of a file name before ".pdf"
+
+
+def exhibit_volumes(plan: PagePlan, page_bytes: list[float], limit_bytes: float) -> list[Volume]:
+    """One file for the front matter, one per exhibit (all its parts: separator, original,
+    translation, certificate), one for back matter; an exhibit over *limit_bytes* is cut at page
+    boundaries into `_part2`, `_part3`... Each is named for what it holds."""
+    by_start = {p.start: p for p in plan.exhibits.values()}
+    titles = {start: part.title for start, part in plan.parts}
+    named: list[tuple[int, int, str]] = []
+    for n, (first, last) in enumerate(_groups(plan)):
+        place = by_start.get(first)
+        what = (f"Exhibit-{_safe(place.label, 8)}_{_safe(place.title, 40)}" if place
+                else _safe(titles.get(first, "Front"), 40))
+        name = f"{n:02d}_{what}"[:NAME_LIMIT].rstrip("-_")
+        cut = split_volumes(plan, page_bytes, limit_bytes, (first, last))
+        for k, v in enumerate(cut, start=1):
+            named.append((v.first, v.last, name + (f"_part{k}" if len(cut) > 1 else "")))
+    count = len(named)
+    return [Volume(i, count, a, b, name) for i, (a, b, name) in enumerate(named, start=1)]
+
+
+def split_volumes(plan: PagePlan, page_bytes: list[float], limit_bytes: float,
+                  only: tuple[int, int] | None = None) -> list[Volume]:
     """Ranges of pages, each estimated under *limit_bytes*.
 
     page_bytes[n - 1] is the estimated size of packet page n. Volume 1 starts with the front matter;
@@ -58,10 +101,11 @@ def split_volumes(plan: PagePlan, page_bytes: list[float], limit_bytes: float) -
     volume is cut inside itself (at page boundaries).
     """
     budget = limit_bytes * HEADROOM - FILE_OVERHEAD
-    for n, size in enumerate(page_bytes, start=1):
+    lo, hi = only or (1, len(page_bytes))
+    for n, size in enumerate(page_bytes[lo - 1:hi], start=lo):
         if size > budget:
             raise PageTooLarge(n, size)
-    groups = _groups(plan)
+    groups = [only] if only else _groups(plan)  # *only*: that one run of pages
     ranges: list[list[int]] = []  # [first, last]
     used = 0.0
     for first, last in groups:

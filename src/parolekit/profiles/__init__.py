@@ -63,6 +63,12 @@ def max_file_mb(m: Manifest) -> float | None:
     return m.output.max_file_mb or (s.max_file_mb if s else None)
 
 
+def per_exhibit(m: Manifest) -> bool:
+    """One file per exhibit (the profile's file_per_exhibit, e.g. uscis-online with it on)."""
+    s = active(m)
+    return bool(s is not None and s.file_per_exhibit and not s.single_file)
+
+
 def part_names(m: Manifest) -> str | None:
     s = active(m)
     return s.part_names if s else None

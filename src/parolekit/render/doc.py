@@ -12,6 +12,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ..errors import CaseError
 from . import fonts
+from .tags import Tags, recording, stop, tag_story
 
 PAPER = {"letter": LETTER, "a4": A4}
 # The bottom margin leaves room for the footer stamp added at assembly.
@@ -25,6 +26,7 @@ class Link:
     page: int
     rect: tuple[float, float, float, float]
     target: str
+    node: int = -1  # its Link element in the rendering's Tags (-1: none)
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Rendered:
     links: list[Link] = field(default_factory=list)
     first: int = 0  # where these pages begin in *data* when several sections share one rendering
     shared_pages: int = 0  # pages in *data* when shared (0: just these)
+    tags: Tags | None = None  # the structure of *data*'s pages (tagging.py makes the tree of it)
 
     @property
     def bytes_per_page(self) -> float:
@@ -43,9 +46,11 @@ class Rendered:
 class LinkTo(Flowable):
     """Wraps a flowable and records where it was drawn, so assembly can make it a link."""
 
-    def __init__(self, inner: Flowable, target: str, sink: list[Link]):
+    links_to = True  # how render/tags.py knows one
+
+    def __init__(self, inner: Flowable, target: str, sink: list[Link], node: int = -1):
         super().__init__()
-        self.inner, self.target, self.sink = inner, target, sink
+        self.inner, self.target, self.sink, self.node = inner, target, sink, node
 
     def wrap(self, aw, ah):
         self.width, self.height = self.inner.wrap(aw, ah)
@@ -59,13 +64,13 @@ class LinkTo(Flowable):
         _w, height = self.inner.wrap(aw, ah)
         if height <= self.KEEP_WHOLE:
             return []
-        return [LinkTo(part, self.target, self.sink) for part in self.inner.split(aw, ah)]
+        return [LinkTo(part, self.target, self.sink, self.node) for part in self.inner.split(aw, ah)]
 
     def draw(self):
         self.inner.drawOn(self.canv, 0, 0)
         x, y = self.canv.absolutePosition(0, 0)
         page = self.canv.getPageNumber() - 1
-        self.sink.append(Link(page, (x, y, x + self.width, y + self.height), self.target))
+        self.sink.append(Link(page, (x, y, x + self.width, y + self.height), self.target, self.node))
 
 
 def render(story: list, paper: str = "letter", title: str = "", links: list[Link] | None = None,
@@ -84,10 +89,16 @@ def render(story: list, paper: str = "letter", title: str = "", links: list[Link
 
     if links is not None:
         links.clear()  # a rebuild records afresh
+    tags = Tags()
+    story = list(story)
+    tag_story(story, tags)
+    token = recording(tags)
     try:
-        doc.build(list(story), onFirstPage=count, onLaterPages=count)
+        doc.build(story, onFirstPage=count, onLaterPages=count)
     except LayoutError as e:  # one row or paragraph taller than a page: only shorter text helps
         raise CaseError(f"{title or 'a generated page'}: one entry is too long to fit on a page "
                         "(a title, event, claim or address of thousands of characters); shorten it "
                         "and build again") from e
-    return Rendered(buf.getvalue(), pages[0], list(links or []))
+    finally:
+        stop(token)
+    return Rendered(buf.getvalue(), pages[0], list(links or []), tags=tags)

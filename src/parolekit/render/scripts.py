@@ -28,6 +28,8 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont, makeShapedFragWord
 from reportlab.platypus import paragraph as rl_paragraph
 
+from .tags import marked
+
 FOLDER = Path(__file__).resolve().parents[1] / "fonts"
 JOINERS = "\u200c\u200d"  # ZWNJ (Persian and Dari spelling needs it) and ZWJ: kept with their run
 
@@ -409,6 +411,16 @@ class Paragraph(rl_paragraph.Paragraph):
         if text is not None and 'face="PKF' in text and not style.shaping:
             style = _shaping(style)
         super().__init__(text, style, *args, **kwargs)
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        marked(self, canvas, lambda: super(Paragraph, self).drawOn(canvas, x, y, _sW))
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        node = self.__dict__.get("_pk_node")
+        for p in parts:  # both halves are the same element
+            p._pk_node = node
+        return parts
 
     def drawPara(self, debug=0):
         if not self.style.shaping:

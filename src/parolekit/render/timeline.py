@@ -286,7 +286,19 @@ def timeline(marks: list[Mark], today: dt.date, width: float, window: str = "pla
             d.add(Circle(cx, axis_y, 3.8, fillColor=PAST, strokeColor=colors.white, strokeWidth=0.6))
     _legend(d, height - 9, window if planned else "", today, past=any(not m.planned for m in marks),
             planned=bool(planned))
+    d._pk_alt = alt_text(marks, today)  # the Figure's Alt (render/tags.py)
     return d
+
+
+def alt_text(marks: list[Mark], today: dt.date) -> str:
+    """What the timeline shows, in words: the events are listed in the table after it."""
+    if not marks:
+        return "Timeline with no events."
+    past = sum(1 for m in marks if not m.planned)
+    dates = sorted(m.date for m in marks)
+    return (f"Timeline of {len(marks)} event{'s' if len(marks) != 1 else ''} from {dates[0]} to {dates[-1]} "
+            f"({past} past, {len(marks) - past} planned; today is {today.isoformat()}). "
+            "Each event is listed in the table that follows.")
 
 
 def _user_text(d: Drawing, x: float, y: float, value: str, color, anchor: str) -> None:
