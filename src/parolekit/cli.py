@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -72,6 +73,9 @@ def build(
     word_drafts: bool = typer.Option(False, "--docx", metavar=FLAG,
                                      help="Also write the exhibit list, cover letter and declarations as "
                                           "Word drafts, and the index as CSV (in <name>.drafts/)."),
+    executor: Optional[str] = typer.Option(None, "--executor", metavar="dask://HOST:8786",
+                                           help="Run the builds on a Dask cluster (shared storage; "
+                                                "pip install 'parolekit[dask]')."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -83,10 +87,14 @@ def build(
     try:
         # The cores this process may use (a container's share), not the host's count.
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
-                          max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
-                          console=err, debug=_state["debug"], signing_copies=signing_copies,
-                          draft=draft, word_drafts=word_drafts)
+        with _executor(executor) as pool:
+            code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
+                              max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
+                              console=err, debug=_state["debug"], signing_copies=signing_copies,
+                              draft=draft, word_drafts=word_drafts, executor=pool)
+    except ParolekitError as e:  # --executor names no cluster that answers
+        report_error(e, err)
+        raise typer.Exit(e.exit_code) from None
     except KeyboardInterrupt as e:
         # A single build knows what the folder holds now; a batch says what holds for every case.
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "
@@ -94,6 +102,15 @@ def build(
         err.print(f"interrupted: the build stopped; {said}.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     raise typer.Exit(code)
+
+
+def _executor(address: Optional[str]):
+    """The cluster's executor for --executor, else nothing (parolekit's own worker processes)."""
+    if not address:
+        return contextlib.nullcontext(None)
+    from .cluster import executor_for
+
+    return executor_for(address)
 
 
 @app.command()
