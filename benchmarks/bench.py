@@ -280,7 +280,7 @@ def exhibiter_cmd(root: Path, files: list[Path]) -> list[str] | None:
     return [exe, str(folder), "-o", str(root / "exhibiter.pdf")]
 
 
-def time_size(root: Path, pages: int, templates, rng, runs: int) -> dict:
+def time_size(root: Path, pages: int, templates, rng, runs: int, keep: bool = False) -> dict:
     manifest, files, in_pages = make_case(root, pages, templates, rng)
     out = manifest.with_name("packet.pdf")
     names = [str(f) for f in files]
@@ -308,7 +308,7 @@ def time_size(root: Path, pages: int, templates, rng, runs: int) -> dict:
         row[name] = {"s": round(statistics.median(r["wall"] for r in rs), 3),
                      "all_s": [round(r["wall"], 3) for r in rs],
                      "peak_mb": round(max(r["peak_kb"] for r in rs) / 1024)}
-    if pages > BIG:  # 20,000 pages is 1.5 GB: free it before the next size
+    if pages > BIG and not keep:  # 20,000 pages is 1.5 GB: free it before the next size
         shutil.rmtree(manifest.parent)
     return row
 
@@ -382,7 +382,8 @@ def main() -> None:
     try:
         rng = random.Random(SEED)
         templates = make_templates(rng)
-        rows = [time_size(root, n, templates, rng, min(args.runs, args.big_runs) if n > BIG else args.runs)
+        rows = [time_size(root, n, templates, rng, min(args.runs, args.big_runs) if n > BIG else args.runs,
+                          keep=args.keep is not None)
                 for n in (int(s) for s in args.sizes.split(","))]
         batch = None if args.no_batch else time_batch(root, args.cases, templates, args.jobs)
     finally:
