@@ -113,7 +113,7 @@ def index_guess(specs: list, total_pages: int, paper: str) -> int:
         lines = min(TITLE_LINES, max(1, -(-int(stringWidth(plain(ex.title), st.fontName, st.fontSize) * 1.06)
                                             // max(int(title_w), 1))))
         lines += 1 if ex.unavailable else 0
-        need = lines * st.leading + 7.5
+        need = lines * st.leading + 7.0
         if need > room:
             pages, room = pages + 1, usable - 42.0  # "(continued)" and the column headers
         room -= need
