@@ -42,7 +42,8 @@ class Outcome:
 
 def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | None = None,
               allow_paths: list[Path] | None = None, debug: bool = False, progress=None,
-              signing_copies: bool = False, draft: bool = False, word_drafts: bool = False) -> Outcome:
+              signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
+              cache: bool = True) -> Outcome:
     """Build one case and describe the result; never raises for a case's own problems."""
     from .pipeline import build_packet
 
@@ -50,7 +51,7 @@ def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | N
     try:
         r = build_packet(manifest, output, allow_paths=allow_paths, max_file_mb=max_file_mb,
                          progress=progress, signing_copies=signing_copies, draft=draft,
-                         word_drafts=word_drafts)
+                         word_drafts=word_drafts, cache=cache)
     except ParolekitError as e:
         return Outcome(name, False, e.exit_code, message=e.message, problems=e.problems)
     except KeyboardInterrupt:
@@ -104,7 +105,8 @@ def _init_worker(queue) -> None:
 
 
 def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_paths, debug,
-                     signing_copies: bool = False, draft: bool = False, word_drafts: bool = False) -> Outcome:
+                     signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
+                     cache: bool = True) -> Outcome:
     def report(stage: str) -> None:
         if _queue is not None:
             _queue.put((index, stage))
@@ -114,7 +116,7 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
     _state[0] = "building"
     try:
         return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report,
-                         signing_copies=signing_copies, draft=draft, word_drafts=word_drafts)
+                         signing_copies=signing_copies, draft=draft, word_drafts=word_drafts, cache=cache)
     finally:
         if _state[0] == "stopping":  # asked to stop, and the cleanup is done: leave now
             os._exit(EXIT_INTERRUPTED)
@@ -201,7 +203,7 @@ class _Display:
 def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_file_mb: float | None,
                allow_paths: list[Path], quiet: bool, console: Console, debug: bool = False,
                signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-               executor: Executor | None = None) -> int:
+               executor: Executor | None = None, cache: bool = True) -> int:
     """Build every manifest; a failing case does not stop the others. Returns the exit code.
 
     With one manifest the exit code is that build's own (1 case problems, 3 output, 4 internal);
@@ -236,15 +238,17 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
         todo = [i for i in range(len(manifests)) if i not in clashes]
         if executor is not None:
             _run_executor(executor, manifests, todo, (output, max_file_mb, allow_paths, debug, None,
-                                                      signing_copies, draft, word_drafts), finish)
+                                                      signing_copies, draft, word_drafts, cache), finish)
         elif jobs <= 1 or len(todo) <= 1:
             for i in todo:
                 o = build_one(manifests[i], output, max_file_mb, allow_paths, debug,
                               progress=lambda stage, i=i: display.stage(i, stage),
-                              signing_copies=signing_copies, draft=draft, word_drafts=word_drafts)
+                              signing_copies=signing_copies, draft=draft, word_drafts=word_drafts,
+                              cache=cache)
                 finish(i, o)
         else:
-            _run_pool(manifests, todo, (output, max_file_mb, allow_paths, debug, signing_copies, draft, word_drafts),
+            _run_pool(manifests, todo, (output, max_file_mb, allow_paths, debug, signing_copies, draft, word_drafts,
+                                        cache),
                       min(jobs, len(todo)), display, finish, note)
 
     done = [o for o in outcomes if o is not None]

@@ -73,6 +73,9 @@ def build(
     word_drafts: bool = typer.Option(False, "--docx", metavar=FLAG,
                                      help="Also write the exhibit list, cover letter and declarations as "
                                           "Word drafts, and the index as CSV (in <name>.drafts/)."),
+    no_cache: bool = typer.Option(False, "--no-cache", metavar=FLAG,
+                                  help="Convert office files and images afresh; read and write nothing "
+                                       "in .parolekit-cache/."),
     executor: Optional[str] = typer.Option(None, "--executor", metavar="dask://HOST:8786",
                                            help="Run the builds on a Dask cluster (shared storage; "
                                                 "pip install 'parolekit[dask]')."),
@@ -91,7 +94,7 @@ def build(
             code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                               max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                               console=err, debug=_state["debug"], signing_copies=signing_copies,
-                              draft=draft, word_drafts=word_drafts, executor=pool)
+                              draft=draft, word_drafts=word_drafts, executor=pool, cache=not no_cache)
     except ParolekitError as e:  # --executor names no cluster that answers
         report_error(e, err)
         raise typer.Exit(e.exit_code) from None

@@ -45,7 +45,7 @@ class BuildResult:
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
                  progress: Progress | None = None, signing_copies: bool = False,
-                 draft: bool = False, word_drafts: bool = False) -> BuildResult:
+                 draft: bool = False, word_drafts: bool = False, cache: bool = True) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
@@ -54,10 +54,12 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     to `<name>.draft.pdf` unless *output* says where; it never replaces a final packet.
     With *word_drafts*, the exhibit list, cover letter and declarations are also written as Word
     drafts with the index as CSV (to `<packet>.drafts/`, drafts.py).
+    Without *cache*, nothing is read from or written to `.parolekit-cache/` beside the packet
+    (office conversions, images made into pages); the packet's bytes are the same either way.
     """
     started = time.perf_counter()
     step = progress or (lambda _stage: None)
-    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft)
+    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, cache=cache)
     case = prep.case
     check_for_build(case, prep.sources)
     if word_drafts and not drafts.available():

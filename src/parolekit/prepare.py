@@ -33,11 +33,12 @@ class Prepared:
 
 def prepare(manifest: Path | str, output: Path | str | None = None, *,
             allow_paths: list[Path] | None = None, step: Progress | None = None,
-            read_texts: bool = True, draft: bool = False) -> Prepared:
+            read_texts: bool = True, draft: bool = False, cache: bool = True) -> Prepared:
     """Load, validate and inspect a case; problems are recorded on the case, not raised.
 
     *read_texts* reads declaration and letter texts once, so the packet prints and the receipt
-    hashes the same bytes (lint, which prints nothing, leaves it off).
+    hashes the same bytes (lint, which prints nothing, leaves it off). Without *cache*, office
+    conversions and images are made afresh, and nothing is read from or written to the cache.
     """
     report = step or (lambda _stage: None)
     report("load")
@@ -47,8 +48,9 @@ def prepare(manifest: Path | str, output: Path | str | None = None, *,
     report("validate")
     check_case(case)
     report("inspect")
-    # Office files converted to PDF are kept beside the packet, by content: built once.
-    sources = inspect_sources(case, allow_paths, cache=cache_folder(case, output))
+    # Office files converted to PDF, and images made into pages, are kept beside the packet by
+    # content (.parolekit-cache/): made once.
+    sources = inspect_sources(case, allow_paths, cache=cache_folder(case, output) if cache else None)
     texts = snapshot_texts(case) if read_texts else {}
     return Prepared(case, sources, check_output_path(case, output, sources), texts)
 
