@@ -61,3 +61,18 @@ def test_another_max_dpi_or_a_damaged_entry_makes_the_pages_again(tmp_path, monk
     m.write_text(m.read_text().replace("max_dpi: 150", "max_dpi: 100"))
     build_packet(m, out / "packet.pdf")
     assert len(list(cache.glob("*-100dpi.pdf"))) == 3
+
+
+def test_a_failed_build_or_lint_leaves_no_cache(tmp_path):
+    import pytest
+
+    from parolekit.errors import CaseError
+    from parolekit.lint import lint_manifest
+
+    m = _case(tmp_path)
+    lint_manifest(m)
+    assert not (tmp_path / ".parolekit-cache").exists()
+    m.write_text(m.read_text() + "  - {id: gone, title: Missing, file: exhibits/missing.pdf}\n")
+    with pytest.raises(CaseError):
+        build_packet(m, tmp_path / "out" / "packet.pdf")
+    assert not (tmp_path / "out" / ".parolekit-cache").exists()

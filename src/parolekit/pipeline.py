@@ -12,6 +12,7 @@ from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
 from .finish import finish
 from .intake import check_unchanged
+from .intake.cache import keep_staged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
 from .output import (Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
                      write_signing_copies, write_volumes)
@@ -60,6 +61,14 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     started = time.perf_counter()
     step = progress or (lambda _stage: None)
     prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, cache=cache)
+    try:
+        return _build(prep, step, started, max_file_mb, signing_copies, word_drafts)
+    finally:
+        close_sources(prep.sources)  # and cache entries of a failed build are removed
+
+
+def _build(prep: Prepared, step: Progress, started: float, max_file_mb: float | None,
+           signing_copies: bool, word_drafts: bool) -> BuildResult:
     case = prep.case
     check_for_build(case, prep.sources)
     if word_drafts and not drafts.available():
@@ -81,6 +90,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
         except Exception:
             _input_changed(prep)
             raise
+    keep_staged(prep.sources)  # the packet is in place: so are the cache entries made for it
     close_sources(prep.sources)
     # Generated pages before any stamp: a declaration signed on a packet page would be stamped twice.
     signing = write_signing_copies(plan, layout.rendered, prep.output, signed_electronically(case.manifest)) \

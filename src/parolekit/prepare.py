@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .intake import Source, TextInput, inspect_sources, snapshot_texts
+from .intake.cache import drop_staged
 from .manifest import Case, load_case
 from .output import cache_folder, check_output_path
 from .validate import check_case
@@ -56,7 +57,9 @@ def prepare(manifest: Path | str, output: Path | str | None = None, *,
 
 
 def close_sources(sources: list[Source]) -> None:
-    """Close every input still open (pages copied into the packet share its data until then)."""
+    """Close every input still open (pages copied into the packet share its data until then);
+    cache entries not put in place by now (lint, a failed build) are removed."""
+    drop_staged(sources)
     for src in sources:
         if src.pdf is not None:
             src.pdf.close()

@@ -71,22 +71,26 @@ def _cached(src: Source, opening: Opening) -> bool | None:
 
 
 def _keep(src: Source, opening: Opening) -> None:
-    """Save the pages just made to the cache (whole or not at all); a cache that cannot be written
-    costs only the next build's time."""
+    """Stage the pages just made for the cache (put in place with the packet, intake/cache.py)."""
     entry = _entry(src, opening)
     if entry is None or src.pdf is None:
         return
-    staged = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    dpi = entry.with_suffix(".json")
+    staged = [(entry.with_name(f".{p.name}.{os.getpid()}.tmp"), p) for p in (dpi, entry)]  # dpi first
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        with open(staged, "wb") as fh:  # an open file: pikepdf would make a temporary file of its own
+        staged[0][0].write_text(json.dumps({"dpi": src.image_dpi}), encoding="utf-8")
+        with open(staged[1][0], "wb") as fh:  # an open file: pikepdf would make a temporary file of its own
             # As made, uncompressed streams too: the packet copies the same objects from either.
             src.pdf.save(fh, deterministic_id=True, compress_streams=False,
                          stream_decode_level=pikepdf.StreamDecodeLevel.none)
-        entry.with_suffix(".json").write_text(json.dumps({"dpi": src.image_dpi}), encoding="utf-8")
-        os.replace(staged, entry)  # the pages last: a present entry always has its dpi beside it
-    except OSError:
-        staged.unlink(missing_ok=True)
+    except BaseException as e:
+        for tmp, _final in staged:
+            tmp.unlink(missing_ok=True)
+        if not isinstance(e, OSError):
+            raise
+        return
+    src.cache_staged.extend(staged)
 
 
 def check_pages(case: Case, src: Source) -> bool:
