@@ -128,3 +128,74 @@ def require_poppler() -> None:
 
     if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
         pytest.skip("needs poppler-utils (pdftotext, pdftoppm): apt-get install -y poppler-utils")
+
+
+def scan_image(words: list[str], size: tuple[int, int] = (1275, 1650), mode: str = "L"):
+    """A page of *words* drawn in Source Serif at 150 dpi letter size, as a scanner would give it."""
+    from PIL import ImageFont
+
+    import font_source_serif_pro
+
+    font = ImageFont.truetype(str(Path(font_source_serif_pro.__file__).parent / "files" /
+                                  "SourceSerifPro-Regular.ttf"), 44)
+    img = Image.new(mode, size, 255 if mode == "L" else (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(words):
+        d.text((120, 150 + i * 90), line, fill=0 if mode == "L" else (0, 0, 0), font=font)
+    d.rectangle([100, size[1] - 260, size[0] - 100, size[1] - 120], outline=0 if mode == "L" else (0, 0, 0), width=4)
+    return img
+
+
+def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 150) -> Path:
+    """An image-only PDF (no text layer, no fonts): each page one scanned image of its words."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf = pikepdf.new()
+    for words in pages:
+        img = scan_image(words)
+        w, h = img.size
+        page = pdf.add_blank_page(page_size=(w * 72 / dpi, h * 72 / dpi))
+        import zlib
+
+        image = pikepdf.Stream(pdf, zlib.compress(img.tobytes()), Type=pikepdf.Name.XObject,
+                               Subtype=pikepdf.Name.Image, Width=w, Height=h, BitsPerComponent=8,
+                               ColorSpace=pikepdf.Name.DeviceGray, Filter=pikepdf.Name.FlateDecode)
+        page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        page.obj.Contents = pdf.make_stream(f"q {w * 72 / dpi:.3f} 0 0 {h * 72 / dpi:.3f} 0 0 cm /Im0 Do Q".encode())
+    pdf.save(path, deterministic_id=True)
+    return path
+
+
+def require_ocr() -> None:
+    """Skip the calling test where OCRmyPDF or Tesseract (with Spanish) is missing (CI installs them)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    pytest.importorskip("ocrmypdf", reason="needs the OCR extra: pip install -e '.[test,ocr]'")
+    if shutil.which("tesseract") is None:
+        pytest.skip("needs Tesseract: apt-get install -y tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa ghostscript")
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
+    if "spa" not in langs:
+        pytest.skip("needs Tesseract's Spanish data: apt-get install -y tesseract-ocr-spa")
+
+
+def render_page(pdf: Path, page: int, dpi: int = 60):
+    """Packet page *page* as a greyscale Pillow image, rendered by pdftoppm."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "p"
+        subprocess.run(["pdftoppm", "-gray", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                        "-singlefile", str(pdf), str(out)], check=True)
+        with Image.open(f"{out}.png") as img:
+            return img.convert("L").copy()
+
+
+def pixel_difference(a, b) -> float:
+    """Mean absolute difference of two same-sized greyscale images, 0-255."""
+    from PIL import ImageChops, ImageStat
+
+    assert a.size == b.size, (a.size, b.size)
+    return ImageStat.Stat(ImageChops.difference(a, b)).mean[0]

@@ -123,7 +123,7 @@ def test_planned_events_are_marked(packet):
     assert "January 15, 2027 (planned)" in table
     assert table.count("(planned)") == 1
     figure = _section(packet, "chronology").split("# Date Event Evidence")[0]
-    assert "6 Jan 15, 2027 (planned)" in figure
+    assert "6 · Jan 15, 2027 (planned)" in figure
     assert "proposed treatment window" in figure and "packet date (Nov 20, 2026)" in figure
 
 
@@ -228,7 +228,7 @@ def test_spread_events_keep_their_descriptions():
     labels = fitted(SPREAD, TODAY, WIDTH)
     assert all(lab.lines[1] for lab in labels)
     first = next(lab for lab in labels if lab.mark.number == 8)
-    assert first.lines[0] == "8  Nov 3, 2026"
+    assert first.lines[0] == "8 · Nov 3, 2026"
     assert first.lines[1].startswith("Gulf Coast Cancer")
 
 
@@ -286,3 +286,73 @@ claims:
         assert f"Ex. {place.label} at {place.first_content}" in claims
     chronology = _section_text(reader, result.plan.sections["chronology"])
     assert f"Ex. A at {result.plan.exhibits['e0'].first_content}" in chronology
+
+
+def test_the_legend_keys_only_what_the_timeline_shows():
+    """No "planned event" key on a timeline without a planned event (nor "past event" without a past one)."""
+    import datetime as dt
+
+    from reportlab.graphics.shapes import String
+
+    from parolekit.render.timeline import Mark, timeline
+
+    def legend(marks):
+        return {s.text for s in timeline(marks, dt.date(2026, 11, 20), 460).contents if isinstance(s, String)}
+
+    past = [Mark(1, "2025-01-10", "Diagnosed", False), Mark(2, "2026-03-01", "Relapse", False)]
+    assert "past event" in legend(past) and "planned event" not in legend(past)
+    both = past + [Mark(3, "2027-01-15", "Treatment", True)]
+    assert {"past event", "planned event"} <= legend(both)
+
+
+PINNED = CASE_HEAD + """\
+exhibits:
+  - id: record
+    title: Hospital record
+    file: exhibits/record.pdf
+chronology:
+  - date: 2025-01-10
+    event: Diagnosed
+    exhibits: [{id: record, pages: "3"}, record]
+claims:
+  - claim: She is ill
+    exhibits: [{id: record, pages: "2-3"}]
+"""
+
+
+def _pinned(tmp_path, body=PINNED):
+    text_pdf(tmp_path / "exhibits" / "record.pdf", pages=4, title="Record")
+    return manifest(tmp_path / "case.yaml", body)
+
+
+def test_chronology_and_claims_cite_a_page_of_an_exhibit(tmp_path):
+    out = build_packet(_pinned(tmp_path), tmp_path / "p.pdf").output
+    pdf = pikepdf.open(out)
+    reader = PdfReader(out)
+    start = next(i for i, p in enumerate(reader.pages, 1) if "Record page 1" in (p.extract_text() or ""))
+    index = {p.obj.objgen: n for n, p in enumerate(pdf.pages, 1)}
+
+    def page_with(needle):
+        return next(n for n, p in enumerate(reader.pages, 1) if needle in (p.extract_text() or ""))
+
+    def targets(n):
+        return sorted(index[a.Dest[0].objgen] for a in pdf.pages[n - 1].obj.get("/Annots", [])
+                      if a.get("/Subtype") == "/Link" and "/Dest" in a)
+
+    chron, claims = page_with("CHRONOLOGY"), page_with("SUMMARY OF CLAIMS")
+    chron_text = " ".join(reader.pages[chron - 1].extract_text().split()).replace("\u00a0", " ")
+    assert f"Ex. A at {start + 2}" in chron_text and f"Ex. A at {start}" in chron_text
+    assert start + 2 in targets(chron) and start in targets(chron)  # the pin, and the plain cite
+    claims_text = " ".join(reader.pages[claims - 1].extract_text().split()).replace("\u00a0", " ")
+    assert f"Ex. A at {start + 1}–{start + 2}" in claims_text and start + 1 in targets(claims)
+
+
+def test_a_chronology_pin_past_the_end_is_reported(tmp_path):
+    from parolekit.errors import CaseError
+    from parolekit.lint import lint_manifest
+
+    case = _pinned(tmp_path, PINNED.replace('pages: "3"', 'pages: "9"'))
+    found = [p for p in lint_manifest(case).problems if p.code == "pin-out-of-range"]
+    assert found and found[0].path == "chronology[#1].exhibits[record].pages" and "has 4 pages" in found[0].message
+    with pytest.raises(CaseError):
+        build_packet(case, tmp_path / "p.pdf")

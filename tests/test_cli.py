@@ -109,3 +109,11 @@ def test_max_file_mb_must_be_a_positive_size(cli, case_dir, value):
     code, _out, err = cli("build", case_dir / "case.yaml", "--max-file-mb", value)
     assert code == 2 and "greater than 0" in err
     assert not (case_dir / "case.pdf").exists()
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["lint"], ["init"], ["schema"], ["diff"]])
+def test_help_shows_no_value_placeholder_for_flags(cli, command):
+    """An on/off flag (--help, --draft, --strict...) takes no value; "<bool>" would say it does."""
+    exit_code, out, err = cli(*command, "--help")
+    assert exit_code == 0 and "--help" in out + err
+    assert "<bool>" not in out + err and "BOOLEAN" not in out + err

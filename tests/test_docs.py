@@ -8,6 +8,7 @@ lists them all). Documented keys the model lacks are allowed (docs may run ahead
 from __future__ import annotations
 
 import json
+import re
 import typing
 from pathlib import Path
 
@@ -61,3 +62,13 @@ def test_the_readme_links_the_manifest_reference_inside_the_repository():
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     assert "(docs/manifest.md)" in readme and "../shared/spec" not in readme
     assert "pip install parolekit\n" not in readme  # not on an index yet
+
+
+def test_every_pinned_release_is_this_version():
+    """The README's pre-commit and CI snippets pin the tag of the version the package says it is."""
+    from parolekit import __version__
+
+    for name in ("README.md", "docs/lint.md", ".pre-commit-hooks.yaml"):
+        text = (DOCS.parent / name).read_text(encoding="utf-8")
+        pinned = set(re.findall(r"@?v(\d+\.\d+\.\d+)", text))
+        assert pinned == {__version__}, f"{name} pins {sorted(pinned)}, the package is {__version__}"

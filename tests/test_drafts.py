@@ -73,7 +73,7 @@ exhibits:
     assert "DECLARATION OF ANA EJEMPLO" in texts
     assert "1.\tI was born in Tegucigalpa." in texts and "2.\tWe left in 2024." in texts
     assert "I declare under penalty of perjury that the foregoing is true and correct." in texts
-    assert "Executed on November 10, 2026 at Houston, Texas." in texts
+    assert "Executed on November 10, 2026, at Houston, Texas." in texts
     bold = [r.text for p in doc.paragraphs for r in p.runs if r.bold]
     assert "Tegucigalpa" in bold
 

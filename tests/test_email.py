@@ -129,9 +129,9 @@ def test_an_eml_that_is_really_a_pdf_is_refused(tmp_path, name):
 def test_an_email_in_a_script_the_font_lacks_is_built_with_a_warning(tmp_path):
     path = tmp_path / "exhibits" / "threat.eml"
     path.parent.mkdir(parents=True)
-    # Korean: no shipped font has Hangul (Chinese, Arabic and the rest print since render/scripts.py)
+    # Sinhala: no shipped font has it (CJK, Arabic and the rest print since render/scripts.py)
     path.write_bytes("From: a@example.org\nSubject: Threat\nContent-Type: text/plain; "
-                     "charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\uae40\ubbfc\uc218\n".encode())
+                     "charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\u0dc3\u0dd2\u0d82\u0dc4\u0dbd\n".encode())
     result = build_packet(_case(tmp_path), tmp_path / "out" / "packet.pdf")
     [p] = [p for p in result.warnings if p.code == "email-unprintable"]
     assert p.path == "exhibits[threat].file" and "print the e-mail to PDF" in p.message

@@ -111,11 +111,13 @@ def test_an_earlier_packet_survives_an_interrupted_rebuild(small_case):
 def test_signal_between_volumes_leaves_no_volume(tmp_path, sig):
     """Split packets are all or nothing: volume 1 is not left behind when volume 2 is cut short."""
     (tmp_path / "exhibits").mkdir()
-    for k in range(4):  # noise does not compress: each photo weighs ~200 KB
+    # Noise does not compress: each photo weighs ~200 KB, and twelve are more than re-encoding
+    # could fit in one file, so the packet is split.
+    for k in range(12):
         Image.effect_noise((600, 800), 80 + k).convert("RGB").save(
             tmp_path / "exhibits" / f"p{k}.jpg", quality=90)
-    body = "".join(f"  - id: p{k}\n    title: Photo {k}\n    file: exhibits/p{k}.jpg\n" for k in range(4))
-    size = max((tmp_path / "exhibits" / f"p{k}.jpg").stat().st_size for k in range(4))
+    body = "".join(f"  - id: p{k}\n    title: Photo {k}\n    file: exhibits/p{k}.jpg\n" for k in range(12))
+    size = max((tmp_path / "exhibits" / f"p{k}.jpg").stat().st_size for k in range(12))
     case = manifest(tmp_path / "case.yaml", CASE_HEAD + "exhibits:\n" + body +
                     f"output:\n  max_file_mb: {2.5 * size / 1_000_000:.3f}\n")
     code, err = _interrupt_at_save(case, sig, save_number=2)

@@ -226,14 +226,14 @@ def test_body_and_template_errors_are_reported_together(tmp_path, cli):
 
 
 def test_a_name_the_font_cannot_print_is_refused_not_misprinted(tmp_path, cli):
-    # Korean: no shipped font has Hangul (Arabic, Hebrew, Chinese... print: tests/test_scripts.py)
-    head = HEAD.replace(f"    - name: {VIETNAMESE}\n", "    - name: 김민준\n")
+    # Cherokee: no shipped font has it (Arabic, Hebrew, CJK... print: tests/test_scripts.py)
+    head = HEAD.replace(f"    - name: {VIETNAMESE}\n", "    - name: ᎠᏱᏔ\n")
     case = _case(tmp_path, BODY, head=head)
     code, _out, err = cli("build", case)
     assert code == 1
-    line = _line_of(case, "name: 김민준")
+    line = _line_of(case, "name: ᎠᏱᏔ")
     assert re.search(rf"case\.yaml:{line}:\d+: error \[text-unprintable\] case\.beneficiaries\[#2\]\.name", err)
-    assert "U+AE40 HANGUL SYLLABLE GIM, Korean Hangul" in err and "output.fonts" in err
+    assert "U+13A0 CHEROKEE LETTER A, Cherokee" in err and "output.fonts" in err
     assert not (tmp_path / "case.pdf").exists()
 
 

@@ -375,7 +375,10 @@ TESTED_HERE = {"manifest-unreadable", "manifest-too-large", "file-unreadable", "
                "draft-over-final",  # build --draft only: tests/test_draft.py
                "tool-missing", "file-not-converted",  # office files made at test time: tests/test_office.py
                "email-attachment-not-shown", "email-unprintable",
-               "docx-tracked-changes", "docx-comments-ignored", "docx-images-ignored"}  # tests/test_wordtext.py  # e-mails made at test time: tests/test_email.py
+               "docx-tracked-changes", "docx-comments-ignored", "docx-images-ignored",  # tests/test_wordtext.py  # e-mails made at test time: tests/test_email.py
+               "ocr-unavailable", "ocr-language-unsupported", "ocr-failed",  # build --ocr: tests/test_ocr.py
+               "scans-recompressed",  # build over a size cap: tests/test_compression.py
+               "pdfa-not-conformant"}  # build with output.pdfa: tests/test_pdfa.py
 
 
 def test_every_rule_has_a_golden_test():

@@ -3,7 +3,7 @@
 A golden manifest carries its expectations in leading comments:
 
     # expect: 14:11 file-missing        one line per problem (all of them; none means clean)
-    # make: exhibits/a.pdf text pages=2  input files made at test time (see MAKERS)
+    # make: exhibits/a.pdf text pages=2  input files made at test time (see `make`)
     # env: NAME=value                   environment for the run
 
 It is copied (bytes as they are) into a fresh case folder, its inputs are made, and lint runs.
@@ -11,6 +11,7 @@ It is copied (bytes as they are) into a fresh case folder, its inputs are made, 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zlib
@@ -65,6 +66,13 @@ def _xfa(pdf: pikepdf.Pdf) -> None:
     pdf.Root.NeedsRendering = True
 
 
+def _link(pdf: pikepdf.Pdf) -> None:
+    page = pdf.pages[0]
+    link = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[50, 50, 200, 70],
+                                        A=Dictionary(S=Name.URI, URI=String("https://example.org/"))))
+    page.obj.Annots = pdf.make_indirect(Array([link]))
+
+
 def _damage(path: Path) -> None:
     data = path.read_bytes()
     at = data.rindex(b"startxref")
@@ -75,7 +83,7 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
     path = base / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     pages = int(opts.get("pages", 1))
-    if kind in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged"):
+    if kind in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged", "link"):
         text_pdf(path, pages=pages, size=SIZES[opts.get("size", "letter")], title=rel)
     if kind == "js":
         _with_pdf(path, lambda pdf: setattr(pdf.Root, "OpenAction", Dictionary(
@@ -85,6 +93,8 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
             "note.txt", pikepdf.AttachedFileSpec(pdf, b"hidden", filename="note.txt")))
     elif kind == "form":
         _with_pdf(path, _form)
+    elif kind == "link":
+        _with_pdf(path, _link)
     elif kind == "xfa":
         _with_pdf(path, _xfa)
     elif kind == "encrypted":
@@ -102,6 +112,10 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
         path.write_bytes(b"")
     elif kind == "plaintext":
         path.write_text("not a document\n", encoding="utf-8")
+    elif kind == "receipt":  # an earlier build's receipt: labels=id:label,id:label
+        pairs = [p.split(":") for p in opts.get("labels", "").split(",") if p]
+        path.write_text(json.dumps({"inputs": [], "exhibits": [{"id": i, "label": lab} for i, lab in pairs]}),
+                        encoding="utf-8")
     elif kind == "jpeg":
         photo(path, size=tuple(int(v) for v in opts.get("size", "1700x2200").split("x")),
               dpi=int(opts.get("dpi", 200)), fmt="JPEG")
@@ -113,7 +127,7 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
         path.mkdir(exist_ok=True)
     elif kind == "copy":
         shutil.copyfile(base / opts["of"], path)
-    elif kind not in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged"):
+    elif kind not in ("text", "js", "attach", "form", "xfa", "encrypted", "damaged", "link"):
         raise ValueError(f"unknown maker {kind!r} for {rel}")
 
 

@@ -23,6 +23,7 @@ from factory import require_poppler
 REFERENCES = Path(__file__).parent / "scripts"
 BIDI_MARKS = dict.fromkeys(range(0x202A, 0x202F))  # pdftotext brackets right-to-left runs with these
 RTL = {"dari", "pashto", "arabic", "hebrew"}
+UNSPACED = {"chinese", "traditional_chinese", "japanese"}  # a line breaks between any two characters
 
 # (language, a name as written, its transliteration, a paragraph) — fictional people.
 SAMPLES = {
@@ -39,6 +40,12 @@ SAMPLES = {
                "יסודי. אשתי ושני ילדינו גרים איתי בעיר מאז שנת 2019."),
     "chinese": ("王小明", "Wang Xiaoming", "我叫王小明，一九九零年出生于北京。我和我的妻子在上海工作了十年，"
                 "二零二二年我们带着两个孩子离开了中国。"),
+    "korean": ("김민준", "Kim Minjun", "제 이름은 김민준입니다. 저는 1988년에 부산에서 태어났고 10년 동안 은행에서 "
+               "일했습니다. 2023년에 아내와 두 아이와 함께 한국을 떠났습니다."),
+    "japanese": ("山田さくら", "Yamada Sakura", "私の名前は山田さくらです。一九八七年に大阪で生まれ、十年間看護師として"
+                 "働きました。二〇二一年に夫と娘と一緒に日本を離れました。"),
+    "traditional_chinese": ("陳志明", "Chen Chih-ming", "我叫陳志明，一九八五年出生於臺北。我在臺中的一所學校當了"
+                            "十年的老師，二〇二二年和妻子帶著兩個孩子離開了臺灣。"),
     "amharic": ("አበበ በቀለ", "Abebe Bekele", "ስሜ አበበ በቀለ ነው። የተወለድኩት በአዲስ አበባ ሲሆን ለአሥር ዓመታት በመምህርነት "
                 "ሰርቻለሁ። ባለቤቴና ሁለቱ ልጆቻችን ከእኔ ጋር ይኖራሉ።"),
     "hindi": ("राम प्रसाद शर्मा", "Ram Prasad Sharma",
@@ -136,7 +143,7 @@ def test_text_reads_back_as_written(tmp_path, language):
     # The words as placed on the page, read in reading order: exactly the input.
     words = _reading_words(pdf)
     assert words[0] == name.split()
-    if language == "chinese":  # no spaces: a line breaks between any two characters
+    if language in UNSPACED:
         assert "".join(w for line in words[1:-1] for w in line) == paragraph
     else:
         assert [w for line in words[1:-1] for w in line] == paragraph.split()
@@ -144,7 +151,7 @@ def test_text_reads_back_as_written(tmp_path, language):
         assert words[-1] == f"({latin}) {name}".split() or words[-1] == f"{name} ({latin})".split()
     else:
         assert lines == [name, *lines[1:-1], f"{name} ({latin})"]
-        assert (" " if language != "chinese" else "").join(lines[1:-1]) == paragraph
+        assert ("" if language in UNSPACED else " ").join(lines[1:-1]) == paragraph
         assert words[-1] == f"{name} ({latin})".split()
 
 
@@ -183,7 +190,7 @@ def _box_font(path: Path, chars: str) -> Path:
     fb.setupGlyf(glyphs)
     fb.setupHorizontalMetrics({n: (900, 100) for n in names})
     fb.setupHorizontalHeader(ascent=800, descent=-200)
-    fb.setupNameTable({"familyName": "Probe Hangul", "styleName": "Regular"})
+    fb.setupNameTable({"familyName": "Probe Cherokee", "styleName": "Regular"})
     fb.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
     fb.setupPost()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,20 +203,21 @@ def test_output_fonts_prints_a_script_parolekit_does_not_ship(tmp_path, cli):
 
     require_poppler()
     text_pdf(tmp_path / "exhibits" / "letter.pdf", title="Letter")
-    head = CASE_HEAD.replace("    - name: Test Beneficiary\n", "    - name: Kim Minjun (김민준)\n")
+    # Cherokee: no shipped font has it
+    head = CASE_HEAD.replace("    - name: Test Beneficiary\n", "    - name: Ayita Walker (ᎠᏱᏔ)\n")
     body = ("exhibits:\n  - id: letter\n    title: Letter from the doctor\n    file: exhibits/letter.pdf\n"
             "claims:\n  - claim: The letter shows it\n    exhibits: [letter]\n")
     case = manifest(tmp_path / "case.yaml", head + body)
     code, _out, err = cli("build", str(case))
-    assert code == 1 and "[text-unprintable]" in err and "HANGUL SYLLABLE GIM, Korean Hangul" in err
+    assert code == 1 and "[text-unprintable]" in err and "U+13A0 CHEROKEE LETTER A, Cherokee" in err
 
-    _box_font(tmp_path / "fonts" / "probe.ttf", "김민준")
+    _box_font(tmp_path / "fonts" / "probe.ttf", "ᎠᏱᏔ")
     manifest(case, head + body + "output:\n  fonts: [fonts/probe.ttf]\n")
     code, _out, err = cli("build", str(case), "-o", str(tmp_path / "packet.pdf"))
     assert code == 0, err
     text = subprocess.run(["pdftotext", str(tmp_path / "packet.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Kim Minjun (김민준)" in text
+    assert "Ayita Walker (ᎠᏱᏔ)" in text
     import pikepdf
 
     with pikepdf.open(tmp_path / "packet.pdf") as pdf:
@@ -234,3 +242,19 @@ def test_shaped_glyphs_are_named_by_their_letters():
         hb.shape(font, buf, {})
         glyphs = [texts.get(info.codepoint) for info in buf.glyph_infos]
         assert "".join(reversed(glyphs)) == word  # drawn right to left: read back to front
+
+
+@pytest.mark.parametrize(("value", "face"), [
+    ("王小明", "PKFHan"),                # every character common to GB 2312 and Big5: SC forms, as before
+    ("陳志明", "PKFHant"),               # 陳 is only in Big5: the whole name in TC forms
+    ("山田さくら", "PKFJapan"),          # kana: the kanji in Japanese forms
+    ("渡辺", "PKFJapan"),                # 辺, a Japanese form, is in neither GB 2312 nor Big5
+    ("澤田広", "PKFJapan"),              # 澤 is in Big5 and JIS, but 広 only in JIS
+    ("김민준 (金敏俊)", "PKFHant"),       # Hangul, and Hanja in TC forms (the Hangul shares the file)
+])
+def test_a_han_character_gets_its_own_countrys_form(value, face):
+    """直 or 骨 is drawn differently in China, Taiwan and Japan: the text's letters pick the face."""
+    from parolekit.render.fonts import text, unprintable
+
+    faces = set(re.findall(r'<font face="(\w+)">', text(value)))
+    assert faces == {face} and unprintable(value) == []

@@ -240,13 +240,14 @@ def test_a_limit_that_is_not_reached_changes_no_byte(cli, case_dir):
 
 def test_a_volume_never_replaces_an_input_of_the_same_name(tmp_path, cli):
     """An input named like a volume (packet.vol2-of-N.pdf) is refused, left intact, nothing written."""
-    for k in range(4):
+    # Twelve: more than re-encoding at the floor could fit in one file, so the packet must split.
+    for k in range(12):
         noise_jpeg(tmp_path / f"scan{k}.jpg", 40 + k)
     names = [f"case.vol2-of-{n}.pdf" for n in range(2, 9)]  # whatever the split, one clashes
     for name in names:
         text_pdf(tmp_path / name, pages=1, title="An input")
     before = {p: p.read_bytes() for p in tmp_path.glob("case.vol*.pdf")}
-    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: scan{k}.jpg\n" for k in range(4))
+    rows = "".join(f"  - id: s{k}\n    title: Scan {k}\n    file: scan{k}.jpg\n" for k in range(12))
     m = manifest(tmp_path / "case.yaml", CASE_HEAD + "output:\n  max_file_mb: 0.5\nexhibits:\n" + rows
                  + f"  - id: inputs\n    title: Inputs\n    files: [{', '.join(names)}]\n")
     code, _out, err = cli("build", m)

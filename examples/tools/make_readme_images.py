@@ -1,12 +1,13 @@
 """Render the README's pictures from the example packets (run from the repo root after building them).
 
     parolekit build examples/medical-parole/case.yaml examples/rfe-response/case.yaml \
-        examples/family-reunification/case.yaml
+        examples/family-reunification/case.yaml examples/asylum/case.yaml
     python examples/tools/make_readme_images.py
 
 Needs pdftoppm (poppler). Writes docs/img/packet-overview.png and docs/img/chronology.png (from the
-medical-parole packet), docs/img/response-table.png (from the rfe-response packet) and
-docs/img/declaration-dari.png (from the family-reunification packet).
+medical-parole packet), docs/img/response-table.png (from the rfe-response packet),
+docs/img/declaration-dari.png (from the family-reunification packet), and docs/img/asylum-brief.png
+and docs/img/asylum-index.png (from the asylum packet).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKET = ROOT / "examples" / "medical-parole" / "build" / "packet.pdf"
 RFE_PACKET = ROOT / "examples" / "rfe-response" / "build" / "packet.pdf"
 DARI_PACKET = ROOT / "examples" / "family-reunification" / "build" / "packet.pdf"
+ASYLUM_PACKET = ROOT / "examples" / "asylum" / "build" / "packet.pdf"
 OUT = ROOT / "docs" / "img"
 FONT = Path(font_source_serif_pro.__file__).parent / "files" / "SourceSerifPro-Regular.ttf"
 
@@ -119,11 +121,34 @@ def declaration_dari(folder: Path) -> Path:
     return path
 
 
+def _trimmed(image: Image.Image, margin: int = 12) -> Image.Image:
+    """*image* without the blank page below its last mark."""
+    box = ImageOps.invert(image).getbbox()
+    return image.crop((0, 0, image.width, min(image.height, box[3] + margin))) if box else image
+
+
+def asylum_pages(folder: Path) -> list[Path]:
+    """The asylum example's brief (the top of its argument: a numbered list, bullets, pin cites into
+    the declarations and the excerpted country report) and its index."""
+    texts = [" ".join((p.extract_text() or "").split()) for p in PdfReader(ASYLUM_PACKET).pages]
+    brief = next(n for n, t in enumerate(texts, start=1) if t.startswith("V. Argument"))
+    index = next(n for n, t in enumerate(texts, start=1) if t.startswith("INDEX OF EXHIBITS"))
+    dpi = 80
+    out = []
+    for number, name, bottom in ((brief, "asylum-brief.png", 6.8), (index, "asylum-index.png", 9.6)):
+        image = render(number, dpi, folder, crop=(int(0.7 * dpi), int(0.6 * dpi), int(7.1 * dpi),
+                                                  int(bottom * dpi)), packet=ASYLUM_PACKET)
+        path = OUT / name
+        _trimmed(image).quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+        out.append(path)
+    return out
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for path in (overview(Path(tmp)), chronology(Path(tmp)), response_table(Path(tmp)),
-                     declaration_dari(Path(tmp))):
+                     declaration_dari(Path(tmp)), *asylum_pages(Path(tmp))):
             print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
 
 

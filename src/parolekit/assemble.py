@@ -18,7 +18,7 @@ from .render.doc import Rendered
 from .sanitize import clean_pages, flatten_forms, named_dests
 from .sheet import prepare
 from .render.markdown import LINK_SCHEME
-from .stamp import RESOURCE, footer_text, stamp_stream, strip_stream
+from .stamp import EMBEDDED, FONT, RESOURCE, embedded_font, footer_text, stamp_stream, strip_stream
 
 
 @dataclass
@@ -50,11 +50,14 @@ def _gc_paused():
             gc.enable()
 
 
+LANGUAGE = "en-US"  # /Lang of every packet
+
+
 def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, title: str,
              date_iso: str, producer: str, bates_prefix: str | None = None, label_word: str = "Exhibit",
              page_offset: int = 0, volume: tuple[int, int] | None = None,
              plan_parts: list | None = None, volume_files: list[tuple[str, int, int]] | None = None,
-             release_sources: bool = False, fit_paper: str | None = None) -> pikepdf.Pdf:
+             release_sources: bool = False, fit_paper: str | None = None, pdfa: bool = False) -> pikepdf.Pdf:
     """A new PDF holding the planned pages (all, or one volume's parts); not yet saved.
 
     For a volume, *plan_parts* are its (first page, part) runs, *page_offset* the packet pages in
@@ -66,7 +69,8 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     own (~30 MB over 500 files). Only when no later call needs them, i.e. not between volumes.
 
     An input's pages get a footer strip of their own (or, with *fit_paper*, are fitted onto that
-    paper above one): the stamp never covers what the client gave.
+    paper above one): the stamp never covers what the client gave. With *pdfa* the stamps are set
+    in an embedded font (Source Serif), as PDF/A requires of every font.
     """
     parts = plan_parts if plan_parts is not None else plan.parts
     out = pikepdf.new()
@@ -127,7 +131,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
         pages = _page_tree(out, kids) if spec is None else list(out.pages)
         _drop_dangling_links(pages)
         _stamp(out, pages, from_input, plan, parts, page_offset, bates_prefix, label_word, volume,
-               fit_paper)
+               fit_paper, pdfa)
         _links(out, pages, plan, parts, pieces, page_offset, volume_files)
         _outline(out, bookmarks, landing, page_offset, pages, outlines)
         _metadata(out, title, date_iso, producer, page_offset)
@@ -160,10 +164,12 @@ def _stream_worthy(pieces: list[Piece]) -> bool:
 
 
 def _streamable(src: Source) -> bool:
-    """A PDF the sanitizer leaves as it is (no form, no annotations or page actions, not
-    encrypted, not repaired): qpdf may copy its pages from the file itself."""
+    """A PDF the build leaves as it is (no form, no annotations or page actions, not encrypted,
+    repaired, OCR'd or recompressed): qpdf may copy its pages from the file itself."""
     pdf = src.pdf
     if pdf is None or src.kind != "pdf" or src.converted or src.warnings or src.cleaned:
+        return False
+    if src.ocr_pages or src.recompressed or src.keep:  # changed in memory: a text layer, re-encoded scans
         return False
     if pdf.is_encrypted or "/AcroForm" in pdf.Root:
         return False
@@ -255,9 +261,12 @@ def _page_tree(out: pikepdf.Pdf, kids: list) -> list[pikepdf.Page]:
 
 
 def _stamp(out, pages, from_input, plan: PagePlan, parts, offset, bates_prefix, label_word, volume,
-           fit_paper: str | None = None) -> None:
-    font = out.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
-                                        Encoding=Name.WinAnsiEncoding))
+           fit_paper: str | None = None, pdfa: bool = False) -> None:
+    if pdfa:
+        font, face = embedded_font(out), EMBEDDED
+    else:
+        font, face = out.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
+                                                  Encoding=Name.WinAnsiEncoding)), FONT
     push = out.make_indirect(pikepdf.Stream(out, b"q\n"))
     info = {p.number: p for p in plan.page_info()}
     wanted = {start + k for start, part in parts for k in range(part.pages)}
@@ -269,7 +278,7 @@ def _stamp(out, pages, from_input, plan: PagePlan, parts, offset, bates_prefix, 
         text = footer_text(number, plan.total, pi.exhibit, pi.within, pi.of, bates, volume, label_word)
         obj = page.obj
         rotate = _rotation(obj.get("/Rotate", 0))
-        ready = prepare(out, page, text, rotate, fit_paper, clips, font) if foreign else None
+        ready = prepare(out, page, text, rotate, fit_paper, clips, font, face) if foreign else None
         res = obj.get("/Resources")
         if not isinstance(res, Dictionary):
             res = obj.Resources = Dictionary()
@@ -280,9 +289,9 @@ def _stamp(out, pages, from_input, plan: PagePlan, parts, offset, bates_prefix, 
         if ready is not None:
             box, lay = ready
             page.contents_add(pikepdf.Stream(out, strip_stream(text, box.box, box.rotate, box.strip, lay,
-                                                               str(name)[1:])), prepend=False)
+                                                               str(name)[1:], face)), prepend=False)
             continue
-        stream = stamp_stream(text, obj.get("/MediaBox"), obj.get("/CropBox"), rotate, str(name)[1:])
+        stream = stamp_stream(text, obj.get("/MediaBox"), obj.get("/CropBox"), rotate, str(name)[1:], face)
         page.contents_add(push, prepend=True)
         page.contents_add(pikepdf.Stream(out, b"\nQ\n" + stream), prepend=False)
 
@@ -461,5 +470,9 @@ def _metadata(out, title: str, date_iso: str, producer: str, offset: int) -> Non
     stamp = "D:" + date_iso.replace("-", "") + "000000Z"
     out.docinfo = out.make_indirect(Dictionary(Title=pikepdf.String(title), Producer=producer,
                                                Creator=producer, CreationDate=stamp, ModDate=stamp))
+    # The viewer's title bar shows the case's title (not a file name), and the packet's language is
+    # set for screen readers: the generated pages are English.
+    out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    out.Root.Lang = pikepdf.String(LANGUAGE)
     # Viewer page numbers equal the printed ones ("Page N"), volumes included.
     out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D, St=offset + 1)]))

@@ -38,12 +38,13 @@ class Outcome:
     rows: list[tuple[str, str, int, str]] | None = None  # label, id, pages, range
     warnings: list[Problem] | None = None
     volumes: list[str] | None = None  # every file written when the packet is split
+    ocr: tuple[int, int] | None = None  # (pages with a text layer added, of them from the cache)
 
 
 def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | None = None,
               allow_paths: list[Path] | None = None, debug: bool = False, progress=None,
               signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-              cache: bool = True) -> Outcome:
+              ocr: bool = False, cache: bool = True, profile: str | None = None) -> Outcome:
     """Build one case and describe the result; never raises for a case's own problems."""
     from .pipeline import build_packet
 
@@ -51,7 +52,7 @@ def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | N
     try:
         r = build_packet(manifest, output, allow_paths=allow_paths, max_file_mb=max_file_mb,
                          progress=progress, signing_copies=signing_copies, draft=draft,
-                         word_drafts=word_drafts, cache=cache)
+                         word_drafts=word_drafts, ocr=ocr, cache=cache, profile=profile)
     except ParolekitError as e:
         return Outcome(name, False, e.exit_code, message=e.message, problems=e.problems)
     except KeyboardInterrupt:
@@ -71,7 +72,8 @@ def build_one(manifest: Path, output: Path | None = None, max_file_mb: float | N
              p.range if len(r.files) < 2 else f"{p.range} (vol. {_vols(p)})")
             for p in r.plan.exhibits.values()]
     return Outcome(name, True, EXIT_OK, str(r.output), r.pages, r.seconds, rows=rows,
-                   warnings=r.warnings, volumes=[str(f.path) for f in r.files] if len(r.files) > 1 else None)
+                   warnings=r.warnings, volumes=[str(f.path) for f in r.files] if len(r.files) > 1 else None,
+                   ocr=(r.ocr_pages, r.ocr_cached) if ocr or r.ocr_pages else None)
 
 
 def _vols(p) -> str:
@@ -106,7 +108,7 @@ def _init_worker(queue) -> None:
 
 def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_paths, debug,
                      signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-                     cache: bool = True) -> Outcome:
+                     ocr: bool = False, cache: bool = True, profile: str | None = None) -> Outcome:
     def report(stage: str) -> None:
         if _queue is not None:
             _queue.put((index, stage))
@@ -116,7 +118,8 @@ def _build_in_worker(index: int, manifest: Path, output, max_file_mb, allow_path
     _state[0] = "building"
     try:
         return build_one(manifest, output, max_file_mb, allow_paths, debug, progress=report,
-                         signing_copies=signing_copies, draft=draft, word_drafts=word_drafts, cache=cache)
+                         signing_copies=signing_copies, draft=draft, word_drafts=word_drafts, ocr=ocr,
+                         cache=cache, profile=profile)
     finally:
         if _state[0] == "stopping":  # asked to stop, and the cleanup is done: leave now
             os._exit(EXIT_INTERRUPTED)
@@ -203,7 +206,8 @@ class _Display:
 def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_file_mb: float | None,
                allow_paths: list[Path], quiet: bool, console: Console, debug: bool = False,
                signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-               executor: Executor | None = None, cache: bool = True) -> int:
+               ocr: bool = False, cache: bool = True, profile: str | None = None,
+               executor: Executor | None = None) -> int:
     """Build every manifest; a failing case does not stop the others. Returns the exit code.
 
     With one manifest the exit code is that build's own (1 case problems, 3 output, 4 internal);
@@ -238,17 +242,18 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
         todo = [i for i in range(len(manifests)) if i not in clashes]
         if executor is not None:
             _run_executor(executor, manifests, todo, (output, max_file_mb, allow_paths, debug, None,
-                                                      signing_copies, draft, word_drafts, cache), finish)
+                                                      signing_copies, draft, word_drafts, ocr, cache, profile),
+                          finish)
         elif jobs <= 1 or len(todo) <= 1:
             for i in todo:
                 o = build_one(manifests[i], output, max_file_mb, allow_paths, debug,
                               progress=lambda stage, i=i: display.stage(i, stage),
                               signing_copies=signing_copies, draft=draft, word_drafts=word_drafts,
-                              cache=cache)
+                              ocr=ocr, cache=cache, profile=profile)
                 finish(i, o)
         else:
             _run_pool(manifests, todo, (output, max_file_mb, allow_paths, debug, signing_copies, draft, word_drafts,
-                                        cache),
+                                        ocr, cache, profile),
                       min(jobs, len(todo)), display, finish, note)
 
     done = [o for o in outcomes if o is not None]
@@ -414,6 +419,10 @@ def _report(o: Outcome, console: Console, quiet: bool, print_problems, single: b
         for lab, ident, pages, rng in o.rows or []:
             table.add_row(Text(lab), Text(ident), str(pages), Text(rng))
         console.print(table)
+    if o.ocr is not None:
+        done, cached = o.ocr
+        console.print(Text(f"{o.manifest}: OCR gave {done} scanned page{'s' if done != 1 else ''} a text layer"
+                           + (f" ({cached} from the cache)" if cached else "")))
     if o.volumes:
         console.print(Text(f"{o.manifest}: wrote {len(o.volumes)} volumes ({o.pages} pages, "
                            f"{o.seconds:.1f} s):"))

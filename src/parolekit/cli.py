@@ -18,13 +18,33 @@ from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ParolekitError
 from .report import report_error
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+FLAG = ""  # metavar of an on/off flag: typer would print "<bool>", as if it took a value
+
+
+class _Flags:
+    """--help is an on/off flag too: without a metavar, typer's help shows it as "--help <bool>"."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = FLAG
+        return option
+
+
+class _Group(_Flags, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_Flags, typer.core.TyperCommand):
+    pass
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False, cls=_Group,
                   help="Build indexed, paginated, bookmarked evidence packets from a case manifest.")
 # stdout is for data (lint json, schema); people read stderr. Markup is off: titles have brackets.
 err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 out = Console(highlight=False, markup=False, soft_wrap=True)
 _state = {"debug": False}
-FLAG = ""  # metavar of an on/off flag: typer would print "<bool>", as if it took a value
 
 
 def _version(value: bool) -> None:
@@ -52,7 +72,7 @@ def _sigterm(_signum, _frame):
     raise KeyboardInterrupt
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s), e.g. cases/*/case.yaml."),
     # A string, not a Path: Path would drop the trailing "/" that marks `-o out/` as a folder.
@@ -70,12 +90,18 @@ def build(
     draft: bool = typer.Option(False, "--draft", metavar=FLAG,
                                help="Mark every page 'DRAFT - not for filing' (written beside the final "
                                     "packet as <name>.draft.pdf unless -o says where)."),
+    ocr: bool = typer.Option(False, "--ocr", metavar=FLAG,
+                             help="Give scanned pages a searchable text layer (OCRmyPDF + Tesseract; "
+                                  "as output.ocr: true)."),
+    no_cache: bool = typer.Option(False, "--no-cache", metavar=FLAG,
+                                  help="OCR scans, convert office files and make image pages afresh, "
+                                       "reading and writing nothing in .parolekit-cache/ beside the packet."),
     word_drafts: bool = typer.Option(False, "--docx", metavar=FLAG,
                                      help="Also write the exhibit list, cover letter and declarations as "
                                           "Word drafts, and the index as CSV (in <name>.drafts/)."),
-    no_cache: bool = typer.Option(False, "--no-cache", metavar=FLAG,
-                                  help="Convert office files and images afresh; read and write nothing "
-                                       "in .parolekit-cache/."),
+    profile: Optional[str] = typer.Option(None, "--profile",
+                                          help="Meet a filing profile's rules (uscis-online, uscis-paper, "
+                                               "eoir-ecas, cmecf, uk-ebundle), or fail naming those it cannot."),
     executor: Optional[str] = typer.Option(None, "--executor", metavar="dask://HOST:8786",
                                            help="Run the builds on a Dask cluster (shared storage; "
                                                 "pip install 'parolekit[dask]')."),
@@ -94,7 +120,8 @@ def build(
             code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
                               max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
                               console=err, debug=_state["debug"], signing_copies=signing_copies,
-                              draft=draft, word_drafts=word_drafts, executor=pool, cache=not no_cache)
+                              draft=draft, word_drafts=word_drafts, ocr=ocr, cache=not no_cache,
+                              profile=profile, executor=pool)
     except ParolekitError as e:  # --executor names no cluster that answers
         report_error(e, err)
         raise typer.Exit(e.exit_code) from None
@@ -116,12 +143,15 @@ def _executor(address: Optional[str]):
     return executor_for(address)
 
 
-@app.command()
+@app.command(cls=_Command)
 def lint(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s) to check."),
     format: str = typer.Option("auto", "--format", "-f", help="text | json | github | auto."),
     strict: bool = typer.Option(False, "--strict", metavar=FLAG, help="Fail on warnings too."),
     allow_path: list[Path] = typer.Option([], "--allow-path", help="Also accept files under this folder."),
+    profile: Optional[str] = typer.Option(None, "--profile",
+                                          help="Also report every rule of this filing profile the packet "
+                                               "would break (uscis-online, uscis-paper, eoir-ecas, cmecf, uk-ebundle)."),
 ) -> None:
     """Check manifests (and their files) without building; for CI and review."""
     from .lint import lint_manifest, render_report
@@ -133,12 +163,12 @@ def lint(
         format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if _state["debug"]:
         os.environ["PAROLEKIT_DEBUG_RULES"] = "1"  # a failing lint rule shows its traceback
-    results = [lint_manifest(m, allow_paths=allow_path) for m in manifests]
+    results = [lint_manifest(m, allow_paths=allow_path, profile=profile) for m in manifests]
     code = render_report(results, format, strict, out, err)
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(
     old: Path = typer.Argument(..., help="The earlier packet's .receipt.json."),
     new: Path = typer.Argument(..., help="The later packet's .receipt.json."),
@@ -174,7 +204,7 @@ def diff(
     out.print(counts)
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the manifest's JSON Schema (for editors and CI)."""
     from .model import json_schema
@@ -182,7 +212,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(directory: Path = typer.Argument(..., help="Folder for the new case (created).")) -> None:
     """Create a new case folder with a commented manifest that lints and builds as it is."""
     from .scaffold import init_case

@@ -56,11 +56,12 @@ def write_drafts(prep, plan: PagePlan, packet: Path, sha256: str) -> list[Path]:
             "packet changes; the filed packet is the PDF.")
     written = [_exhibit_list(folder / "exhibit-list.docx", m.case.title, plan, note),
                _index_csv(folder / "exhibit-list.csv", plan)]
-    snap = prep.texts.get(("cover_letter", "file"))
-    body = snap.text if snap else letter_body(case)
-    template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
-    letter = render_markdown(m, plan, body, template, roots=case.roots)
-    written.append(_markdown_docx(folder / "cover-letter.docx", note, letter))
+    if "cover" in plan.sections:  # a court filing has a cover page instead, unless a letter is given
+        snap = prep.texts.get(("cover_letter", "file"))
+        body = snap.text if snap else letter_body(case)
+        template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
+        letter = render_markdown(m, plan, body, template, roots=case.roots)
+        written.append(_markdown_docx(folder / "cover-letter.docx", note, letter))
     for i, decl in enumerate(m.declarations):
         if decl.signed_file:
             continue  # signed already: the scan is the declaration

@@ -39,8 +39,10 @@ class LintResult:
         return self.ok and not (strict and self.warnings)
 
 
-def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -> LintResult:
-    """Check a manifest and its files without rendering or merging anything."""
+def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None,
+                  profile: str | None = None) -> LintResult:
+    """Check a manifest and its files without rendering or merging anything; with *profile*, as
+    if `output.profile` named it."""
     # The build's first stages, shared with it; not the pipeline, which imports the renderers.
     from .prepare import close_sources, prepare
     from .rules.engine import run_rules
@@ -58,6 +60,8 @@ def lint_manifest(manifest: Path | str, allow_paths: list[Path] | None = None) -
                                                          "", "error", result.manifest)]
         return result
     case = prep.case
+    if profile:
+        case.manifest.output.profile = profile
     try:
         run_rules(case, prep.sources)
     finally:

@@ -34,6 +34,7 @@ class Case:
     # Files a cover-letter template pulled in with include/import: path -> SHA-256 of the bytes read.
     template_files: dict[Path, str] = field(default_factory=dict)
     draft: bool = False  # built with --draft: every page marked, never written over a final packet
+    ocr: bool = False  # built with --ocr (output.ocr turns it on too)
 
     @property
     def base(self) -> Path:
@@ -277,6 +278,8 @@ def text_files(case: Case) -> list[tuple[tuple, str]]:
         out.append((("brief", "file"), m.brief.file))
     if m.response and m.response.earlier_receipt:
         out.append((("response", "earlier_receipt"), m.response.earlier_receipt))
+    if m.output.freeze:
+        out.append((("output", "freeze"), m.output.freeze))
     return out
 
 

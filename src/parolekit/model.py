@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Union, Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
@@ -126,11 +126,26 @@ class Recipient(Strict):
     address: Lines | None = None
 
 
+class Court(Strict):
+    """An immigration court filing's caption: what the ICPM cover page prints."""
+
+    judge: Text = Field(description="The Immigration Judge, e.g. Jane Doe (printed 'Immigration Judge Jane Doe')")
+    hearing_date: Date = Field(description="The next hearing's date")
+    hearing_time: Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}( ?[AaPp][Mm])?$")] | None = None
+    hearing_type: Literal["master", "individual"] = Field(description="master calendar or individual hearing")
+    detained: Bool = Field(False, description="The respondent is detained: 'DETAINED' top right of the cover page")
+    location: Text = Field(description="The court's city and state, e.g. Chicago, Illinois")
+    respondents: list[Annotated[int, Field(ge=1)]] = Field(
+        [], description="Which beneficiaries (1-based) are the respondents; default all of them")
+
+
 CaseKind = Literal["humanitarian-parole", "reparole", "asylum", "waiver", "other"]
 Reason = Literal["medical", "family", "safety", "public-benefit", "legal-proceedings", "other"]
 
 
-class Case(Strict):
+class CaseDetails(Strict):
+    """The manifest's `case:` section (not to be confused with manifest.Case, the loaded file)."""
+
     title: Text
     kind: CaseKind
     reasons: list[Reason] = []
@@ -141,6 +156,10 @@ class Case(Strict):
     recipient: Recipient
     beneficiary_title: Text | None = Field(None, description="How the packet names the beneficiaries: "
                                            "Applicant, Respondent, Beneficiary...; default by case kind")
+    forum: Literal["uscis", "immigration-court"] = Field(
+        "uscis", description="Where it is filed: uscis (a cover letter) or immigration-court (the ICPM "
+        "cover page and a proof of service)")
+    court: Court | None = Field(None, description="The court, judge and hearing (case.forum: immigration-court)")
 
 
 class CoverLetter(Strict):
@@ -204,6 +223,7 @@ class Declaration(Strict):
     interpreter: Interpreter | None = None
     signed_file: Text | None = None
     tags: list[Text] = []
+    section: Id | None = Field(None, description="The `sections:` id it is filed under")
 
 
 class Translator(Strict):
@@ -268,6 +288,7 @@ class Exhibit(Strict):
     beneficiary: Annotated[int, Field(ge=1)] | None = Field(None, description="Which beneficiary (1-based) it concerns")
     unavailable: Unavailable | None = Field(None, description="Instead of a file: why the document cannot be had")
     background: Bool = Field(False, description="Cited by no ground or claim on purpose (a response's lint)")
+    section: Id | None = Field(None, description="The `sections:` id it is filed under")
 
     @model_validator(mode="after")
     def _one_source(self) -> "Exhibit":
@@ -290,13 +311,19 @@ class Exhibit(Strict):
 class Event(Strict):
     date: PartialDate
     event: Text
-    exhibits: list[Id] = []
+    # an id ("Ex. C at 14", where it begins) or {id, pages} ("Ex. C at 16", its own page 3)
+    exhibits: list[Union[Id, "Pin"]] = []
     planned: Bool = False
 
 
 class Claim(Strict):
     claim: Text
-    exhibits: Annotated[list[Id], Field(min_length=1)]
+    exhibits: Annotated[list[Union[Id, "Pin"]], Field(min_length=1)]
+
+
+def cited_id(ref: "str | Pin") -> str:
+    """The exhibit id of a chronology or claim citation: an id, or a pin's."""
+    return ref if isinstance(ref, str) else ref.id
 
 
 ResponseKind = Literal["rfe", "noid", "denial", "motion-to-reopen", "motion-to-reconsider"]
@@ -418,6 +445,50 @@ class Budget(Strict):
     supporters: list[Supporter] = []
 
 
+class Service(Strict):
+    """Who was served a copy of a court filing, how and when: the proof of service (8 CFR 1003.32)."""
+
+    served: Lines = Field(description="Name and address lines, e.g. DHS Office of the Principal Legal Advisor, ...")
+    method: Literal["mail", "hand", "ecas"] = Field(description="mail, hand (delivery) or ecas (served "
+                                                    "electronically through ECAS: no page is printed)")
+    date: Date
+    by: Text = Field(description="Who served it; their name is printed on the signature line")
+    signature: Signature = Field("wet", description="wet (a line to sign on) or /s/")
+
+
+ProfileName = Annotated[str, Field(pattern=SLUG, max_length=64)]
+
+
+class ProfileSettings(Strict):
+    """A filing profile's figures, each one overridable here (src/parolekit/profiles/*.yaml)."""
+
+    max_file_mb: Annotated[float, Field(gt=0)] | None = Field(None, description="Per-file size cap (MB)")
+    single_file: Bool | None = Field(None, description="The channel takes one PDF: no volumes (UK e-bundles)")
+    max_dpi: Annotated[int, Field(ge=72, le=1200)] | None = Field(None, description="Highest scan resolution accepted")
+    file_types: list[Annotated[str, Field(pattern=r"^[a-z0-9]{2,5}$")]] | None = Field(
+        None, description="Accepted file types (extensions)")
+    page_size: Literal["letter", "a4", "any"] | None = None
+    text_layer: Bool | None = Field(None, description="Every page must have searchable text")
+    pdfa: Bool | None = Field(None, description="The channel requires PDF/A")
+    links: Bool | None = Field(None, description="Links allowed in the filed PDF")
+    bookmarks: Bool | None = None
+    zoom: Annotated[int, Field(ge=10, le=800)] | None = Field(None, description="Default view zoom (%)")
+    separator_sheets: Bool | None = None
+    colour_paper: Bool | None = Field(None, description="Coloured pages allowed (false: USCIS paper)")
+    copy_marks: Bool | None = Field(None, description="Mark every page COPY")
+    part_names: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.{}-]*\{n\}[A-Za-z0-9_.{}-]*$")] | None = Field(
+        None, description="Volume file suffix, {n} the part number, e.g. _Part{n}")
+
+
+class Section(Strict):
+    """A heading of the index and the bookmarks; the packet files its exhibits together."""
+
+    id: Id
+    title: Text
+    label: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,4}$")] | None = Field(
+        None, description="Per-section labels: 'B' labels its exhibits B-1, B-2, ...")
+
+
 class Output(Strict):
     file: Text | None = None
     labels: Literal["letters", "numbers"] = "letters"
@@ -434,11 +505,25 @@ class Output(Strict):
     # TrueType font files (paths from the case folder) tried, in order, for characters the shipped
     # fonts lack, before them: a script parolekit does not ship, or a house face for one it does.
     fonts: list[Text] = []
+    # The index and bookmarks under headings, exhibits filed together: by `sections:` (the
+    # default when the manifest has them) or by `category`.
+    group_by: Literal["sections", "category"] | None = None
+    # An earlier build's receipt whose labels stay put: new exhibits get "12A" / "C-1" labels in
+    # their place (insert) or go after the last one (append, as the UK e-bundle guidance asks).
+    freeze: Text | None = None
+    freeze_new: Literal["insert", "append"] = "insert"
+    # Give scanned (image-only) pages an invisible text layer with OCRmyPDF and Tesseract.
+    ocr: bool = False
+    # Write the packet as PDF/A-2b (XMP, sRGB output intent, embedded fonts); see pdfa.py.
+    pdfa: bool = False
+    profile: ProfileName | None = Field(None, description="A filing profile: uscis-online, uscis-paper, "
+                                        "eoir-ecas, cmecf, uk-ebundle (or --profile)")
+    profile_settings: ProfileSettings | None = Field(None, description="Overrides of the profile's figures")
 
 
 class Manifest(Strict):
     parolekit: Annotated[Literal[1], BeforeValidator(_version)]
-    case: Case
+    case: CaseDetails
     cover_letter: CoverLetter | None = None
     brief: Brief | None = None
     forms: list[Form] = []
@@ -448,6 +533,8 @@ class Manifest(Strict):
     claims: list[Claim] = []
     response: Response | None = None
     budget: Budget | None = None
+    sections: list[Section] = []
+    service: Service | None = Field(None, description="The proof of service of a court filing")
     output: Output = Output()
 
 

@@ -15,6 +15,7 @@ from .errors import CaseError, OutputError, ParolekitError
 from .hashing import sha256_file  # noqa: F401  (re-exported)
 from .intake import Source, TextInput, ensure_unchanged
 from .manifest import Case, text_files, word_text
+from .ocr import receipt_entry, wanted
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
 
@@ -135,8 +136,10 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:
         # Into our own open file: given a path, pikepdf would make a temporary file of its own,
         # which an interruption would leave behind.
         with open(path, "wb") as fh:
+            # PDF/A-2 is PDF 1.7: an input's 2.0 header must not carry over.
+            version = {"force_version": "1.7"} if getattr(pdf, "_parolekit_pdfa", False) else {}
             pdf.save(fh, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate, **version)
             fh.flush()
             os.fsync(fh.fileno())  # whole on disk before any rename puts it in place
     except OSError as e:
@@ -247,7 +250,15 @@ def make_receipt(case: Case, path: Path, digest: str, plan: PagePlan, sources: l
                       "last_volume": max(p.last_volume, p.volume)} for p in plan.exhibits.values()],
         "output": {"path": _rel(case, path), "sha256": digest, "pages": plan.total},
         "volumes": volumes or [],
-    } | ({"draft": True} if case.draft else {}) | _notice(plan)
+    } | ({"draft": True} if case.draft else {}) | ({"pdfa": "2b"} if case.manifest.output.pdfa else {}) \
+        | _notice(plan) | \
+        (receipt_entry(case, plan, sources) if wanted(case) else {}) | _recompressed(sources)
+
+
+def _recompressed(sources: list[Source]) -> dict:
+    """Inputs whose scans were re-encoded to fit the size cap, when any were."""
+    done = [s.recompressed for s in sources if s.recompressed]
+    return {"recompressed": done} if done else {}
 
 
 def _text_kind(ref: tuple, relative: str) -> dict:
@@ -279,9 +290,11 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
 def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
                   plan: PagePlan, sources: list[Source], lock: OutputLock,
                   remove: dict[Path, str] | None = None,
-                  texts: dict[tuple, TextInput] | None = None) -> list[Written]:
+                  texts: dict[tuple, TextInput] | None = None,
+                  cover_pages: dict[Path, int] | None = None) -> list[Written]:
     """Put staged volumes (temporary file, final path, (first, last) packet pages) in place, with
-    one receipt listing every volume and its hash. All or nothing: on failure no volume is left."""
+    one receipt listing every volume and its hash. All or nothing: on failure no volume is left.
+    *cover_pages*: pages a volume has before its packet pages (a court filing's volume cover)."""
     written: list[Written] = []
     volumes: list[dict] = []
     inputs = input_paths(case, sources)
@@ -295,12 +308,13 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
     try:
         for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
-            check_pages(tmp, final, last - first + 1)
+            lead = (cover_pages or {}).get(final, 0)
+            check_pages(tmp, final, last - first + 1 + lead)
             digest, size = sha256_file(tmp), tmp.stat().st_size
             written.append(Written(final, receipt_path(base), digest, last - first + 1, size))
             volumes.append({"volume": number, "path": _rel(case, final), "sha256": digest,
                             "bytes": size, "first_page": first, "last_page": last,
-                            "pages": last - first + 1})
+                            "pages": last - first + 1, **({"cover_pages": lead} if lead else {})})
         lead = written[0]
         receipt = make_receipt(case, lead.path, lead.sha256, plan, sources,
                                volumes if len(staged) > 1 else None, texts=texts)
@@ -323,12 +337,13 @@ def signed_electronically(m) -> set[str]:
     """Renderings whose every signature is "/s/": nothing on them is left to sign by hand."""
     out = {f"declaration:{d.id}" for d in m.declarations
            if d.executed and d.executed.signature == "/s/" and (d.interpreter is None or d.interpreter.signature == "/s/")}
+    out |= {"service"} if m.service and m.service.signature == "/s/" else set()
     return out | {f"certificate:{e.id}" for e in m.exhibits if e.translation and e.translation.signature == "/s/"}
 
 
 def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path, skip: set[str] = frozenset()) -> list[Path]:
-    """Each generated declaration and certificate as its own unstamped PDF, for wet signature
-    (those in *skip*, signed "/s/", need none).
+    """Each generated declaration and certificate (and a court filing's proof of service) as its
+    own unstamped PDF, for wet signature (those in *skip*, signed "/s/", need none).
 
     Named by label and id ('B-decl-ana.declaration.pdf') in `<packet>.signing/`; each is written
     to a temporary file and renamed, like the packet.
@@ -337,9 +352,12 @@ def write_signing_copies(plan: PagePlan, rendered: dict, packet: Path, skip: set
     written = []
     for key, r in rendered.items():
         kind, _, ident = key.partition(":")
-        if kind not in ("declaration", "certificate") or ident not in plan.exhibits or key in skip:
+        if key == "service" and key not in skip and key in plan.sections:  # a court filing's proof of service
+            final = folder / "proof-of-service.pdf"
+        elif kind not in ("declaration", "certificate") or ident not in plan.exhibits or key in skip:
             continue
-        final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
+        else:
+            final = folder / f"{plan.exhibits[ident].label}-{ident}.{kind}.pdf"
         tmp = stage_bytes(final, r.data, f"cannot write the signing copy {final.name} ({{why}}); "
                           "the packet itself is in place")
         try:

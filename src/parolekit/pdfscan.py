@@ -39,6 +39,7 @@ class Scan:
     no_text: list[int] = field(default_factory=list)
     low_dpi: list[tuple[int, int]] = field(default_factory=list)  # (page, dpi)
     odd_size: list[tuple[int, float, float]] = field(default_factory=list)  # (page, w in, h in)
+    scans: list[int] = field(default_factory=list)  # scanned pages (OCR'd or not): images, no real text
 
 
 def _inherited(page: Dictionary, key: str):
@@ -187,6 +188,7 @@ def scan_pdf(pdf: pikepdf.Pdf, pages: list[int], document: bool = True, text: bo
             continue  # text or vector drawing only: nothing scanned
         if has_text and not (len(images) == 1 and _same_shape(images[0], (w, h))):
             continue  # a document with pictures, not an OCR'd full-page scan
+        out.scans.append(number)
         if text and not has_text:
             out.no_text.append(number)
         if source_dpi is not None and index < len(source_dpi):
@@ -247,10 +249,10 @@ def check_sources(case: Case, sources: list[Source]) -> None:
             emit(case, src.ref, "pdf-form-fields",
                  f"{name} has fillable form fields, which build flattens; check the values "
                  "shown are final")
-        if scan.no_text:
+        if scan.no_text and not case.manifest.output.ocr:  # with output.ocr the build adds the layer
             emit(case, src.ref, "pdf-no-text-layer",
                  f"{name}: {_pages(scan.no_text)} scanned without a text layer; "
-                 "run OCR (e.g. `ocrmypdf in.pdf out.pdf`) so the officer can search them")
+                 "build with --ocr (or set output.ocr: true) so the officer can search them")
         if scan.low_dpi:
             worst = min(d for _p, d in scan.low_dpi)
             emit(case, src.ref, "scan-low-resolution",

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import drafts
+from . import covers, drafts, profiles
 from . import __version__
 from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
@@ -14,16 +14,22 @@ from .finish import finish
 from .intake import check_unchanged
 from .intake.cache import keep_staged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
+from .ocr import OcrRun, ocr_sources, wanted
 from .output import (Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
                      write_signing_copies, write_volumes)
+from .pdfa import check_sources as check_pdfa_sources
+from .pdfa import wanted as pdfa_wanted
 from .plan import PagePlan
 from .prepare import STAGES, Prepared, Progress, close_sources, prepare
 from .publish import OutputLock
 from .rules.engine import check_for_build
-from .volumes import MB, Volume, earlier_outputs, volume_parts, volume_path
+from .compression import fit_scans
+from .compression import receipt_entry as compression_entry
+from .volumes import FILE_OVERHEAD, HEADROOM, MB, PAGE_OVERHEAD, Volume, earlier_outputs, volume_parts, volume_path
 
 __all__ = ["STAGES", "BuildResult", "build_packet"]
 MAX_SIZE_ROUNDS = 4  # re-splits when a written volume turns out over the limit
+FRONT_PAGES, FRONT_BYTES = 3, 30_000  # cover letter, index, chronology: a guess before they are rendered
 
 
 @dataclass
@@ -41,12 +47,15 @@ class BuildResult:
     seconds: float = 0.0
     signing: list[Path] = field(default_factory=list)
     drafts: list[Path] = field(default_factory=list)  # --docx: the Word drafts and the index CSV
+    ocr_pages: int = 0  # scanned pages given a text layer (OCR'd now or taken from the cache)
+    ocr_cached: int = 0  # of those, read from the cache
 
 
 def build_packet(manifest: Path | str, output: Path | str | None = None, *,
                  allow_paths: list[Path] | None = None, max_file_mb: float | None = None,
                  progress: Progress | None = None, signing_copies: bool = False,
-                 draft: bool = False, word_drafts: bool = False, cache: bool = True) -> BuildResult:
+                 draft: bool = False, word_drafts: bool = False, ocr: bool = False,
+                 cache: bool = True, profile: str | None = None) -> BuildResult:
     """Build one case's packet. Raises a ParolekitError (with located problems) on bad input.
 
     With *signing_copies*, the generated declarations and certificates are also written unstamped
@@ -55,32 +64,47 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     to `<name>.draft.pdf` unless *output* says where; it never replaces a final packet.
     With *word_drafts*, the exhibit list, cover letter and declarations are also written as Word
     drafts with the index as CSV (to `<packet>.drafts/`, drafts.py).
-    Without *cache*, nothing is read from or written to `.parolekit-cache/` beside the packet
-    (office conversions, images made into pages); the packet's bytes are the same either way.
+    With *ocr* (or `output.ocr`), scanned pages get a text layer (ocr.py). Without *cache*,
+    nothing is read from or written to `.parolekit-cache/` beside the packet (OCR layers, office
+    conversions, images made into pages); the packet's bytes are the same either way.
     """
     started = time.perf_counter()
     step = progress or (lambda _stage: None)
-    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, cache=cache)
+    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, ocr=ocr, cache=cache)
     try:
-        return _build(prep, step, started, max_file_mb, signing_copies, word_drafts)
+        return _build(prep, step, started, max_file_mb, signing_copies, word_drafts, cache, profile)
     finally:
-        close_sources(prep.sources)  # and cache entries of a failed build are removed
+        close_sources(prep.sources)  # and the cache entries of a failed build are removed
 
 
 def _build(prep: Prepared, step: Progress, started: float, max_file_mb: float | None,
-           signing_copies: bool, word_drafts: bool) -> BuildResult:
+           signing_copies: bool, word_drafts: bool, cache: bool, profile: str | None) -> BuildResult:
+    ocr_run = OcrRun()
     case = prep.case
-    check_for_build(case, prep.sources)
+    if profile:
+        case.manifest.output.profile = profile
+    check_for_build(case, prep.sources)  # the profile's and the court filing's rules too
+    settings = profiles.active(case.manifest)
+    if max_file_mb and settings is not None and settings.single_file:
+        case.add(("output", "profile"), "profile-setting-conflict", f"profile {case.manifest.output.profile} "
+                 "takes one PDF, which --max-file-mb would split; leave it out, or override "
+                 "output.profile_settings.single_file")
     if word_drafts and not drafts.available():
         case.add((), "tool-missing", f"--docx writes Word drafts with python-docx, which is not "
                  f"installed: {drafts.INSTALL}")
     if case.problems.errors:
         raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
+    profiles.apply(case.manifest)  # (after the checks, which tell the user's settings from these)
     with OutputLock(prep.output) as lock:  # one build at a time writes this packet
         try:
+            if wanted(case):
+                step("ocr")
+                ocr_run = ocr_sources(case, prep.sources, prep.output, cache=cache)
+            if pdfa_wanted(case):  # what the inputs bring that PDF/A cannot hold, named by exhibit
+                check_pdfa_sources(case, prep.sources)
             step("render")
             layout = lay_out(prep)
-            limit = max_file_mb or case.manifest.output.max_file_mb
+            limit = max_file_mb or profiles.max_file_mb(case.manifest)
             write = _write_split if limit else _write_whole
             plan, files = write(prep, layout, lock, step, limit)
         except KeyboardInterrupt:
@@ -98,7 +122,8 @@ def _build(prep: Prepared, step: Progress, started: float, max_file_mb: float | 
     words = drafts.write_drafts(prep, plan, prep.output, files[0].sha256) if word_drafts else []
     warnings = [p for p in case.problems.sorted() if p.severity == "warning"]
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
-                       files, warnings, time.perf_counter() - started, signing, words)
+                       files, warnings, time.perf_counter() - started, signing, words,
+                       ocr_run.ocred + ocr_run.cached, ocr_run.cached)
 
 
 def _input_changed(prep: Prepared) -> None:
@@ -120,7 +145,7 @@ def _assemble_args(prep: Prepared) -> dict:
     out = prep.case.manifest.output
     return dict(title=prep.case.manifest.case.title, date_iso=prep.case.manifest.case.date.isoformat(),
                 producer=f"parolekit {__version__}", bates_prefix=out.bates_prefix,
-                fit_paper=out.paper if out.fit_to_paper else None)
+                fit_paper=out.paper if out.fit_to_paper else None, pdfa=out.pdfa)
 
 
 def _write_whole(prep: Prepared, layout: Layout, lock: OutputLock, step: Progress,
@@ -149,16 +174,17 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     step("plan")
     earlier = _earlier(prep)
     case = prep.case
+    _fit_scans(prep, layout, limit)
     factors: dict = {}
     for _attempt in range(MAX_SIZE_ROUNDS):
         plan, vols = settle(prep, layout, limit, factors)
         step("assemble")
-        staged, over = _stage_volumes(prep, layout, plan, vols, limit)
+        staged, over, leads = _stage_volumes(prep, layout, plan, vols, limit)
         if not over:
             step("write")
             step("verify")
             return plan, write_volumes(case, staged, prep.output, plan, prep.sources, lock, earlier,
-                                       prep.texts)
+                                       prep.texts, cover_pages=leads)
         discard([tmp for tmp, _f, _p in staged])
         # Estimates were low for these volumes: scale what went into them, then split again.
         sizes = page_bytes(plan, layout, factors)
@@ -173,10 +199,32 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     raise CaseError(f"{case.name}: the packet cannot be split into volumes", case.problems.sorted())
 
 
+def _fit_scans(prep: Prepared, layout: Layout, limit: float) -> None:
+    """Over the cap, re-encode scans before splitting further (compression.py); say what was."""
+    case, sources = prep.case, prep.sources
+    pages = sum(len(s.pages) for s in sources) + sum(r.pages for r in layout.rendered.values()) + FRONT_PAGES
+    other = (sum(r.bytes_per_page * r.pages for r in layout.rendered.values()) + FRONT_PAGES * FRONT_BYTES
+             + pages * PAGE_OVERHEAD)
+    for r in fit_scans(sources, other, limit * MB * HEADROOM - FILE_OVERHEAD):
+        entry = compression_entry(case, r)
+        r.src.recompressed = entry
+        how = f"JPEG quality {r.quality}" + (f" at {r.dpi} dpi" if r.dpi else "")
+        case.add(r.src.ref, "scans-recompressed",
+                 f"'{r.src.relative}': scanned {'page' if len(r.pages) == 1 else 'pages'} "
+                 f"{entry['file_pages']} re-encoded as {how} ({r.before / MB:.2f} MB -> {r.after / MB:.2f} MB) "
+                 f"to fit the {limit:g} MB cap; the file itself is unchanged. Check the pages are legible, "
+                 "or raise output.max_file_mb")
+
+
 def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Volume], limit: float):
-    """Assemble and save each volume to a temporary file; report those over the limit."""
+    """Assemble and save each volume to a temporary file; report those over the limit, and the
+    pages of each one's cover sheet (a court filing's later volumes), by final path."""
     out_path, title = prep.output, prep.case.manifest.case.title
-    names = [(volume_path(out_path, v.number, v.count).name, v.first, v.last) for v in vols]
+    parts = profiles.part_names(prep.case.manifest)
+    sheets = covers.render_covers(prep.case.manifest, plan, vols)  # a court filing's later volumes
+    # A link into another volume opens it at (page - first): its cover sheet's pages come before.
+    names = [(volume_path(out_path, v.number, v.count, parts).name,
+              v.first - (sheets[v.number].pages if v.number in sheets else 0), v.last) for v in vols]
     marks = bookmarks(plan, layout.by_ref)
     args = _assemble_args(prep)
     del args["title"]
@@ -190,8 +238,10 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
                            title=title + (f" (Volume {v.number} of {v.count})" if v.count > 1 else ""),
                            page_offset=v.first - 1, volume=(v.number, v.count),
                            plan_parts=[(a, part) for a, part, _s in cut], volume_files=names, **args)
+            if v.number in sheets:
+                covers.prepend(pdf, sheets[v.number], v.first)
             finish(pdf, prep)
-            final = volume_path(out_path, v.number, v.count)
+            final = volume_path(out_path, v.number, v.count, parts)
             tmp = stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built
             staged.append((tmp, final, (v.first, v.last)))
@@ -201,4 +251,5 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
     except BaseException:
         discard([tmp for tmp, _f, _p in staged])
         raise
-    return staged, over
+    leads = {final: sheets[v.number].pages for v, (_t, final, _p) in zip(vols, staged) if v.number in sheets}
+    return staged, over, leads

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 class Part:
     """A run of pages from one origin: a generated section or an input file's selection."""
 
-    # notice | cover | brief | response | form | index | chronology | claims | budget (front matter);
-    # separator | document | translation | certificate | declaration | unavailable (exhibits)
+    # court-cover | notice | cover | brief | response | form | index | chronology | claims | budget
+    # (front matter); separator | document | translation | certificate | declaration | unavailable
+    # (exhibits); service (back matter, after the exhibits)
     kind: str
     key: str  # which section, form or exhibit id it belongs to
     pages: int
@@ -35,6 +36,7 @@ class ExhibitSpec:
     parts: tuple[Part, ...] = ()
     is_declaration: bool = False
     unavailable: bool = False  # the document cannot be had: a statement stands in its place
+    group: str = ""  # the grouping.Group it is filed under ("" when the packet is not grouped)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Placement:
     volume: int = 1
     last_volume: int = 0  # when the exhibit runs on into later volumes (0: same as volume)
     unavailable: bool = False
+    group: str = ""
 
     @property
     def range(self) -> str:
@@ -84,6 +87,7 @@ class PagePlan:
     total: int = 0
     provisional: bool = False  # one page per part, before any file is read (lint's template check)
     cite_separator: bool = False  # output.cite_to: separator - citations name the separator sheet
+    group_titles: dict[str, str] = field(default_factory=dict)  # grouping.Group key -> heading
 
     def page_info(self) -> list[PageInfo]:
         """Footer facts for every page, in packet order."""
@@ -162,21 +166,16 @@ class PinError(ValueError):
         self.exhibit_id, self.page, self.pages = exhibit_id, page, pages
 
 
-_FRONT = {"notice", "cover", "brief", "response", "form", "index", "chronology", "claims", "budget"}
+# Generated sections, not exhibits: their pages carry no exhibit stamp (the back matter too).
+_FRONT = {"court-cover", "notice", "cover", "brief", "response", "form", "index", "chronology", "claims",
+          "budget", "service"}
 
 
-def plan_pages(front: list[Part], exhibits: list[ExhibitSpec]) -> PagePlan:
-    """Lay out front matter then exhibits; every page number in the packet comes from here."""
+def plan_pages(front: list[Part], exhibits: list[ExhibitSpec], back: list[Part] | tuple = ()) -> PagePlan:
+    """Lay out front matter, exhibits, then back matter (a court filing's proof of service);
+    every page number in the packet comes from here."""
     plan = PagePlan()
-    n = 1
-    for part in front:
-        if part.pages <= 0:
-            continue
-        plan.parts.append((n, part))
-        key = part.key if part.kind in ("form", "notice") else part.kind
-        s, _ = plan.sections.get(key, (n, n))
-        plan.sections[key] = (s, n + part.pages - 1)
-        n += part.pages
+    n = _sections(plan, front, 1)
     for ex in exhibits:
         start = n
         plan.parts.append((n, Part("separator", ex.id, 1, ex.title, f"separator:{ex.id}")))
@@ -190,6 +189,20 @@ def plan_pages(front: list[Part], exhibits: list[ExhibitSpec]) -> PagePlan:
             content += part.pages
         plan.exhibits[ex.id] = Placement(ex.id, ex.label, ex.title, ex.date, start, n - 1,
                                          start + 1, content, ex.is_declaration,
-                                         unavailable=ex.unavailable)
+                                         unavailable=ex.unavailable, group=ex.group)
+    n = _sections(plan, back, n)
     plan.total = n - 1
     return plan
+
+
+def _sections(plan: PagePlan, parts: list[Part] | tuple, n: int) -> int:
+    """Place generated sections from page *n*; the next free page."""
+    for part in parts:
+        if part.pages <= 0:
+            continue
+        plan.parts.append((n, part))
+        key = part.key if part.kind in ("form", "notice") else part.kind
+        s, _ = plan.sections.get(key, (n, n))
+        plan.sections[key] = (s, n + part.pages - 1)
+        n += part.pages
+    return n

@@ -9,7 +9,8 @@ from typing import Callable
 from .intake import Source, TextInput, inspect_sources, snapshot_texts
 from .intake.cache import drop_staged
 from .manifest import Case, load_case
-from .output import cache_folder, check_output_path
+from .ocr import check_tools, wanted
+from .output import cache_folder, check_output_path, default_output
 from .validate import check_case
 
 # Every stage a build reports, in order (batch shows them per running case).
@@ -34,20 +35,28 @@ class Prepared:
 
 def prepare(manifest: Path | str, output: Path | str | None = None, *,
             allow_paths: list[Path] | None = None, step: Progress | None = None,
-            read_texts: bool = True, draft: bool = False, cache: bool = True) -> Prepared:
+            read_texts: bool = True, draft: bool = False, ocr: bool | None = None,
+            cache: bool = True) -> Prepared:
     """Load, validate and inspect a case; problems are recorded on the case, not raised.
 
     *read_texts* reads declaration and letter texts once, so the packet prints and the receipt
-    hashes the same bytes (lint, which prints nothing, leaves it off). Without *cache*, office
-    conversions and images are made afresh, and nothing is read from or written to the cache.
+    hashes the same bytes (lint, which prints nothing, leaves it off). *ocr* is the build's --ocr
+    (None for lint, which runs no tool): a build that OCRs checks its tools before anything else.
+    Without *cache*, office conversions and images are made afresh, and nothing is read from or
+    written to the cache.
     """
     report = step or (lambda _stage: None)
     report("load")
     case = load_case(manifest)
     case.allow = list(allow_paths or [])
     case.draft = draft
+    case.ocr = bool(ocr)
     report("validate")
     check_case(case)
+    if ocr is not None and wanted(case):  # before any input is opened: a missing tool fails at once
+        check_tools(case)
+        if case.problems.errors:
+            return Prepared(case, [], default_output(case))
     report("inspect")
     # Office files converted to PDF, and images made into pages, are kept beside the packet by
     # content (.parolekit-cache/): made once.
@@ -64,3 +73,6 @@ def close_sources(sources: list[Source]) -> None:
         if src.pdf is not None:
             src.pdf.close()
             src.pdf = None
+        for pdf in src.keep:
+            pdf.close()
+        src.keep.clear()

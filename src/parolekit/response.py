@@ -110,6 +110,7 @@ class Earlier:
 
     ids: frozenset[str]
     hashes: frozenset[str]
+    labels: tuple[tuple[str, str], ...] = ()  # (id, label) in the earlier packet's order
 
 
 def read_earlier(text: str) -> Earlier:
@@ -123,9 +124,10 @@ def read_earlier(text: str) -> Earlier:
     try:
         ids = frozenset(str(e["id"]) for e in data["exhibits"])
         hashes = frozenset(str(i["sha256"]) for i in data["inputs"])
-    except (TypeError, KeyError) as e:
+        labels = tuple((str(e["id"]), str(e["label"])) for e in data["exhibits"] if e.get("label"))
+    except (TypeError, KeyError, AttributeError) as e:
         raise ValueError(f"its `exhibits` or `inputs` lack {e}") from None
-    return Earlier(ids, hashes)
+    return Earlier(ids, hashes, labels)
 
 
 def new_exhibits(m: Manifest, earlier: Earlier, hashes: dict[tuple, str]) -> set[str]:

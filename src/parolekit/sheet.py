@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .stamp import RESOURCE, Box, Layout, _num, display_matrix, layout, visible_box
+from .stamp import FONT, RESOURCE, Box, Layout, _num, display_matrix, layout, visible_box
 
 PAPER = {"letter": (612.0, 792.0), "a4": (595.276, 841.89)}
 EDGE = 18.0  # points: the side and top margin of a page fitted onto paper
@@ -27,7 +27,7 @@ class Ready:
 
 
 def prepare(out: pikepdf.Pdf, page: pikepdf.Page, text: str, rotate: int,
-            paper: str | None, clips: dict, font=None) -> tuple[Ready, Layout]:
+            paper: str | None, clips: dict, font=None, face: str = FONT) -> tuple[Ready, Layout]:
     """Give an input's page room for *text* without covering any of its content.
 
     A page that already has a parolekit strip (it comes from an earlier packet) keeps it and
@@ -47,11 +47,11 @@ def prepare(out: pikepdf.Pdf, page: pikepdf.Page, text: str, rotate: int,
         page.contents_add(push, prepend=True)
         page.contents_add(pikepdf.Stream(out, b"\nQ\n"), prepend=False)
         _matrix, w, h = display_matrix(box, rotate)
-        return Ready(box, rotate, earlier), layout(text, w, h)
+        return Ready(box, rotate, earlier), layout(text, w, h, face)
     if paper:
-        return _fit(out, page, text, box, rotate, PAPER[paper])
+        return _fit(out, page, text, box, rotate, PAPER[paper], face)
     _matrix, w, h = display_matrix(box, rotate)
-    lay = layout(text, w, h)
+    lay = layout(text, w, h, face)
     return _extend(out, page, box, rotate, lay.strip, clips), lay
 
 
@@ -70,14 +70,14 @@ def _extend(out, page: pikepdf.Page, box: Box, rotate: int, strip: float, clips:
 
 
 def _fit(out, page: pikepdf.Page, text: str, box: Box, rotate: int,
-         paper: tuple[float, float]) -> tuple[Ready, Layout]:
+         paper: tuple[float, float], face: str = FONT) -> tuple[Ready, Layout]:
     """The page scaled (never enlarged) into the paper above a footer strip, upright, centred."""
     to_user, w, h = display_matrix(box, rotate)
     # Upright paper unless the page is too big for it and turning the sheet shrinks it less: a
     # landscape plan goes on a landscape sheet, an ID card on an upright one at its true size.
     options = []
     for pw, ph in (paper, (paper[1], paper[0])):
-        lay = layout(text, pw, ph)
+        lay = layout(text, pw, ph, face)
         avail_w, avail_h = pw - 2 * EDGE, ph - EDGE - lay.strip
         options.append((min(1.0, avail_w / w, avail_h / h), pw, ph, lay, avail_w, avail_h))
     upright, turned = options

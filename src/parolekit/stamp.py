@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 FONT = "Helvetica"  # a standard font: no embedding, and every viewer extracts it as text
+EMBEDDED = "PKSerif"  # Source Serif (OFL, shipped): the stamp's face where every font must be embedded (PDF/A)
 RESOURCE = "PKStamp"
 BASE_SIZE = 8.0
 LETTER_SHORT = 612.0
@@ -48,8 +50,10 @@ def display_matrix(box: Box, rotate: int) -> tuple[tuple[float, ...], float, flo
     return (1, 0, 0, 1, box.x0, box.y0), w, h
 
 
-def _pdf_string(value: str) -> str:
-    return value.encode("latin-1", "replace").decode("latin-1").replace("\\", "\\\\") \
+def _pdf_string(value: str, face: str = FONT) -> str:
+    # The embedded face's first subset holds ASCII at its own codes (see embedded_font).
+    value = value.encode("ascii" if face == EMBEDDED else "latin-1", "replace").decode("latin-1")
+    return value.replace("\\", "\\\\") \
         .replace("(", "\\(").replace(")", "\\)")
 
 
@@ -57,8 +61,8 @@ SEPARATOR = "   |   "
 MIN_READABLE = 4.0  # points; below this one line becomes a stack of short lines
 
 
-def _fit(lines: list[str], w: float, h: float, base: float) -> float:
-    widest = max(stringWidth(line, FONT, 1.0) for line in lines)
+def _fit(lines: list[str], w: float, h: float, base: float, face: str = FONT) -> float:
+    widest = max(stringWidth(line, face, 1.0) for line in lines)
     share = 0.3 if len(lines) == 1 else 0.45  # a stack may take a little more of the height
     return min(base, 0.92 * w / widest, share * h / (1 + 1.15 * (len(lines) - 1)))
 
@@ -91,23 +95,23 @@ class Layout:
         return self.height + 2 * max(0.75 * self.size, 4.0)
 
 
-def layout(text: str, w: float, h: float) -> Layout:
+def layout(text: str, w: float, h: float, face: str = FONT) -> Layout:
     """The footer's size for a page displayed *w* x *h*: 8 pt on letter, larger on huge pages,
     smaller on tiny ones; where one line would shrink below legibility, its parts are stacked."""
     scale = min(w, h) / LETTER_SHORT
     base = BASE_SIZE * scale if scale > 1 else BASE_SIZE
     lines = [text]
-    size = _fit(lines, w, h, base)
+    size = _fit(lines, w, h, base, face)
     if size < MIN_READABLE:
         for stack in _stacks(text.split(SEPARATOR)):
-            fit = _fit(stack, w, h, base)
+            fit = _fit(stack, w, h, base, face)
             if fit > size:
                 lines, size = stack, fit
     size = max(size, 0.5)
     return Layout(lines, size, size * 1.15)
 
 
-def stamp_stream(text: str, mediabox, cropbox, rotate: int, font: str = RESOURCE) -> bytes:
+def stamp_stream(text: str, mediabox, cropbox, rotate: int, font: str = RESOURCE, face: str = FONT) -> bytes:
     """Content that draws *text* centred in the bottom margin on a white band, upright.
 
     For pages parolekit rendered itself, whose bottom margin is empty by construction; an
@@ -115,31 +119,31 @@ def stamp_stream(text: str, mediabox, cropbox, rotate: int, font: str = RESOURCE
     """
     box = visible_box(mediabox, cropbox)
     matrix, w, h = display_matrix(box, int(rotate or 0))
-    lay = layout(text, w, h)
+    lay = layout(text, w, h, face)
     pad = lay.size * 0.35
     y = min(max(lay.size * 1.6, 10.0), h * 0.1)  # baseline of the last line
-    width = max(stringWidth(line, FONT, lay.size) for line in lay.lines)
+    width = max(stringWidth(line, face, lay.size) for line in lay.lines)
     x0 = (w - width) / 2
     band = (x0 - pad, y - 0.25 * lay.size - pad / 2, width + 2 * pad, lay.height + pad)
-    return _draw(lay, matrix, w, y, font, f"1 g {' '.join(_num(v) for v in band)} re f ")
+    return _draw(lay, matrix, w, y, font, f"1 g {' '.join(_num(v) for v in band)} re f ", face)
 
 
 def strip_stream(text: str, box: Box, rotate: int, strip: float, lay: Layout,
-                 font: str = RESOURCE) -> bytes:
+                 font: str = RESOURCE, face: str = FONT) -> bytes:
     """Content that draws *text* centred in the bottom *strip* of the page (in display space),
     a strip that holds nothing of the page's own content."""
     matrix, w, _h = display_matrix(box, int(rotate or 0))
     y = (strip - lay.height) / 2 + 0.2 * lay.size  # baseline of the last line, centred in the strip
-    return _draw(lay, matrix, w, y, font, "")
+    return _draw(lay, matrix, w, y, font, "", face)
 
 
-def _draw(lay: Layout, matrix, w: float, y: float, font: str, band: str) -> bytes:
+def _draw(lay: Layout, matrix, w: float, y: float, font: str, band: str, face: str = FONT) -> bytes:
     out = [f"{ARTIFACT} q {' '.join(_num(v) for v in matrix)} cm {band}BT 0 g /{font} {_num(lay.size)} Tf"]
     prev_x, prev_y = 0.0, 0.0
     for i, line in enumerate(lay.lines):
-        lx = (w - stringWidth(line, FONT, lay.size)) / 2
+        lx = (w - stringWidth(line, face, lay.size)) / 2
         ly = y + lay.leading * (len(lay.lines) - 1 - i)
-        out.append(f"{_num(lx - prev_x)} {_num(ly - prev_y)} Td ({_pdf_string(line)}) Tj")
+        out.append(f"{_num(lx - prev_x)} {_num(ly - prev_y)} Td ({_pdf_string(line, face)}) Tj")
         prev_x, prev_y = lx, ly
     out.append("ET Q EMC")
     return " ".join(out).encode("latin-1")
@@ -161,3 +165,46 @@ def footer_text(number: int, total: int, exhibit: str = "", within: int = 0, of:
     if bates:
         parts.append(bates)
     return SEPARATOR.join(parts)
+
+
+def embedded_font(pdf):
+    """The stamp's font for PDF/A: Source Serif's printable ASCII as one embedded subset, each
+    character at its own code (so stamps are written as plain ASCII strings), copied into *pdf*."""
+    return embedded_text(pdf, EMBEDDED, "".join(chr(i) for i in range(32, 127)))[0]
+
+
+def embedded_text(pdf, face: str, text: str):
+    """An embedded subset of *face* holding *text*'s characters, copied into *pdf*, and *text*
+    as that subset's codes (for a Tj string)."""
+    src, key, codes = _font_source(face, text)
+    return pdf.copy_foreign(src.pages[0].Resources.Font[key]), codes
+
+
+@functools.cache
+def _font_source(face: str, text: str):
+    """A one-page PDF drawing *text* in *face*, made once per process (copies read their data
+    from it): its embedded font's resource name and the string's bytes as drawn."""
+    import io
+
+    import pikepdf
+    from reportlab.pdfgen import canvas
+
+    from .render.fonts import register
+
+    register()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont(face, 8)
+    c.drawString(0, 0, text)
+    c.showPage()
+    c.save()
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    fonts = pdf.pages[0].Resources.Font
+    key = next(k for k in fonts.keys() if "/FontDescriptor" in fonts[k])
+    current, codes = None, b""
+    for operands, op in pikepdf.parse_content_stream(pdf.pages[0]):
+        if str(op) == "Tf":
+            current = str(operands[0])
+        elif str(op) == "Tj" and current == str(key):
+            codes = bytes(operands[0])
+    return pdf, key, codes

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 
 from .manifest import Case, is_inline_text, read_text, read_text_file, text_files, word_text  # noqa: F401  (re-exported)
 from .wordtext import WordError, read_word
 from .paths import check_text_paths, not_regular
+from .model import cited_id
 from .render.words import is_english, known_language
 
 
@@ -44,33 +46,16 @@ def check_case(case: Case) -> None:
     if not m.exhibits and not m.declarations:
         case.add(("exhibits",), "no-exhibits", "the packet has no exhibits or declarations; add at "
                  "least one under `exhibits:`")
-    for i, event in enumerate(m.chronology):
-        for j, ref in enumerate(event.exhibits):
-            if ref not in seen:
-                _unknown(case, ("chronology", i, "exhibits", j), ref, seen)
-    for i, claim in enumerate(m.claims):
-        for j, ref in enumerate(claim.exhibits):
-            if ref not in seen:
-                _unknown(case, ("claims", i, "exhibits", j), ref, seen)
+    for part in ("chronology", "claims"):
+        for i, item in enumerate(getattr(m, part)):
+            for j, ref in enumerate(item.exhibits):
+                if cited_id(ref) not in seen:
+                    where = (part, i, "exhibits", j) + (() if isinstance(ref, str) else ("id",))
+                    _unknown(case, where, cited_id(ref), seen)
     _check_response(case, seen)
     _check_budget_refs(case, seen)
     for i, ex in enumerate(m.exhibits):
-        if ex.unavailable:
-            for j, ref in enumerate(ex.unavailable.secondary):
-                if ref not in seen:
-                    _unknown(case, ("exhibits", i, "unavailable", "secondary", j), ref, seen)
-            continue  # no file, so no language or translation to check
-        if not is_english(ex.language) and ex.translation is None:
-            case.add(("exhibits", i, "language"), "translation-missing",
-                     f"the exhibit is in '{ex.language}' but has no English translation; add "
-                     "`translation:` with `file:` and `translator:` (name, address, phone) or the "
-                     "translator's `signed_certificate:`, "
-                     "as 8 CFR 103.2(b)(3) requires")
-        if not known_language(ex.language):
-            case.add(("exhibits", i, "language"), "language-unknown",
-                     f"'{ex.language}' is not a language code parolekit knows, so certificates "
-                     f"will print it as written; use an ISO 639-1 code such as es, fr or ht "
-                     "(or 639-3, such as mam or prs)")
+        _check_exhibit(case, i, ex, seen)
     for i, form in enumerate(m.forms):
         if form.beneficiary and form.beneficiary > len(m.case.beneficiaries):
             case.add(("forms", i, "beneficiary"), "form-beneficiary-unknown",
@@ -78,16 +63,38 @@ def check_case(case: Case) -> None:
                      f"{len(m.case.beneficiaries)}); fix the number")
     for i, decl in enumerate(m.declarations):
         _check_declaration(case, i, decl)
+    _check_sections(case)
     check_text_paths(case, case.allow)  # before any text is read: none is read from outside the case
     for ref, value in text_files(case):
         if not case.flagged(ref):
             _check_text_file(case, ref, value)
+    _check_freeze(case)
     from .render.coverage import check_printable
     from .render.letter import check_cited_texts, check_letter  # tries the templates (Jinja only, fast)
 
     check_printable(case)
     check_letter(case)
     check_cited_texts(case)
+
+
+def _check_exhibit(case: Case, i: int, ex, seen: dict) -> None:
+    """An exhibit's secondary evidence ids, and its language's translation and certificate."""
+    if ex.unavailable:
+        for j, ref in enumerate(ex.unavailable.secondary):
+            if ref not in seen:
+                _unknown(case, ("exhibits", i, "unavailable", "secondary", j), ref, seen)
+        return  # no file, so no language or translation to check
+    if not is_english(ex.language) and ex.translation is None:
+        case.add(("exhibits", i, "language"), "translation-missing",
+                 f"the exhibit is in '{ex.language}' but has no English translation; add "
+                 "`translation:` with `file:` and `translator:` (name, address, phone) or the "
+                 "translator's `signed_certificate:`, "
+                 "as 8 CFR 103.2(b)(3) requires")
+    if not known_language(ex.language):
+        case.add(("exhibits", i, "language"), "language-unknown",
+                 f"'{ex.language}' is not a language code parolekit knows, so certificates "
+                 f"will print it as written; use an ISO 639-1 code such as es, fr or ht "
+                 "(or 639-3, such as mam or prs)")
 
 
 def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
@@ -213,23 +220,74 @@ def _check_response(case: Case, seen: dict) -> None:
             if pin.id not in seen:
                 _unknown(case, ("response", "grounds", i, "exhibits", j), pin.id, seen)
     if r.earlier_receipt:
-        _check_earlier(case, r.earlier_receipt)
+        _check_earlier(case, ("response", "earlier_receipt"), r.earlier_receipt)
 
 
-def _check_earlier(case: Case, relative: str) -> None:
+def _check_earlier(case: Case, ref: tuple, relative: str):
+    """The earlier filing's receipt at *ref*, read (None when it cannot be: reported)."""
     from .response import read_earlier
 
+    code = "earlier-receipt-invalid" if ref[0] == "response" else "freeze-receipt-invalid"
     path = case.resolve(relative)
     try:
-        if not path.is_file() or path.stat().st_size > 20_000_000:
-            return  # a missing or odd file is reported by the text-file checks
-        read_earlier(path.read_text(encoding="utf-8"))
+        if case.flagged(ref) or not path.is_file() or path.stat().st_size > 20_000_000:
+            return None  # a missing, outside or odd file is reported by the text-file checks
+        return read_earlier(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
-        return
+        return None
     except ValueError as e:
-        case.add(("response", "earlier_receipt"), "earlier-receipt-invalid",
-                 f"'{relative}' cannot be read as the earlier filing's receipt: {e}; name the "
+        case.add(ref, code, f"'{relative}' cannot be read as the earlier filing's receipt: {e}; name the "
                  "`.receipt.json` parolekit wrote beside that packet")
+        return None
+
+
+def _check_sections(case: Case) -> None:
+    """Section ids unique, every `section:` one of them; a grouped packet's stray exhibit said."""
+    m = case.manifest
+    known: dict[str, int] = {}
+    for i, sec in enumerate(m.sections):
+        if sec.id in known:
+            case.add(("sections", i, "id"), "duplicate-id", f"section id '{sec.id}' is already used on "
+                     f"line {case.where(('sections', known[sec.id], 'id'))[0]}; give each section its own id")
+        known.setdefault(sec.id, i)
+    prefixes: dict[str, int] = {}
+    for i, sec in enumerate(m.sections):
+        if sec.label and sec.label in prefixes and prefixes[sec.label] != i:
+            case.add(("sections", i, "label"), "duplicate-id", f"label '{sec.label}' is already the "
+                     "label of another section; exhibit labels would repeat")
+        prefixes.setdefault(sec.label or "", i)
+    for part in ("declarations", "exhibits"):
+        for i, item in enumerate(getattr(m, part)):
+            if item.section is not None and item.section not in known:
+                near = difflib.get_close_matches(item.section, list(known), n=1)
+                hint = f"did you mean '{near[0]}'? " if near else ""
+                case.add((part, i, "section"), "section-unknown",
+                         f"no section has the id '{item.section}'; {hint}use one of `sections:` "
+                         f"({', '.join(known) or 'none given'})")
+            elif part == "exhibits" and m.sections and item.section is None and m.output.group_by != "category" \
+                    and item.id != _leading_notice(m):
+                case.add((part, i, "id"), "section-missing",
+                         f"'{item.id}' names no `section:`; it is filed last, under \"Other evidence\"")
+
+
+def _leading_notice(m) -> str | None:
+    return m.response.notice if m.response and m.response.notice_first else None
+
+
+def _check_freeze(case: Case) -> None:
+    m = case.manifest
+    if not m.output.freeze:
+        return
+    earlier = _check_earlier(case, ("output", "freeze"), m.output.freeze)
+    if earlier is None:
+        return
+    now = {d.id for d in m.declarations} | {e.id for e in m.exhibits}
+    gone = [f"{lab} ('{i}')" for i, lab in earlier.labels if i not in now]
+    if gone:
+        case.add(("output", "freeze"), "freeze-label-dropped",
+                 f"the earlier filing's Exhibit{'s' if len(gone) > 1 else ''} {', '.join(gone)} "
+                 f"{'are' if len(gone) > 1 else 'is'} not in this packet; the label is not reused, so say in "
+                 "the cover letter that it was withdrawn (or add it back)")
 
 
 def _check_budget_refs(case: Case, seen: dict) -> None:

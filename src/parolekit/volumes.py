@@ -40,10 +40,13 @@ class PageTooLarge(Exception):
         self.page, self.size = page, size
 
 
-def volume_path(path: Path, number: int, count: int) -> Path:
-    """packet.pdf -> packet.vol2-of-3.pdf; a single volume keeps the plain name."""
+def volume_path(path: Path, number: int, count: int, parts: str | None = None) -> Path:
+    """packet.pdf -> packet.vol2-of-3.pdf (or, with a profile's *parts* "_Part{n}",
+    packet_Part2.pdf); a single volume keeps the plain name."""
     if count <= 1:
         return path
+    if parts:
+        return path.with_name(f"{path.stem}{parts.replace('{n}', str(number))}{path.suffix}")
     return path.with_name(f"{path.stem}.vol{number}-of-{count}{path.suffix}")
 
 
@@ -92,6 +95,9 @@ def _groups(plan: PagePlan) -> list[tuple[int, int]]:
         out.append((1, front_end))
     for place in sorted(plan.exhibits.values(), key=lambda p: p.start):
         out.append((place.start, place.end))
+    last = out[-1][1] if out else 0
+    if firsts and last < plan.total:  # back matter (a proof of service) after the last exhibit
+        out.append((last + 1, plan.total))
     return out
 
 
@@ -137,7 +143,8 @@ def earlier_outputs(path: Path) -> dict[Path, str]:
         found = {}
         for item in listed:
             name = Path(str(item["path"])).name
-            if name == path.name or _VOLUME_NAME.fullmatch(name) and name.startswith(path.stem + "."):
+            if name == path.name or _VOLUME_NAME.fullmatch(name) and name.startswith(path.stem) \
+                    and name[len(path.stem):len(path.stem) + 1] in "._":
                 found[path.with_name(name)] = str(item["sha256"])
         return found
     except (OSError, ValueError, KeyError, TypeError):
@@ -164,7 +171,8 @@ def remove_stale(earlier: dict[Path, str], written: list[Path], keep: set[Path] 
     return removed
 
 
-_VOLUME_NAME = re.compile(r".+\.vol\d+-of-\d+\.pdf")
+# a volume of the plain split, or one a profile names (ECAS: packet_Part2.pdf)
+_VOLUME_NAME = re.compile(r".+(\.vol\d+-of-\d+|[._-]?[A-Za-z]*\d+)\.pdf")
 
 
 def page_sizes(pdf, indices: list[int]) -> list[float]:

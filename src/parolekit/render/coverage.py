@@ -11,8 +11,9 @@ _NOT_PRINTED = {"file", "files", "signed_file", "pages", "password_env", "id", "
                 "category", "kind", "reasons", "date", "birth_date", "role", "a_number", "in_us",
                 "planned", "beneficiary", "exhibits", "language", "output", "parolekit"}
 _FIX = ("they would print as blanks or boxes: no font shipped with parolekit has them (it prints "
-        "Latin, Cyrillic, Greek, Arabic script, Hebrew, Ethiopic, Devanagari, Bengali, Thai, Myanmar "
-        "and the 6,763 Chinese characters of GB 2312); name a TrueType font file (.ttf) that has "
+        "Latin, Cyrillic, Greek, Arabic script, Hebrew, Ethiopic, Devanagari, Bengali, Thai, Myanmar, "
+        "Korean Hangul, Japanese kana and the Han characters of GB 2312, Big5 and JIS X "
+        "0208); name a TrueType font file (.ttf) that has "
         "them under output.fonts, or write the text in Latin letters as on the passport")
 MAX_TEXT_BYTES = 2_000_000
 

@@ -93,11 +93,12 @@ def _markdown_story(source: str, number: int) -> tuple[list, int]:
 
 
 def executed_line(decl: Declaration) -> str:
-    """"Executed on November 10, 2026 at Tegucigalpa, Honduras." (lint requires date and place)."""
+    """"Executed on November 10, 2026, at Tegucigalpa, Honduras." (lint requires date and place;
+    the comma after the year is American usage)."""
     executed = decl.executed
     line = f"Executed on {long_date(executed.date if executed else None) or '____________'}"
     if executed and executed.place:
-        line += f" at {executed.place}"
+        line += f", at {executed.place}"
     return line if line.endswith(".") else line + "."
 
 
@@ -143,7 +144,7 @@ def interpretation_story(decl: Declaration) -> list:
     body = [
         f"I, {text(it.name)}, certify that I am competent to interpret between {lang} and English.",
         f"On the date below I read the foregoing declaration of {name} to the declarant in {lang}, "
-        f"a language that {name} understands. The declarant stated that {name} understood the "
+        f"a language that the declarant understands. The declarant stated that they understood the "
         "contents of the declaration before signing it.",
     ]
     items = [Spacer(1, 22), Paragraph("CERTIFICATE OF INTERPRETATION", st["title"]),

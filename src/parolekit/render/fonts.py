@@ -28,7 +28,12 @@ FALLBACKS = [("PKFArabic", "NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold"),
              ("PKFBengali", "NotoSerifBengali-Regular", None),
              ("PKFThai", "NotoSerifThai-Regular", None),
              ("PKFMyanmar", "NotoSansMyanmar-Regular", None),
-             ("PKFHan", "NotoSansSC-GB2312-Regular", None)]
+             ("PKFHan", "NotoSansSC-GB2312-Regular", None),
+             ("PKFHant", "NotoSansTC-Big5-Hangul-Regular", None),
+             ("PKFJapan", "NotoSansJP-JIS-Regular", None)]
+# One Han character has a Chinese (simplified or traditional), a Japanese and a Korean form: the three
+# Noto Sans CJK cuts are tried in the order the text's own letters call for (see _cjk_order).
+HAN = ("PKFHan", "PKFHant", "PKFJapan")
 _user: list[tuple[str, frozenset[int]]] = []  # output.fonts of the case being built, tried first
 
 
@@ -70,9 +75,44 @@ def _covered(family: str) -> frozenset[int]:
     return frozenset(c for c in pdfmetrics.getFont(family).face.charToGlyph if c < 0xE000 or c > 0xF8FF)
 
 
-def chain() -> list[tuple[str, frozenset[int]]]:
-    """The fallback families in the order tried, each with the code points it has glyphs for."""
-    return _user + [(family, _covered(family)) for family in _fallbacks()]
+def chain(value: str = "") -> list[tuple[str, frozenset[int]]]:
+    """The fallback families in the order tried for *value*, each with the code points it has glyphs for."""
+    families = [f for f in _fallbacks() if f not in HAN]
+    return _user + [(family, _covered(family)) for family in families + _cjk_order(value)]
+
+
+def _kana(code: int) -> bool:
+    return 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F
+
+
+def _hangul(code: int) -> bool:
+    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+
+
+def _cjk_order(value: str) -> list[str]:
+    """The CJK faces in the order *value* calls for, so that a name gets its own country's glyph forms.
+
+    Kana make it Japanese (JP forms first); Hangul make it Korean (Hanja in TC forms, nearest to
+    Korean ones; the TC file has the Hangul); a Han character only the JP cut has (a Japanese form as
+    辺 or 駅) makes it Japanese, else one beyond GB 2312 that Big5 has (陳, 於) Traditional Chinese.
+    Else Simplified Chinese, as before: text whose every character is common to GB 2312 and Big5
+    (王小明, or a Japanese name in kanji as 山田太郎) cannot tell, and prints in SC forms.
+    """
+    han, hant, japan = HAN
+    codes = {ord(ch) for ch in value if ord(ch) >= 0x1100}
+    if not codes:
+        return [han, hant, japan]
+    if any(_kana(c) for c in codes):
+        return [japan, hant, han]
+    if any(_hangul(c) for c in codes):
+        return [hant, japan, han]
+    tc = _covered(hant)
+    beyond = codes - _covered(han) - _coverage()
+    if (beyond & _covered(japan)) - tc:
+        return [japan, hant, han]
+    if beyond & tc:
+        return [hant, han, japan]
+    return [han, hant, japan]
 
 
 def use_case_fonts(case) -> None:
@@ -129,16 +169,17 @@ def _coverage() -> frozenset[int]:
 def unprintable(value: str) -> list[str]:
     """Characters of *value* no embedded font has a glyph for, in order of first use.
 
-    They would print as blanks or boxes: emoji, scripts no shipped font covers (Korean, Japanese
-    kanji, Chinese beyond GB 2312, ...) unless output.fonts names a font that has them.
+    They would print as blanks or boxes: emoji, scripts no shipped font covers (Cherokee, Tibetan,
+    Sinhala, Han characters beyond GB 2312, Big5 and JIS X 0208, ...) unless output.fonts
+    names a font that has them.
     (Look-alike spaces and invisible marks are made plain instead.)
     """
-    covered = _coverage()
+    covered, fallbacks = _coverage(), chain()
     out: list[str] = []
     for ch in plain(value):
         code = ord(ch)
         if (ch in "\n\r\t" or ch in scripts.JOINERS or code in covered or ch in out
-                or any(code in c for _f, c in chain())):
+                or any(code in c for _f, c in fallbacks)):
             continue
         out.append(ch)
     return out
@@ -173,7 +214,7 @@ def text(value: object) -> str:
     if all(ord(ch) in covered for ch in value):  # the serif face alone, as most text is
         return escape(value)
     return "".join(escape(s) if family is None else f'<font face="{family}">{escape(s)}</font>'
-                   for family, s in scripts.runs(value, covered, chain()))
+                   for family, s in scripts.runs(value, covered, chain(value)))
 
 
 def drawn(value: str, font: str, size: float) -> list[tuple[str, str, float]]:
@@ -182,7 +223,7 @@ def drawn(value: str, font: str, size: float) -> list[tuple[str, str, float]]:
     value = plain(value)
     if all(ord(ch) in _coverage() for ch in value):  # the serif face alone: as it always printed
         return [(font, value, pdfmetrics.stringWidth(value, font, size))]
-    pieces = scripts.runs(value, _coverage(), chain())
+    pieces = scripts.runs(value, _coverage(), chain(value))
     classes = ["WS" if s.isspace() else scripts.klass(s) for _f, s in pieces]
     base = next((1 if c in ("R", "AL") else 0 for c in classes if c in ("L", "R", "AL")), 0)
     out = []

@@ -17,9 +17,9 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from .scripts import Paragraph
 from ..errors import TemplateError, display_path
-from ..labels import label
+from ..grouping import labels, packet_order
 from ..manifest import Case, is_inline_text, read_text_file
-from ..model import Manifest, birth_date_private
+from ..model import Manifest, birth_date_private, cited_id
 from .. import money
 from ..model import Pin
 from ..plan import ExhibitSpec, PagePlan, Part, PinError, plan_pages
@@ -248,7 +248,37 @@ def _signer(m: Manifest) -> dict:
 
 
 def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
-    """What a cover-letter template can use: the whole case and the page plan."""
+    """What a cover-letter template can use: the whole case and the page plan (the names
+    templates/cover-letter.md.j2 documents)."""
+    exhibits = _exhibit_views(m, plan)
+    by_id = {e["id"]: e for e in exhibits}
+    word = party(m.case.kind, m.case.beneficiary_title)
+    pet = m.case.petitioner
+    petitioner = dict(pet.model_dump(), title=pet.title or "Petitioner") if pet else None
+    cite, short = _citers(m, plan, by_id)
+    signer = _signer(m)
+    chronology = [{"date": long_date(e.date), "event": e.event, "planned": e.planned,
+                   "exhibits": [by_id[cited_id(x)] for x in e.exhibits if cited_id(x) in by_id]}
+                  for e in sorted(m.chronology, key=lambda e: sort_key(e.date))]
+    claims = [{"claim": c.claim, "exhibits": [by_id[cited_id(x)] for x in c.exhibits if cited_id(x) in by_id]}
+              for c in m.claims]
+    return {
+        "case": m.case, "date": long_date(m.case.date), "recipient": m.case.recipient,
+        "beneficiaries": _beneficiary_views(m, word), "petitioner": petitioner, "party": word,
+        "representative": m.case.representative, "signer": signer,
+        "body": MarkdownText(body_md), "forms": _form_views(m, plan), "exhibits": exhibits,
+        "declarations": [e for e in exhibits if e["is_declaration"]],
+        "documents": [e for e in exhibits if not e["is_declaration"]],
+        "ex": by_id, "cite": cite, "cite_short": short, "sections": _section_views(m, plan),
+        "total_pages": plan.total, "kind": KINDS[m.case.kind], "reasons": list(m.case.reasons),
+        "chronology": chronology, "claims": claims,
+        "response": _response_view(m, plan, signer["represented"]),
+        "budget": money.template_view(m.budget) if m.budget else None,
+    }
+
+
+def _exhibit_views(m: Manifest, plan: PagePlan) -> list[dict]:
+    """Every exhibit and declaration as a template sees it, in packet order."""
     items = {d.id: d for d in m.declarations} | {e.id: e for e in m.exhibits}
 
     def place(p) -> dict:
@@ -259,13 +289,16 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
                "volume": p.volume, "is_declaration": p.is_declaration,
                "category": getattr(item, "category", None), "tags": list(getattr(item, "tags", [])),
                "language": lang, "language_name": language_name(lang),
-               "translated": getattr(item, "translation", None) is not None}
+               "translated": getattr(item, "translation", None) is not None,
+               "section": getattr(item, "section", None)}
         if p.is_declaration and item is not None:
             out["declarant"] = {"name": item.declarant.name, "role": item.declarant.role}
         return out
 
-    exhibits = [place(p) for p in plan.exhibits.values()]
-    by_id = {e["id"]: e for e in exhibits}
+    return [place(p) for p in plan.exhibits.values()]
+
+
+def _form_views(m: Manifest, plan: PagePlan) -> list[dict]:
     forms = []
     for i, form in enumerate(m.forms):
         start, end = plan.sections.get(f"form:{i}", (0, 0))
@@ -273,6 +306,10 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
             form.beneficiary <= len(m.case.beneficiaries) else ""
         forms.append({"name": form.name, "beneficiary": who, "start": start, "end": end,
                       "range": f"{start}" if start == end else f"{start}\u2013{end}"})
+    return forms
+
+
+def _section_views(m: Manifest, plan: PagePlan) -> dict:
     # Every section name is present, so `{% if sections.chronology %}` works in any case.
     sections: dict = {k: None for k in ("cover", "brief", "index", "chronology", "claims", "notice",
                                         "response", "budget")}
@@ -281,16 +318,20 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
                      for k, (s, e) in plan.sections.items()})
     if sections["brief"] and m.brief:
         sections["brief"]["title"] = m.brief.title
-    word = party(m.case.kind, m.case.beneficiary_title)
-    # A minor's full date of birth is what lint asks not to repeat: `born` gives only the year.
-    beneficiaries = [dict(b.model_dump(), birth_date_long=long_date(b.birth_date), title=word,
-                          minor=birth_date_private(b.birth_date, m.case.date),
-                          born=(str(b.birth_date.year) if birth_date_private(b.birth_date, m.case.date)
-                                else long_date(b.birth_date)) if b.birth_date else "")
-                     for b in m.case.beneficiaries]
-    pet = m.case.petitioner
-    petitioner = dict(pet.model_dump(), title=pet.title or "Petitioner") if pet else None
+    return sections
 
+
+def _beneficiary_views(m: Manifest, word: str) -> list[dict]:
+    # A minor's full date of birth is what lint asks not to repeat: `born` gives only the year.
+    return [dict(b.model_dump(), birth_date_long=long_date(b.birth_date), title=word,
+                 minor=birth_date_private(b.birth_date, m.case.date),
+                 born=(str(b.birth_date.year) if birth_date_private(b.birth_date, m.case.date)
+                       else long_date(b.birth_date)) if b.birth_date else "")
+            for b in m.case.beneficiaries]
+
+
+def _citers(m: Manifest, plan: PagePlan, by_id: dict):
+    """The templates' cite() and cite_short(): citations as links to their packet pages."""
     notice_front = m.response.notice if m.response and m.response.notice_first else None
 
     def cite(exhibit_id: str, page: int | str | None = None) -> str:
@@ -315,24 +356,7 @@ def context(m: Manifest, plan: PagePlan, body_md: str) -> dict:
     def short(exhibit_id: str, page: int | str | None = None) -> str:
         return MarkdownText(cite(exhibit_id, page).replace("[Exhibit\u00a0", "[Ex.\u00a0", 1))
 
-    signer = _signer(m)
-    chronology = [{"date": long_date(e.date), "event": e.event, "planned": e.planned,
-                   "exhibits": [by_id[x] for x in e.exhibits if x in by_id]}
-                  for e in sorted(m.chronology, key=lambda e: sort_key(e.date))]
-    claims = [{"claim": c.claim, "exhibits": [by_id[x] for x in c.exhibits if x in by_id]}
-              for c in m.claims]
-    return {
-        "case": m.case, "date": long_date(m.case.date), "recipient": m.case.recipient,
-        "beneficiaries": beneficiaries, "petitioner": petitioner, "party": word,
-        "representative": m.case.representative, "signer": signer,
-        "body": MarkdownText(body_md), "forms": forms, "exhibits": exhibits,
-        "declarations": [e for e in exhibits if e["is_declaration"]],
-        "documents": [e for e in exhibits if not e["is_declaration"]],
-        "ex": by_id, "cite": cite, "cite_short": short, "sections": sections,
-        "total_pages": plan.total, "kind": KINDS[m.case.kind], "reasons": list(m.case.reasons),
-        "chronology": chronology, "claims": claims,
-        "response": _response_view(m, plan, signer["represented"]), "budget": money.template_view(m.budget) if m.budget else None,
-    }
+    return cite, short
 
 
 def _linked(citation: str, target: str) -> MarkdownText:
@@ -490,17 +514,22 @@ def provisional_plan(m: Manifest) -> PagePlan:
     """A plan with one page per part: enough to try a template before any file is opened."""
     notice = front_notice(m)
     front = [*([Part("notice", f"notice:{notice}", 1)] if notice else []), Part("cover", "cover", 1),
-             Part("brief", "brief", 1 if m.brief else 0), Part("response", "response", 1 if m.response else 0),
-             *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))],
+             Part("response", "response", 1 if m.response else 0),
+             *[Part("form", f"form:{i}", 1) for i in range(len(m.forms))], Part("brief", "brief", 1 if m.brief else 0),
              Part("index", "index", 1), Part("chronology", "chronology", 1 if m.chronology else 0),
              Part("claims", "claims", 1 if m.claims else 0), Part("budget", "budget", 1 if m.budget else 0)]
-    specs = [ExhibitSpec(d.id, label(i + 1, m.output.labels), d.title or f"Declaration of "
-                         f"{d.declarant.name}", "", (Part("declaration", d.id, 1),), True)
-             for i, d in enumerate(m.declarations)]
-    documents = [e for e in m.exhibits if e.id != notice]
-    specs += [ExhibitSpec(e.id, label(len(specs) + i + 1, m.output.labels), e.title,
-                          e.date.isoformat() if e.date else "", (Part("document", e.id, 1),))
-              for i, e in enumerate(documents)]
+    items = packet_order(m, skip=notice)
+    labs = labels(m, items)
+    specs = []
+    for it in items:
+        if it.kind == "declaration":
+            d = m.declarations[it.index]
+            specs.append(ExhibitSpec(d.id, labs[d.id], d.title or f"Declaration of {d.declarant.name}", "",
+                                     (Part("declaration", d.id, 1),), True, group=it.group))
+        else:
+            e = m.exhibits[it.index]
+            specs.append(ExhibitSpec(e.id, labs[e.id], e.title, e.date.isoformat() if e.date else "",
+                                     (Part("document", e.id, 1),), group=it.group))
     plan = plan_pages(front, specs)
     plan.provisional = True
     plan.cite_separator = m.output.cite_to == "separator"

@@ -25,6 +25,19 @@ class Block:
     number: int = 0
 
 
+# A citation's parts never part at a line end: "§ 208.13", "8 C.F.R. § 103.2", "Ex. C", "No. 12",
+# "pp. 4-6", "INA § 212": the space after a section mark, a reporter or an abbreviation that
+# numbers something, and between a title number and its code, becomes a no-break space.
+_LEGAL_SPACE = re.compile(r"([§¶]+)\s+(?=\S)"
+                          r"|(\d)\s+(?=C\.F\.R\.|U\.S\.C\.|Fed\. Reg\.|I&N Dec\.)"
+                          r"|\b(C\.F\.R\.|U\.S\.C\.|Ex\.|No\.|pp\.|p\.|Reg\.|Dec\.|INA)\s+(?=[\d§(])")
+
+
+def legal_spaces(value: str) -> str:
+    """*value* with no-break spaces inside citations (see _LEGAL_SPACE)."""
+    return _LEGAL_SPACE.sub(lambda m: next(g for g in m.groups() if g) + "\u00a0", value)
+
+
 def escape_markdown(value: object) -> str:
     """Backslash-escape every ASCII punctuation mark so text renders exactly as written."""
     return _PUNCT.sub(r"\\\1", str(value))
@@ -66,7 +79,7 @@ def _inline(children) -> str:
     for child in children:
         t = child.type
         if t == "text":
-            parts.append(text(child.content))
+            parts.append(text(legal_spaces(child.content)))
         elif t == "softbreak":
             parts.append(" ")  # a line wrapped in the source is not a line break on the page
         elif t == "hardbreak":

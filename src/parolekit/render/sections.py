@@ -6,15 +6,16 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Spacer
 
 from .scripts import Paragraph
-from ..model import Manifest
+from ..grouping import groups
+from ..model import Manifest, cited_id
 from ..plan import PagePlan
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .doc import MARGINS, PAPER, Link, LinkTo, Rendered, render
 from .fonts import plain, styles, text
-from .tables import FRAME_PAD, TITLE_LINES, Continued, clamp, column, frame_width, row
+from .tables import FRAME_PAD, TITLE_LINES, Continued, clamp, column, frame_width, group_row, row
 from .timeline import Mark, timeline
-from ..response import nbsp, notice_title
+from ..response import nbsp, notice_title, pin_target, pin_text
 from .words import fixed_date, is_medical, join_names, sort_key
 
 _frame_width = frame_width  # grounds and budget import these names
@@ -72,14 +73,15 @@ def exhibit_index(m: Manifest, plan: PagePlan, paper: str, volumes: int = 1,
         cells.append(Paragraph(_span(first, last), st["cell"]))
         rows.append(LinkTo(row(cells, widths), f"page:{first}", links))
     secondary = {e.id: e.unavailable.secondary for e in m.exhibits if e.unavailable}
+    titles = {g.key: g.title for g in groups(m)}
+    excerpts = _excerpts(plan)
+    heading = None
     for place, date in zip(places, dates):
-        # A long title stops at three lines (the bookmark and the separator sheet keep it whole).
-        title = clamp(place.title, " <i>(new)</i>" if new and place.id in new else "", st["cell"], title_w)
-        cell: list = [title]
-        if place.unavailable:
-            offered = [cite(plan, ref) for ref in secondary.get(place.id, []) if ref in plan.exhibits]
-            cell.append(Paragraph("<i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
-                                  if offered else "<i>Not available</i>", st["cell"]))
+        if place.group and place.group != heading:  # a section's heading, across the whole table
+            heading = place.group
+            rows.append(group_row(titles.get(heading, heading), widths))
+        offered = [cite(plan, ref) for ref in secondary.get(place.id, []) if ref in plan.exhibits]
+        cell = _description(place, bool(new and place.id in new), excerpts.get(place.id), offered, title_w)
         cells = [Paragraph(text(place.label), st["cellb"]), cell, Paragraph(text(date), st["cell"])]
         if vol:
             cells.append(Paragraph(text(place.volumes), st["cell"]))  # "2\u20133": cut across files
@@ -109,10 +111,19 @@ def index_guess(specs: list, total_pages: int, paper: str) -> int:
                - column(["ZZ"], "Ex.") - 12)
     usable = PAPER[paper][1] - MARGINS["topMargin"] - MARGINS["bottomMargin"] - 2 * FRAME_PAD
     pages, room = 1, usable - 84.0  # title, case line and names, spacer, column headers
+    heading = None
+    rows: list[int] = []  # lines of each row, section headings included
     for ex in specs:
+        if ex.group and ex.group != heading:
+            heading = ex.group
+            rows.append(1)
         lines = min(TITLE_LINES, max(1, -(-int(stringWidth(plain(ex.title), st.fontName, st.fontSize) * 1.06)
                                             // max(int(title_w), 1))))
         lines += 1 if ex.unavailable else 0
+        # "Excerpt: pp. ..." under a document whose pages: leave some out
+        lines += 1 if any(p.kind == "document" and p.numbering and len(p.numbering) < p.of for p in ex.parts) else 0
+        rows.append(lines)
+    for lines in rows:
         need = lines * st.leading + 7.0
         if need > room:
             pages, room = pages + 1, usable - 42.0  # "(continued)" and the column headers
@@ -120,19 +131,63 @@ def index_guess(specs: list, total_pages: int, paper: str) -> int:
     return pages + (1 if room < 36.0 else 0)  # the closing note
 
 
+def _description(place, new: bool, excerpt: str | None, offered: list[str], width: float) -> list:
+    """An index row's description: the title (at most three lines: the bookmark and the separator
+    sheet keep it whole), "(new)", the pages an excerpt keeps, what stands for an unavailable one."""
+    st = styles()
+    cell: list = [clamp(place.title, " <i>(new)</i>" if new else "", st["cell"], width)]
+    if excerpt:
+        cell.append(Paragraph(f"<i>{text(excerpt)}</i>", st["cell"]))
+    if place.unavailable:
+        cell.append(Paragraph("<i>Not available; secondary evidence: " + text(", ".join(offered)) + "</i>"
+                              if offered else "<i>Not available</i>", st["cell"]))
+    return cell
+
+
+def _excerpts(plan: PagePlan) -> dict[str, str]:
+    """"Excerpt: pp. 1\u20133, 17\u201319 of 40" for each exhibit whose `pages:` leave some out."""
+    numbers: dict[str, list[int]] = {}
+    total: dict[str, int] = {}
+    for _start, part in plan.parts:
+        if part.kind == "document" and part.numbering:
+            numbers.setdefault(part.key, []).extend(part.numbering)
+            total[part.key] = part.of
+    out = {}
+    for key, nums in numbers.items():
+        if sorted(set(nums)) != list(range(1, total[key] + 1)):
+            runs = _runs(nums)
+            pp = "p." if len(runs) == 1 and "\u2013" not in runs[0] else "pp."
+            out[key] = nbsp(f"Excerpt: {pp} ") + ", ".join(runs) + nbsp(f" of {total[key]}")
+    return out
+
+
+def _runs(numbers: list[int]) -> list[str]:
+    """[1, 2, 3, 17, 18] as ["1\u20133", "17\u201318"], in the order the pages are filed."""
+    out: list[list[int]] = []
+    for n in numbers:
+        if out and n == out[-1][1] + 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return [_span(a, b) for a, b in out]
+
+
 def _span(first: int, last: int) -> str:
     return f"{first}" if first == last else f"{first}\u2013{last}"
 
 
-def _citations(plan: PagePlan, refs: list[str], links: list[Link], titles: bool = False) -> list:
-    """One paragraph per cited exhibit ("Ex. C at 14"), each a link to where the exhibit begins."""
+def _citations(plan: PagePlan, refs: list, links: list[Link], titles: bool = False) -> list:
+    """One paragraph per cited exhibit, each a link to its page: "Ex. C at 14" where the exhibit
+    begins, "Ex. C at 16" for a pin to its own page 3."""
     st = styles()
     out: list = []
     for ref in refs:
-        markup = text(cite(plan, ref))
+        pinned = not isinstance(ref, str) and ref.pages
+        ident = cited_id(ref)
+        markup = text(pin_text(plan, ref) if pinned else cite(plan, ident))
         if titles:
-            markup = f"<b>{markup}</b><br/><font size=8.5>{text(plan.exhibits[ref].title)}</font>"
-        out.append(LinkTo(Paragraph(markup, st["cell"]), f"cite:{ref}", links))
+            markup = f"<b>{markup}</b><br/><font size=8.5>{text(plan.exhibits[ident].title)}</font>"
+        out.append(LinkTo(Paragraph(markup, st["cell"]), pin_target(ref) if pinned else f"cite:{ident}", links))
     return out or [Paragraph("\u2014", st["cell"])]
 
 

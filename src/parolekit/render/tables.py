@@ -36,6 +36,17 @@ def row(cells: list, widths: list[float], header: bool = False) -> Table:
     return t
 
 
+def group_row(title: str, widths: list[float]) -> Table:
+    """A section's heading inside a table: one cell across every column, shaded."""
+    st = styles()
+    t = Table([[Paragraph(text(title), st["cellb"])] + [""] * (len(widths) - 1)], colWidths=widths, hAlign="LEFT")
+    style = TableStyle(GRID.getCommands())
+    style.add("SPAN", (0, 0), (-1, 0))
+    style.add("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92))
+    t.setStyle(style)
+    return t
+
+
 def head_row(names: tuple[str, ...] | list[str], widths: list[float]) -> Table:
     st = styles()
     return row([Paragraph(text(h), st["cellb"]) for h in names], widths, header=True)

@@ -140,7 +140,8 @@ def layout(marks: list[Mark], today: dt.date | None, width: float,
     for mark in ordered:
         done.add(mark.number)
         cx = x(start_of(mark.date))
-        head = f"{mark.number}  {short_date(mark.date)}" + ("  (planned)" if mark.planned else "")
+        # "1 · Sep 2024": the event's number set apart, so it cannot be read as the day
+        head = f"{mark.number} \u00b7 {short_date(mark.date)}" + ("  (planned)" if mark.planned else "")
         if max_label < 0:  # the last resort: the number alone (the table below has the rest)
             head = mark.head or str(mark.number)
         body = _fit(plain(mark.text), FAMILY, LABEL_SIZE, max_label) if max_label > 0 else ""
@@ -283,7 +284,8 @@ def timeline(marks: list[Mark], today: dt.date, width: float, window: str = "pla
             d.add(Circle(cx, axis_y, 3.8, fillColor=colors.white, strokeColor=PLANNED, strokeWidth=1.4))
         else:
             d.add(Circle(cx, axis_y, 3.8, fillColor=PAST, strokeColor=colors.white, strokeWidth=0.6))
-    _legend(d, height - 9, window if planned else "", today)
+    _legend(d, height - 9, window if planned else "", today, past=any(not m.planned for m in marks),
+            planned=bool(planned))
     return d
 
 
@@ -297,8 +299,10 @@ def _user_text(d: Drawing, x: float, y: float, value: str, color, anchor: str) -
         x += w
 
 
-def _legend(d: Drawing, y: float, window: str, today: dt.date) -> None:
-    items: list[tuple[str, str]] = [("past", "past event"), ("planned", "planned event")]
+def _legend(d: Drawing, y: float, window: str, today: dt.date, past: bool = True, planned: bool = True) -> None:
+    """Only what the figure shows: no "planned event" key on a timeline with none."""
+    items: list[tuple[str, str]] = ([("past", "past event")] if past else []) + \
+        ([("planned", "planned event")] if planned else [])
     if window:
         items.append(("window", window))
     items.append(("today", f"packet date ({short_date(today.isoformat())})"))

@@ -7,6 +7,7 @@ import re
 
 from ..intake import Source
 from ..manifest import Case
+from ..model import cited_id
 from .catalogue import emit, places
 
 
@@ -100,8 +101,8 @@ def check_references(case: Case, _sources: list[Source]) -> None:
                  "nothing ties the exhibits to what they prove; add `claims:` (each claim with "
                  "the exhibits that support it) or a `chronology:` citing them", key=True)
         return
-    cited = {ref for event in m.chronology for ref in event.exhibits}
-    cited |= {ref for claim in m.claims for ref in claim.exhibits} | from_letter | from_response
+    cited = {cited_id(ref) for event in m.chronology for ref in event.exhibits}
+    cited |= {cited_id(ref) for claim in m.claims for ref in claim.exhibits} | from_letter | from_response
     for section, noun in (("declarations", "declaration"), ("exhibits", "exhibit")):
         for i, item in enumerate(getattr(m, section)):
             identity = section == "exhibits" and (item.category == "identity" or
@@ -164,19 +165,19 @@ def _norm(name: str) -> str:
 
 def check_legal(case: Case, _sources: list[Source]) -> None:
     for i, decl in enumerate(case.manifest.declarations):
-        ex = decl.executed
-        if ex is None or not ex.place:
+        executed = decl.executed
+        if executed is None or not executed.place:
             continue
-        where = place_country(ex.place)
+        where = place_country(executed.place)
         explicit = ("declarations", i, "executed", "in_us") in case.located.values
         ref = ("declarations", i, "executed", "in_us" if explicit else "place")
-        if where == "abroad" and ex.in_us:
+        if where == "abroad" and executed.in_us:
             how = "says `in_us: true`" if explicit else "does not set `in_us`, which defaults to true"
             emit(case, ref, "declaration-abroad-marked-in-us",
-                 f"executed in '{ex.place}', outside the United States, but {how}; set "
+                 f"executed in '{executed.place}', outside the United States, but {how}; set "
                  "`in_us: false` so the declaration uses the 28 U.S.C. § 1746(1) wording "
                  "(\"under the laws of the United States of America\")")
-        elif where == "us" and not ex.in_us:
+        elif where == "us" and not executed.in_us:
             emit(case, ref, "declaration-in-us-marked-abroad",
-                 f"executed in '{ex.place}', in the United States, but says `in_us: false`; set "
+                 f"executed in '{executed.place}', in the United States, but says `in_us: false`; set "
                  "`in_us: true` (28 U.S.C. § 1746(2)) or correct the place")

@@ -9,7 +9,7 @@ from typing import Callable
 from ..intake import Source
 from ..manifest import Case
 from .. import pdfscan
-from . import content, evidence, privacy, response
+from . import content, court, evidence, filing, privacy, response
 from .catalogue import emit, rules_by_code  # noqa: F401  (emit re-exported)
 
 Check = Callable[[Case, list[Source]], None]
@@ -25,6 +25,8 @@ def _checks() -> list[tuple[str, Check]]:
         ("pdf", pdfscan.check_sources),
         ("privacy", privacy.check_privacy),
         ("response", response.check_response),
+        ("court", court.check_court),
+        ("profile", filing.check_profile),
     ]
 
 
@@ -50,6 +52,8 @@ def check_for_build(case: Case, sources: list[Source]) -> None:
     first = len(case.problems.items)
     content.check_dates(case, sources)
     response.check_due(case)
+    court.check_court(case, sources)  # its errors fail a build as they fail lint
+    filing.check_profile(case, sources)
     for k in range(first, len(case.problems.items)):
         p = case.problems.items[k]
         if p.severity == "error" and rules_by_code()[p.code].lint_only:

@@ -116,6 +116,10 @@ def _check_pins(case: Case, sources: list[Source]) -> None:
             for i, line in enumerate(getattr(m.budget, section)):
                 pins += [(("budget", section, i, "exhibits", j), p.id, p.pages)
                          for j, p in enumerate(line.exhibits) if p.pages]
+    for part in ("chronology", "claims"):
+        for i, item in enumerate(getattr(m, part)):
+            pins += [((part, i, "exhibits", j, "pages"), p.id, p.pages) for j, p in enumerate(item.exhibits)
+                     if not isinstance(p, str) and p.pages]
     for ref, ident, spec in pins:
         if ident not in numbering:
             continue
