@@ -258,3 +258,39 @@ def test_a_han_character_gets_its_own_countrys_form(value, face):
 
     faces = set(re.findall(r'<font face="(\w+)">', text(value)))
     assert faces == {face} and unprintable(value) == []
+
+
+def test_a_dari_ezafe_reads_back_as_written_and_draws_as_the_letter(tmp_path):
+    """heh + hamza above (U+0647 U+0654, the spelling Unicode recommends for the ezafe) is drawn as
+    the letter heh-with-yeh-above it looks like, so no stray mark; the text extracted is as written."""
+    from factory import CASE_HEAD, manifest, require_poppler, text_pdf
+    from parolekit.pipeline import build_packet
+
+    require_poppler()
+
+    def build(folder, word):
+        text_pdf(folder / "a.pdf")
+        case = manifest(folder / "case.yaml", CASE_HEAD + f"""\
+declarations:
+  - id: decl
+    declarant: {{name: Test Beneficiary, role: beneficiary}}
+    text: "{word} ما"
+    executed: {{date: 2026-11-10, place: "Herat, Afghanistan", in_us: false}}
+exhibits:
+  - id: a
+    title: A
+    file: a.pdf
+""")
+        out = build_packet(case, folder / "p.pdf").output
+        png = folder / "page"
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "4", "-l", "4", str(out), str(png)], check=True)
+        text = subprocess.run(["pdftotext", "-f", "4", "-l", "4", str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        return text, Image.open(next(folder.glob("page*.png"))).convert("L")
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ezafe, drawn = build(tmp_path / "a", "خانه\u0654")
+    letter, reference = build(tmp_path / "b", "خان\u06c0")
+    assert "خانه\u0654" in ezafe and "\u06c0" not in ezafe
+    assert ImageChops.difference(drawn, reference).getbbox() is None  # the same pixels

@@ -8,7 +8,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import profiles
 from .model import Manifest
-from .stamp import display_matrix, embedded_text, visible_box
+from .stamp import display_matrix, mark_font, resource, visible_box
 
 COPY = "COPY"
 COPY_FONT = "Helvetica-Bold"  # a standard font, as the draft mark uses
@@ -60,22 +60,10 @@ def open_at_zoom(pdf: pikepdf.Pdf, percent: int) -> None:
 def mark_copy(pdf: pikepdf.Pdf, embedded: bool = False) -> None:
     """"COPY" centred in the top margin of every page, as a pagination artifact (USCIS: each page
     of a copy filed where a copy is required); *embedded*: in an embedded font, for PDF/A."""
-    if embedded:
-        font, codes = embedded_text(pdf, COPY_EMBEDDED, COPY)
-        face = COPY_EMBEDDED
-    else:
-        font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/" + COPY_FONT),
-                                            Encoding=Name.WinAnsiEncoding))
-        face, codes = COPY_FONT, COPY.encode("cp1252")
+    font, face, codes = mark_font(pdf, embedded, COPY_EMBEDDED, COPY_FONT, COPY)
     for page in pdf.pages:
         obj = page.obj
-        res = obj.get("/Resources")
-        if not isinstance(res, Dictionary):
-            res = obj.Resources = Dictionary()
-        fonts = res.get("/Font")
-        if not isinstance(fonts, Dictionary):
-            fonts = res.Font = Dictionary()
-        name = _free(fonts, font)
+        name = resource(obj, "/Font", "/PKCopy", font)
         box = visible_box(obj.get("/MediaBox"), obj.get("/CropBox"))
         matrix, w, h = display_matrix(box, int(obj.get("/Rotate", 0) or 0) % 360)
         x = (w - stringWidth(COPY, face, COPY_SIZE)) / 2
@@ -84,16 +72,3 @@ def mark_copy(pdf: pikepdf.Pdf, embedded: bool = False) -> None:
         page.contents_add(pikepdf.Stream(pdf, (
             f"\n/Artifact <</Type /Pagination>> BDC q {cm} cm 0 g BT /{name} {COPY_SIZE:g} Tf "
             f"{x:.2f} {h - COPY_TOP:.2f} Td (").encode("latin-1") + text + b") Tj ET Q EMC\n"), prepend=False)
-
-
-def _free(fonts: Dictionary, font) -> str:
-    i = 0
-    while True:
-        name = Name("/PKCopy" + (str(i) if i else ""))
-        existing = fonts.get(name)
-        if existing is None:
-            fonts[name] = font
-            return str(name)[1:]
-        if existing.is_indirect and existing.objgen == font.objgen:
-            return str(name)[1:]
-        i += 1

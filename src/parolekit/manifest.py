@@ -165,6 +165,8 @@ _KIND_WORDS = {
 
 
 def _add_schema_problem(case: Case, err: dict) -> None:
+    """One pydantic error as a located problem whose message ends with the fix. (Long on purpose:
+    one branch per kind of error, each with its own wording, read best side by side.)"""
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")

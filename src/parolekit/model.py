@@ -1,4 +1,8 @@
-"""The manifest's data model (format version 1); pydantic validates it and emits its JSON Schema."""
+"""The manifest's data model (format version 1); pydantic validates it and emits its JSON Schema.
+
+One module on purpose (over 500 lines): it is the manifest's public contract, read whole beside
+docs/manifest.md, and every key added since version 1 lands here as an optional field.
+"""
 
 from __future__ import annotations
 

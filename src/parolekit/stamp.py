@@ -167,6 +167,42 @@ def footer_text(number: int, total: int, exhibit: str = "", within: int = 0, of:
     return SEPARATOR.join(parts)
 
 
+def mark_font(pdf, embedded: bool, embedded_face: str, face: str, text: str):
+    """(font object, face, *text* as its codes) for a mark drawn on every page: an embedded subset
+    of *embedded_face* (PDF/A), else the standard Type 1 *face* in WinAnsi."""
+    from pikepdf import Dictionary, Name
+
+    if embedded:
+        font, codes = embedded_text(pdf, embedded_face, text)
+        return font, embedded_face, codes
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/" + face),
+                                        Encoding=Name.WinAnsiEncoding))
+    return font, face, text.encode("cp1252")
+
+
+def resource(page_obj, kind: str, base: str, obj) -> str:
+    """A name for *obj* in the page's *kind* resources ("/Font", "/ExtGState") that takes no name
+    the page already uses (the same object keeps its name), without the slash."""
+    from pikepdf import Dictionary, Name
+
+    res = page_obj.get("/Resources")
+    if not isinstance(res, Dictionary):
+        res = page_obj.Resources = Dictionary()
+    names = res.get(kind)
+    if not isinstance(names, Dictionary):
+        names = res[kind] = Dictionary()
+    i = 0
+    while True:
+        name = Name(base + (str(i) if i else ""))
+        existing = names.get(name)
+        if existing is None:
+            names[name] = obj
+            return str(name)[1:]
+        if existing.is_indirect and existing.objgen == obj.objgen:
+            return str(name)[1:]
+        i += 1
+
+
 def embedded_font(pdf):
     """The stamp's font for PDF/A: Source Serif's printable ASCII as one embedded subset, each
     character at its own code (so stamps are written as plain ASCII strings), copied into *pdf*."""

@@ -8,7 +8,7 @@ import pikepdf
 from pikepdf import Dictionary, Name
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .stamp import display_matrix, embedded_text, visible_box
+from .stamp import display_matrix, mark_font, resource, visible_box
 
 TEXT = "DRAFT \u2014 not for filing"
 FONT = "Helvetica-Bold"  # a standard font, as the footer stamps use: nothing to embed
@@ -19,22 +19,11 @@ OPACITY = 0.28  # readable as a mark, and every word of the page under it stays 
 def mark_draft(pdf: pikepdf.Pdf, embedded: bool = False) -> None:
     """Draw the mark diagonally, corner to corner, on every page, as a marked watermark artifact
     (*embedded*: in an embedded font, for PDF/A)."""
-    if embedded:
-        font, codes = embedded_text(pdf, EMBEDDED, TEXT)
-        face = EMBEDDED
-    else:
-        font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/" + FONT),
-                                            Encoding=Name.WinAnsiEncoding))
-        face, codes = FONT, TEXT.encode("cp1252")
+    font, face, codes = mark_font(pdf, embedded, EMBEDDED, FONT, TEXT)
     state = pdf.make_indirect(Dictionary(Type=Name.ExtGState, ca=OPACITY, CA=OPACITY))
     for page in pdf.pages:
         obj = page.obj
-        res = obj.get("/Resources")
-        if not isinstance(res, Dictionary):
-            res = obj.Resources = Dictionary()
-        fonts = _dict(res, "/Font")
-        states = _dict(res, "/ExtGState")
-        fname, gname = _free(fonts, "/PKDraft", font), _free(states, "/PKDraftGS", state)
+        fname, gname = resource(obj, "/Font", "/PKDraft", font), resource(obj, "/ExtGState", "/PKDraftGS", state)
         rotate = int(obj.get("/Rotate", 0) or 0) % 360
         page.contents_add(pikepdf.Stream(pdf, _stream(obj.get("/MediaBox"), obj.get("/CropBox"), rotate,
                                                       fname, gname, face, codes)), prepend=False)
@@ -56,27 +45,6 @@ def _stream(mediabox, cropbox, rotate: int, font: str, state: str, face: str = F
     text = codes.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
     return (f"\n/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q {cm} cm /{state} gs 0.55 0 0 rg "
             f"BT /{font} {_num(size)} Tf {tm} Tm (").encode("latin-1") + text + b") Tj ET Q EMC\n"
-
-
-def _dict(res: Dictionary, key: str) -> Dictionary:
-    value = res.get(key)
-    if not isinstance(value, Dictionary):
-        value = res[key] = Dictionary()
-    return value
-
-
-def _free(names: Dictionary, base: str, obj) -> str:
-    """A resource name for *obj* on this page that takes no name the page already uses."""
-    i = 0
-    while True:
-        name = Name(base + (str(i) if i else ""))
-        existing = names.get(name)
-        if existing is None:
-            names[name] = obj
-            return str(name)[1:]
-        if existing.is_indirect and existing.objgen == obj.objgen:
-            return str(name)[1:]
-        i += 1
 
 
 def _num(v: float) -> str:

@@ -222,7 +222,8 @@ def shape_word(w, features=None, force=False):
             continue
         plain_run = [pdfmetrics.stringWidth(s, f.fontName, f.fontSize), (f, s)]
         if _is_face(f.fontName) and klass(s) not in ("EN", "AN"):  # digits need no shaping
-            run = _drop_ignorables(_rl_shape(plain_run))
+            drawn = _drawable(s)
+            run = _drop_ignorables(_rl_shape([plain_run[0], (f, drawn)] if drawn != s else plain_run))
             for _f, shaped in run[1:]:
                 _remember(str(shaped), s)
         else:
@@ -239,8 +240,22 @@ def shape_run(font_name: str, s: str, size: float, level: int) -> tuple[str, str
         s = "".join(uax9.MIRRORED.get(ch, ch) for ch in reversed(s))
         return font_name, s, pdfmetrics.stringWidth(s, font_name, size)
     if _is_face(font_name) and klass(s) not in ("EN", "AN"):
+        word[1] = (word[1][0], _drawable(s))
         word = _drop_ignorables(_rl_shape(word))
     return font_name, word[1][1], word[0]
+
+
+# Persian and Dari ezafe written heh + hamza above (U+0647 U+0654, as Unicode recommends) is drawn
+# as the one letter heh-with-yeh-above (U+06C0) that looks the same: reportlab draws a shaped mark
+# without HarfBuzz's offsets, and this one's lands as a stray stroke. The text extracted stays as
+# written (the run's ActualText is its source).
+_DRAWN_AS = {"\u0647\u0654": "\u06c0"}
+
+
+def _drawable(s: str) -> str:
+    for written, drawn in _DRAWN_AS.items():
+        s = s.replace(written, drawn)
+    return s
 
 
 def _drop_ignorables(word: list) -> list:
@@ -268,6 +283,8 @@ _SOURCES: dict[str, str] = {}  # a shaped word's glyph string -> the text it was
 
 
 def _remember(shaped: str, source: str) -> None:
+    # Keyed by the glyphs: two spellings that draw alike (an ezafe written U+0647 U+0654 and the
+    # letter U+06C0) read back as the one last drawn, a known limit when a text mixes them.
     if len(_SOURCES) > 50_000:  # a long build's vocabulary; forgetting costs only a re-derivation
         _SOURCES.clear()
     _SOURCES[shaped] = source

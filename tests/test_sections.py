@@ -13,12 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
-import pytest
 
 from factory import CASE_HEAD, manifest, require_poppler, text_pdf
-from parolekit.grouping import _after, labels, packet_order
 from parolekit.lint import lint_manifest
-from parolekit.manifest import load_case
 from parolekit.pipeline import build_packet
 
 SECTIONS = """\
@@ -150,18 +147,3 @@ def test_freeze_names_a_file_that_is_not_a_receipt(tmp_path):
     (tmp_path / "old.json").write_text("{}")
     case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
     assert any(p.code == "freeze-receipt-invalid" for p in lint_manifest(case).problems)
-
-
-@pytest.mark.parametrize("previous, used, expected", [("12", set(), "12A"), ("12", {"12A"}, "12B"),
-                                                      ("C", set(), "C-1"), ("C-1", set(), "C-1A"),
-                                                      ("0", set(), "0A")])
-def test_an_inserted_label_follows_the_one_before(previous, used, expected):
-    assert _after(previous, used) == expected
-
-
-def test_numbers_style_frozen_labels(tmp_path):
-    case = load_case(_case(tmp_path, [_exhibit("a"), _exhibit("b")], output="output:\n  labels: numbers\n"))
-    m = case.manifest
-    items = packet_order(m)
-    assert labels(m, items) == {"decl": "1", "a": "2", "b": "3"}
-    assert labels(m, items, (("decl", "1"), ("b", "2"))) == {"decl": "1", "a": "1A", "b": "2"}
