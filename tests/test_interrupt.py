@@ -40,8 +40,9 @@ WAIT = 60  # seconds: a hang guard for the child, not a speed expectation
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if p.suffix in (".pdf", ".part", ".json")
-                  and "exhibits" not in p.parts)
+    # The cache's entries are whole (each renamed into place) and meant to stay; a half one is not.
+    return sorted(p.name for p in folder.rglob("*") if p.suffix in (".pdf", ".part", ".json", ".tmp")
+                  and "exhibits" not in p.parts and not (".parolekit-cache" in p.parts and p.suffix != ".tmp"))
 
 
 def _wait_for(path: Path, proc: subprocess.Popen) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import io
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
@@ -73,6 +75,11 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     """
     parts = plan_parts if plan_parts is not None else plan.parts
     out = pikepdf.new()
+    # A large whole packet is merged by qpdf, which reads page data from the files while saving
+    # instead of into memory now (see _merge); otherwise pages are copied here, in memory.
+    spec: list[dict] | None = [] if release_sources and _stream_worthy(pieces) else None
+    files: dict[int, str] = {}  # renderings and cleaned inputs written for qpdf's merge
+    tmp = tempfile.TemporaryDirectory(prefix="parolekit-") if spec is not None else None
     opened: dict[int, tuple[pikepdf.Pdf, list]] = {}
     # page objects of each source, keyed by source identity: (objgen) -> packet page
     landing: dict[tuple[int, tuple[int, int]], int] = {}
@@ -80,21 +87,30 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     from_input: list[bool] = []  # per copied page: an input's (True) or parolekit's own
     outlines: dict[int, list[OutlineItem]] = {}  # a released input's own bookmarks, made in time
     tree = Tree(names={p.id: f"{label_word} {p.label}: {p.title}" for p in plan.exhibits.values()})
+    released: list[Source] = []
+    # Merged by qpdf, pages exist only after the merge: their tags are made then, in the same order.
+    deferred: list[tuple] = []
     with _gc_paused():
         for (start, part), piece in zip(parts, pieces):
+            at = len(from_input)  # this part's first page among the copied ones
             if piece.rendered is not None:
                 r = piece.rendered
+                first = r.first + piece.skip
+                from_input.extend([False] * part.pages)
+                if spec is not None:
+                    spec.append(_pages_of(_file_for(tmp, files, r.data), range(first, first + part.pages)))
+                    deferred.append((part, at, r, first, None, None))
+                    continue
                 if id(r.data) not in opened:  # one open per rendering, however many parts share it
                     pdf = pikepdf.open(io.BytesIO(r.data))
                     opened[id(r.data)] = (pdf, list(pdf.pages))
-                first = r.first + piece.skip
                 copied = [out.copy_foreign(p.obj) for p in opened[id(r.data)][1][first:first + part.pages]]
-                tree.generated(out, part.title, part.kind, part.key, len(kids), copied, r, first)
+                tree.generated(out, part.title, part.kind, part.key, at, copied, r, first)
                 kids.extend(copied)
-                from_input.extend([False] * part.pages)
             else:
                 src = piece.source
                 assert src is not None and src.pdf is not None
+                plain = spec is not None and _streamable(src)  # before cleaning, which marks it
                 if not src.cleaned:
                     flatten_forms(src.pdf)
                 src_pages = list(src.pdf.pages)  # after flattening, which may rewrite pages
@@ -106,15 +122,25 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     chosen = chosen[piece.skip:piece.skip + part.pages]
                 for k, page in enumerate(chosen):
                     landing[(id(src), page.obj.objgen)] = start + k
-                copied = [out.copy_foreign(page.obj) for page in chosen]
-                tree.exhibit(out, part.title, part.kind, part.key, len(kids), src.pdf, chosen, copied)
-                kids.extend(copied)
                 from_input.extend([True] * len(chosen))
+                if spec is not None:  # a plain input as it is on disk, any other as cleaned here
+                    name = str(src.path) if plain else _file_for(tmp, files, src.pdf)
+                    spec.append(_pages_of(name, src.pages[piece.skip:piece.skip + len(chosen)]))
+                    deferred.append((part, at, None, 0, src, chosen))
+                else:
+                    copied = [out.copy_foreign(page.obj) for page in chosen]
+                    tree.exhibit(out, part.title, part.kind, part.key, at, src.pdf, chosen, copied)
+                    kids.extend(copied)
                 if release_sources:
-                    outlines[id(src)] = _source_outline(src, landing, page_offset, kids)
-                    src.pdf.close()
-                    src.pdf = None
-        pages = _page_tree(out, kids)
+                    released.append(src)
+                    if spec is None:
+                        _release(src, outlines, landing, page_offset, kids)
+        if spec is not None:
+            out, kids = _merge(spec, tmp)
+            _tag_merged(out, kids, tree, deferred)
+            for src in released:
+                _release(src, outlines, landing, page_offset, kids)
+        pages = _page_tree(out, kids) if spec is None else list(out.pages)
         _drop_dangling_links(pages)
         _stamp(out, pages, from_input, plan, parts, page_offset, bates_prefix, label_word, volume,
                fit_paper, pdfa)
@@ -124,6 +150,91 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
         finish_tags(out, pages, tree)
     out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
     return out
+
+
+def _tag_merged(out, kids: list, tree, deferred: list[tuple]) -> None:
+    """The structure of parts merged by qpdf, made once their pages are in *out*: as in memory."""
+    for part, at, rendered, first, src, chosen in deferred:
+        copied = kids[at:at + part.pages]
+        if rendered is not None:
+            tree.generated(out, part.title, part.kind, part.key, at, copied, rendered, first)
+        else:
+            tree.exhibit(out, part.title, part.kind, part.key, at, src.pdf, chosen, copied)
+
+
+def _release(src: Source, outlines: dict, landing: dict, offset: int, kids: list) -> None:
+    """The input's own bookmarks, re-pointed at packet pages, then the input closed."""
+    outlines[id(src)] = _source_outline(src, landing, offset, kids)
+    src.pdf.close()
+    src.pdf = None
+
+
+STREAM_ABOVE = 256 * 1024 * 1024  # bytes of input past which pages are streamed, not held in memory
+OPEN_FILES = 200  # inputs qpdf keeps open while merging; past this it reopens each as needed
+_PAGE_ACTIVE = ("/Annots", "/AA", "/B", "/PresSteps")  # what sanitize.clean_pages removes
+
+
+def _stream_worthy(pieces: list[Piece]) -> bool:
+    """More input than is worth holding in memory.
+
+    pikepdf's copy_foreign reads every stream of a copied page into memory at once (it sets qpdf's
+    immediate copy, so that a source may be closed): at 20,000 pages the whole packet would sit in
+    memory. Below STREAM_ABOVE the in-memory merge is kept: reading the pages back from the files
+    while saving costs time (~0.2 s at 1,000 pages) that memory at that size does not need.
+    """
+    sources = {id(p.source): p.source for p in pieces if p.rendered is None and p.source is not None}
+    return sum(src.size for src in sources.values()) >= STREAM_ABOVE
+
+
+def _streamable(src: Source) -> bool:
+    """A PDF the build leaves as it is (no form, no annotations or page actions, not encrypted,
+    repaired, OCR'd or recompressed): qpdf may copy its pages from the file itself."""
+    pdf = src.pdf
+    if pdf is None or src.kind != "pdf" or src.converted or src.warnings or src.cleaned:
+        return False
+    if src.ocr_pages or src.recompressed or src.keep:  # changed in memory: a text layer, re-encoded scans
+        return False
+    if pdf.is_encrypted or "/AcroForm" in pdf.Root:
+        return False
+    pages = list(pdf.pages)
+    return not any(key in pages[i].obj for i in src.pages for key in _PAGE_ACTIVE)
+
+
+def _file_for(tmp, files: dict[int, str], what) -> str:
+    """A rendering's bytes, or an input as cleaned in memory, as a file qpdf can merge from."""
+    if id(what) not in files:
+        path = Path(tmp.name) / f"{len(files)}.pdf"
+        if isinstance(what, bytes):
+            path.write_bytes(what)
+        else:
+            what.save(path, encryption=False)
+        files[id(what)] = str(path)
+    return files[id(what)]
+
+
+def _pages_of(name: str, indexes) -> dict:
+    """qpdf's page spec for the 0-based *indexes* of *name*: runs of pages as "a-b"."""
+    runs: list[str] = []
+    for i in indexes:
+        n = i + 1
+        if runs and "-" not in runs[-1] and runs[-1] == str(n - 1):
+            runs[-1] = f"{n - 1}-{n}"
+        elif runs and "-" in runs[-1] and int(runs[-1].split("-")[1]) == n - 1:
+            runs[-1] = f"{runs[-1].split('-')[0]}-{n}"
+        else:
+            runs.append(str(n))
+    return {"file": name, "range": ",".join(runs)}
+
+
+def _merge(spec: list[dict], tmp) -> tuple[pikepdf.Pdf, list]:
+    """Every page of the packet in order, by qpdf's page merge (pikepdf.Job, as `qpdf --empty
+    --pages`): it keeps a reference to each input and copies the data as the packet is written,
+    reopening files past its open-files threshold, so memory stays flat however many pages."""
+    job = pikepdf.Job({"inputFile": "", "empty": "", "outputFile": "-",
+                       "keepFilesOpenThreshold": str(OPEN_FILES), "pages": spec})
+    out = job.create_pdf()
+    out._parolekit_job = (job, tmp)  # type: ignore[attr-defined]  # read while the packet is saved
+    return out, [p.obj for p in out.pages]
 
 
 def _drop_dangling_links(pages: list[pikepdf.Page]) -> None:

@@ -8,7 +8,7 @@ import signal
 import threading
 import traceback
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,11 +206,17 @@ class _Display:
 def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_file_mb: float | None,
                allow_paths: list[Path], quiet: bool, console: Console, debug: bool = False,
                signing_copies: bool = False, draft: bool = False, word_drafts: bool = False,
-               ocr: bool = False, cache: bool = True, profile: str | None = None) -> int:
+               ocr: bool = False, cache: bool = True, profile: str | None = None,
+               executor: Executor | None = None) -> int:
     """Build every manifest; a failing case does not stop the others. Returns the exit code.
 
     With one manifest the exit code is that build's own (1 case problems, 3 output, 4 internal);
     with several it is 1 when any case failed, and the summary names each failed case and why.
+
+    *executor*, any `concurrent.futures.Executor` (a Dask client's `get_executor()`, a
+    ProcessPoolExecutor of your own), runs the builds instead of parolekit's own worker processes
+    (`jobs` is then the executor's business): each build is `build_one(manifest, ...)`, its
+    Outcome reported as a local one. Manifests are given to it as absolute paths.
     """
     from .report import print_problems
 
@@ -234,7 +240,11 @@ def build_many(manifests: list[Path], *, output: Path | None, jobs: int, max_fil
         for i, why in clashes.items():
             finish(i, Outcome(names[i], False, EXIT_CASE, message=why))
         todo = [i for i in range(len(manifests)) if i not in clashes]
-        if jobs <= 1 or len(todo) <= 1:
+        if executor is not None:
+            _run_executor(executor, manifests, todo, (output, max_file_mb, allow_paths, debug, None,
+                                                      signing_copies, draft, word_drafts, ocr, cache, profile),
+                          finish)
+        elif jobs <= 1 or len(todo) <= 1:
             for i in todo:
                 o = build_one(manifests[i], output, max_file_mb, allow_paths, debug,
                               progress=lambda stage, i=i: display.stage(i, stage),
@@ -347,6 +357,26 @@ def _run_round(ctx, waiting: deque, jobs: int, manifests, args, display: _Displa
         reader.join(timeout=1)
         queue.close()
     return sorted(lost)
+
+
+def _run_executor(executor: Executor, manifests, todo, args: tuple, finish) -> None:
+    """Every case of `todo` submitted to *executor* at once (it schedules them), each reported
+    as it finishes; on an interruption the cases not yet started are cancelled."""
+    pending = {executor.submit(build_one, manifests[i], *args): i for i in todo}
+    try:
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i = pending.pop(fut)
+                o = _outcome(fut, manifests[i])
+                finish(i, o if o is not None else Outcome(
+                    display_path(Path(manifests[i])), False, EXIT_INTERNAL,
+                    message="the process building this case stopped unexpectedly (killed, or out of "
+                            "memory?); build it alone with `parolekit build` to see why"))
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        raise
 
 
 def _outcome(fut: Future, manifest: Path) -> Outcome | None:

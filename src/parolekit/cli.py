@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -93,14 +94,17 @@ def build(
                              help="Give scanned pages a searchable text layer (OCRmyPDF + Tesseract; "
                                   "as output.ocr: true)."),
     no_cache: bool = typer.Option(False, "--no-cache", metavar=FLAG,
-                                  help="OCR every scan again instead of reading .parolekit-cache/ beside "
-                                       "the packet."),
+                                  help="OCR scans, convert office files and make image pages afresh, "
+                                       "reading and writing nothing in .parolekit-cache/ beside the packet."),
     word_drafts: bool = typer.Option(False, "--docx", metavar=FLAG,
                                      help="Also write the exhibit list, cover letter and declarations as "
                                           "Word drafts, and the index as CSV (in <name>.drafts/)."),
     profile: Optional[str] = typer.Option(None, "--profile",
                                           help="Meet a filing profile's rules (uscis-online, uscis-paper, "
                                                "eoir-ecas, cmecf, uk-ebundle), or fail naming those it cannot."),
+    executor: Optional[str] = typer.Option(None, "--executor", metavar="dask://HOST:8786",
+                                           help="Run the builds on a Dask cluster (shared storage; "
+                                                "pip install 'parolekit[dask]')."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -112,11 +116,15 @@ def build(
     try:
         # The cores this process may use (a container's share), not the host's count.
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
-                          max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
-                          console=err, debug=_state["debug"], signing_copies=signing_copies,
-                          draft=draft, word_drafts=word_drafts, ocr=ocr, cache=not no_cache,
-                          profile=profile)
+        with _executor(executor) as pool:
+            code = build_many(manifests, output=output, jobs=jobs or (cores or 1),
+                              max_file_mb=max_file_mb, allow_paths=allow_path, quiet=quiet,
+                              console=err, debug=_state["debug"], signing_copies=signing_copies,
+                              draft=draft, word_drafts=word_drafts, ocr=ocr, cache=not no_cache,
+                              profile=profile, executor=pool)
+    except ParolekitError as e:  # --executor names no cluster that answers
+        report_error(e, err)
+        raise typer.Exit(e.exit_code) from None
     except KeyboardInterrupt as e:
         # A single build knows what the folder holds now; a batch says what holds for every case.
         said = getattr(e, "message", "each packet is either the earlier one or the new one, each "
@@ -124,6 +132,15 @@ def build(
         err.print(f"interrupted: the build stopped; {said}.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     raise typer.Exit(code)
+
+
+def _executor(address: Optional[str]):
+    """The cluster's executor for --executor, else nothing (parolekit's own worker processes)."""
+    if not address:
+        return contextlib.nullcontext(None)
+    from .cluster import executor_for
+
+    return executor_for(address)
 
 
 @app.command(cls=_Command)

@@ -205,9 +205,9 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
     snap = prep.texts.get(("cover_letter", "file"))
     body = snap.text if snap else letter_body(case)
     template = case.resolve(m.cover_letter.template) if m.cover_letter and m.cover_letter.template else None
-    # A good first guess saves a round of rendering: ~24 one-line index rows fit on a page.
+    # A good first guess saves a round of rendering the front matter (see sections.index_guess).
     counts = {"cover": 1 if has_letter(m) else 0, "brief": 1 if m.brief else 0, "response": 1 if m.response else 0,
-              "index": max(1, -(-(len(layout.specs) + 4) // 24)),
+              "index": sections.index_guess(layout.specs, _pages_guess(layout), m.output.paper),
               "chronology": 1 if m.chronology else 0, "claims": 1 if m.claims else 0,
               "budget": 1 if m.budget else 0}
     counts.update({part.ref: part.pages for spec in layout.specs for part in spec.parts
@@ -251,6 +251,12 @@ def settle(prep: Prepared, layout: Layout, limit: float | None,
         counts = new
     # Lengths only grow with page numbers' digits, so this is a bug, not a problem of the case.
     raise ParolekitError(f"{case.name}: the page plan did not settle; please report this")
+
+
+def _pages_guess(layout: Layout) -> int:
+    """About how many pages the packet has (exhibits and their separators): the index's page
+    column is as wide as its numbers."""
+    return sum(part.pages for spec in layout.specs for part in spec.parts) + len(layout.specs) + 10
 
 
 def _sized(spec: ExhibitSpec, counts: dict, cited: dict) -> ExhibitSpec:

@@ -12,6 +12,7 @@ from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
 from .finish import finish
 from .intake import check_unchanged
+from .intake.cache import keep_staged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
 from .ocr import OcrRun, ocr_sources, wanted
 from .output import (Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
@@ -65,13 +66,22 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
     to `<name>.draft.pdf` unless *output* says where; it never replaces a final packet.
     With *word_drafts*, the exhibit list, cover letter and declarations are also written as Word
     drafts with the index as CSV (to `<packet>.drafts/`, drafts.py).
-    With *ocr* (or `output.ocr`), scanned pages get a text layer (ocr.py), cached beside the
-    output unless *cache* is False.
+    With *ocr* (or `output.ocr`), scanned pages get a text layer (ocr.py). Without *cache*,
+    nothing is read from or written to `.parolekit-cache/` beside the packet (OCR layers, office
+    conversions, images made into pages); the packet's bytes are the same either way.
     """
     started = time.perf_counter()
-    ocr_run = OcrRun()
     step = progress or (lambda _stage: None)
-    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, ocr=ocr)
+    prep = prepare(manifest, output, allow_paths=allow_paths, step=step, draft=draft, ocr=ocr, cache=cache)
+    try:
+        return _build(prep, step, started, max_file_mb, signing_copies, word_drafts, cache, profile)
+    finally:
+        close_sources(prep.sources)  # and the cache entries of a failed build are removed
+
+
+def _build(prep: Prepared, step: Progress, started: float, max_file_mb: float | None,
+           signing_copies: bool, word_drafts: bool, cache: bool, profile: str | None) -> BuildResult:
+    ocr_run = OcrRun()
     case = prep.case
     if profile:
         case.manifest.output.profile = profile
@@ -108,6 +118,7 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
         except Exception:
             _input_changed(prep)
             raise
+    keep_staged(prep.sources)  # the packet is in place: so are the cache entries made for it
     close_sources(prep.sources)
     # Generated pages before any stamp: a declaration signed on a packet page would be stamped twice.
     signing = write_signing_copies(plan, layout.rendered, prep.output, signed_electronically(case.manifest)) \

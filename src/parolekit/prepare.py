@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .intake import Source, TextInput, inspect_sources, snapshot_texts
+from .intake.cache import drop_staged
 from .manifest import Case, load_case
 from .ocr import check_tools, wanted
 from .output import cache_folder, check_output_path, default_output
@@ -34,12 +35,15 @@ class Prepared:
 
 def prepare(manifest: Path | str, output: Path | str | None = None, *,
             allow_paths: list[Path] | None = None, step: Progress | None = None,
-            read_texts: bool = True, draft: bool = False, ocr: bool | None = None) -> Prepared:
+            read_texts: bool = True, draft: bool = False, ocr: bool | None = None,
+            cache: bool = True) -> Prepared:
     """Load, validate and inspect a case; problems are recorded on the case, not raised.
 
     *read_texts* reads declaration and letter texts once, so the packet prints and the receipt
     hashes the same bytes (lint, which prints nothing, leaves it off). *ocr* is the build's --ocr
     (None for lint, which runs no tool): a build that OCRs checks its tools before anything else.
+    Without *cache*, office conversions and images are made afresh, and nothing is read from or
+    written to the cache.
     """
     report = step or (lambda _stage: None)
     report("load")
@@ -54,14 +58,17 @@ def prepare(manifest: Path | str, output: Path | str | None = None, *,
         if case.problems.errors:
             return Prepared(case, [], default_output(case))
     report("inspect")
-    # Office files converted to PDF are kept beside the packet, by content: built once.
-    sources = inspect_sources(case, allow_paths, cache=cache_folder(case, output))
+    # Office files converted to PDF, and images made into pages, are kept beside the packet by
+    # content (.parolekit-cache/): made once.
+    sources = inspect_sources(case, allow_paths, cache=cache_folder(case, output) if cache else None)
     texts = snapshot_texts(case) if read_texts else {}
     return Prepared(case, sources, check_output_path(case, output, sources), texts)
 
 
 def close_sources(sources: list[Source]) -> None:
-    """Close every input still open (pages copied into the packet share its data until then)."""
+    """Close every input still open (pages copied into the packet share its data until then);
+    cache entries not put in place by now (lint, a failed build) are removed."""
+    drop_staged(sources)
     for src in sources:
         if src.pdf is not None:
             src.pdf.close()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pikepdf
 
 from ..images import ImageProblem, image_pages
@@ -18,7 +22,14 @@ TOOL: Tool | None = None  # nothing to install: pikepdf and Pillow are dependenc
 
 
 def open_source(case: Case, src: Source, opening: Opening) -> bool:
-    """The image's pages as a new PDF; False (with a located problem) when it cannot be used."""
+    """The image's pages as a new PDF; False (with a located problem) when it cannot be used.
+
+    Decoding, downsampling and re-encoding are the costly part of an image: with a cache folder
+    the pages are kept there by the image's SHA-256 (and max_dpi), and a rebuild opens them.
+    """
+    cached = _cached(src, opening)
+    if cached is not None:
+        return True
     pdf = pikepdf.new()
     try:
         placed = image_pages(src.path, pdf, opening.max_dpi)
@@ -29,7 +40,57 @@ def open_source(case: Case, src: Source, opening: Opening) -> bool:
     src.pdf = pdf
     src.page_count = len(pdf.pages)
     src.image_dpi = [p.source_dpi for p in placed]
+    _keep(src, opening)
     return True
+
+
+CACHE_FORMAT = 1  # bumped when image_pages makes different pages from the same image
+
+
+def _entry(src: Source, opening: Opening) -> Path | None:
+    if opening.cache is None or not src.sha256:
+        return None
+    return opening.cache / f"{src.sha256}.image{CACHE_FORMAT}-{opening.max_dpi}dpi.pdf"
+
+
+def _cached(src: Source, opening: Opening) -> bool | None:
+    """The image's pages from the cache (True), or None when they are not there (or unreadable)."""
+    entry = _entry(src, opening)
+    if entry is None or not entry.is_file():
+        return None
+    try:
+        dpi = json.loads(entry.with_suffix(".json").read_text(encoding="utf-8"))["dpi"]
+        pdf = pikepdf.open(entry)
+        if len(pdf.pages) != len(dpi):
+            pdf.close()
+            return None
+    except (OSError, ValueError, KeyError, TypeError, pikepdf.PdfError):
+        return None  # a damaged entry is made again
+    src.pdf, src.page_count, src.image_dpi = pdf, len(dpi), [float(d) for d in dpi]
+    return True
+
+
+def _keep(src: Source, opening: Opening) -> None:
+    """Stage the pages just made for the cache (put in place with the packet, intake/cache.py)."""
+    entry = _entry(src, opening)
+    if entry is None or src.pdf is None:
+        return
+    dpi = entry.with_suffix(".json")
+    staged = [(entry.with_name(f".{p.name}.{os.getpid()}.tmp"), p) for p in (dpi, entry)]  # dpi first
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        staged[0][0].write_text(json.dumps({"dpi": src.image_dpi}), encoding="utf-8")
+        with open(staged[1][0], "wb") as fh:  # an open file: pikepdf would make a temporary file of its own
+            # As made, uncompressed streams too: the packet copies the same objects from either.
+            src.pdf.save(fh, deterministic_id=True, compress_streams=False,
+                         stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    except BaseException as e:
+        for tmp, _final in staged:
+            tmp.unlink(missing_ok=True)
+        if not isinstance(e, OSError):
+            raise
+        return
+    src.cache_staged.extend(staged)
 
 
 def check_pages(case: Case, src: Source) -> bool:

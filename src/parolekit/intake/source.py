@@ -50,6 +50,9 @@ class Source:
     ocr_pages: list[int] = field(default_factory=list)  # 1-based file pages given a text layer (ocr.py)
     keep: list = field(default_factory=list)  # PDFs its pages borrow objects from (OCR layers), closed with it
     recompressed: dict | None = None  # its scans re-encoded to fit a size cap (compression.py), for the receipt
+    # Cache entries made for this input (staged file, final name): put in place only when the
+    # packet is, so a failed build leaves nothing (intake/cache.py).
+    cache_staged: list[tuple[Path, Path]] = field(default_factory=list)
 
     @property
     def selection(self) -> str:

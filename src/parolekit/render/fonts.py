@@ -174,12 +174,16 @@ def unprintable(value: str) -> list[str]:
     names a font that has them.
     (Look-alike spaces and invisible marks are made plain instead.)
     """
-    covered, fallbacks = _coverage(), chain()
+    covered = _coverage()
+    fallbacks = None
     out: list[str] = []
     for ch in plain(value):
         code = ord(ch)
-        if (ch in "\n\r\t" or ch in scripts.JOINERS or code in covered or ch in out
-                or any(code in c for _f, c in fallbacks)):
+        if ch in "\n\r\t" or ch in scripts.JOINERS or code in covered or ch in out:
+            continue
+        if fallbacks is None:  # the fallback fonts are parsed only for text the serif face lacks (0.45 s)
+            fallbacks = chain()
+        if any(code in c for _f, c in fallbacks):
             continue
         out.append(ch)
     return out

@@ -1,0 +1,94 @@
+"""Batches on any concurrent.futures.Executor, and on a Dask cluster: the same packets as local builds."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from factory import CASE_HEAD, manifest, text_pdf
+
+from parolekit.batch import build_many
+
+
+def _case(folder: Path, pages: int) -> Path:
+    text_pdf(folder / "exhibits" / "letter.pdf", pages=pages, title=f"Letter {folder.name}")
+    text_pdf(folder / "exhibits" / "report.pdf", pages=pages + 1, title=f"Report {folder.name}")
+    return manifest(folder / "case.yaml", CASE_HEAD + f"""\
+output:
+  file: out/packet.pdf
+  bates_prefix: CL
+exhibits:
+  - id: letter
+    title: Letter for {folder.name}
+    file: exhibits/letter.pdf
+  - id: report
+    title: Report for {folder.name}
+    file: exhibits/report.pdf
+claims:
+  - claim: The letter and the report agree
+    exhibits: [letter, report]
+""")
+
+
+def _batch(tmp_path: Path, names: str = "abc") -> tuple[list[Path], list[Path]]:
+    local = [_case(tmp_path / "local" / n, k) for k, n in enumerate(names, start=1)]
+    shutil.copytree(tmp_path / "local", tmp_path / "remote")
+    return local, [tmp_path / "remote" / n / "case.yaml" for n in names]
+
+
+def _build(manifests: list[Path], **kw) -> int:
+    return build_many(manifests, output=None, jobs=1, max_file_mb=None, allow_paths=[], quiet=True,
+                      console=Console(stderr=True), **kw)
+
+
+def _same_packets(local: list[Path], remote: list[Path]) -> None:
+    for one, two in zip(local, remote):
+        a, b = one.parent / "out" / "packet.pdf", two.parent / "out" / "packet.pdf"
+        assert a.is_file() and a.read_bytes() == b.read_bytes()
+        assert a.with_name("packet.receipt.json").read_text() == b.with_name("packet.receipt.json").read_text()
+
+
+def test_any_executor_builds_the_same_packets(tmp_path):
+    local, remote = _batch(tmp_path)
+    assert _build(local) == 0
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert _build(remote, executor=pool) == 0
+    _same_packets(local, remote)
+
+
+def test_a_failing_case_on_an_executor_is_reported_like_a_local_one(tmp_path, capsys):
+    local, _remote = _batch(tmp_path, "ab")
+    (local[1].parent / "exhibits" / "report.pdf").unlink()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert _build(local, executor=pool) == 1
+    err = capsys.readouterr().err
+    assert "failed: " in err and "file-missing" in err
+    assert (local[0].parent / "out" / "packet.pdf").is_file()
+
+
+def test_a_dask_cluster_builds_byte_identical_packets(tmp_path, cli):
+    distributed = pytest.importorskip("distributed")
+    local, remote = _batch(tmp_path)
+    assert _build(local) == 0
+    # One worker thread in this process: small, and it runs the same code a remote worker does.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None, protocol="tcp", host="127.0.0.1") as cluster:
+        address = cluster.scheduler_address  # tcp://127.0.0.1:PORT
+        code, _out, err = cli("build", *remote, "-q", "--executor", "dask://" + address[len("tcp://"):])
+        assert code == 0, err
+    _same_packets(local, remote)
+
+
+def test_an_executor_address_that_does_not_answer_is_a_usage_error(tmp_path, cli, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("parolekit.cluster.CONNECT_TIMEOUT", "1s")
+    local, _remote = _batch(tmp_path, "a")
+    code, _out, err = cli("build", *local, "--executor", "dask://127.0.0.1:9")
+    assert code == 2 and "cannot reach the Dask scheduler" in err
+    code, _out, err = cli("build", *local, "--executor", "spark://somewhere")
+    assert code == 2 and "dask://HOST:8786" in err
+    assert not (local[0].parent / "out").exists()
