@@ -123,9 +123,9 @@ def test_runaway_template_fails_fast_with_a_located_error(tmp_path, body, words)
 
 
 def test_silent_endless_loop_hits_the_time_limit(tmp_path, monkeypatch):
-    from parolekit.render import letter
+    from parolekit.render import sandbox
 
-    monkeypatch.setattr(letter, "MAX_RENDER_SECONDS", 0.2)  # the bound, not the machine, is tested
+    monkeypatch.setattr(sandbox, "MAX_RENDER_SECONDS", 0.2)  # the bound, not the machine, is tested
     body = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     problems = _refused(_case(tmp_path, body + "\n"))
     assert "ran for over 0.2 s" in problems[0].message

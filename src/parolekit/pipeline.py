@@ -81,36 +81,12 @@ def build_packet(manifest: Path | str, output: Path | str | None = None, *,
 
 def _build(prep: Prepared, step: Progress, started: float, max_file_mb: float | None,
            signing_copies: bool, word_drafts: bool, cache: bool, profile: str | None) -> BuildResult:
-    ocr_run = OcrRun()
     case = prep.case
-    if profile:
-        case.manifest.output.profile = profile
-    check_for_build(case, prep.sources)  # the profile's and the court filing's rules too
-    settings = profiles.active(case.manifest)
-    if max_file_mb and settings is not None and settings.single_file:
-        case.add(("output", "profile"), "profile-setting-conflict", f"profile {case.manifest.output.profile} "
-                 "takes one PDF, which --max-file-mb would split; leave it out, or override "
-                 "output.profile_settings.single_file")
-    if word_drafts and not drafts.available():
-        case.add((), "tool-missing", f"--docx writes Word drafts with python-docx, which is not "
-                 f"installed: {drafts.INSTALL}")
-    if case.problems.errors:
-        raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
+    _check_request(case, prep, max_file_mb, word_drafts, profile)
     profiles.apply(case.manifest)  # (after the checks, which tell the user's settings from these)
     with OutputLock(prep.output) as lock:  # one build at a time writes this packet
         try:
-            if wanted(case):
-                step("ocr")
-                ocr_run = ocr_sources(case, prep.sources, prep.output, cache=cache)
-            if pdfa_wanted(case):  # what the inputs bring that PDF/A cannot hold, named by exhibit
-                check_pdfa_sources(case, prep.sources)
-            step("render")
-            layout = lay_out(prep)
-            limit = max_file_mb or profiles.max_file_mb(case.manifest)
-            if profiles.per_exhibit(case.manifest) and not limit:
-                limit = UNLIMITED_MB  # files by exhibit, whatever their size
-            write = _write_split if limit else _write_whole
-            plan, files = write(prep, layout, lock, step, limit)
+            ocr_run, layout, plan, files = _make(prep, lock, step, max_file_mb, cache)
         except KeyboardInterrupt:
             raise Interrupted(lock.state()) from None
         except (ParolekitError, MemoryError):
@@ -128,6 +104,44 @@ def _build(prep: Prepared, step: Progress, started: float, max_file_mb: float | 
     return BuildResult(case.path, files[0].path, files[0].receipt, plan, plan.total, files[0].sha256,
                        files, warnings, time.perf_counter() - started, signing, words,
                        ocr_run.ocred + ocr_run.cached, ocr_run.cached)
+
+
+def _check_request(case, prep: Prepared, max_file_mb: float | None, word_drafts: bool,
+                   profile: str | None) -> None:
+    """The build's own rules, the profile's and the court filing's, and options that cannot go
+    together; all of them reported at once, before anything is written."""
+    if profile:
+        case.manifest.output.profile = profile
+    check_for_build(case, prep.sources)  # the profile's and the court filing's rules too
+    settings = profiles.active(case.manifest)
+    if max_file_mb and settings is not None and settings.single_file:
+        case.add(("output", "profile"), "profile-setting-conflict", f"profile {case.manifest.output.profile} "
+                 "takes one PDF, which --max-file-mb would split; leave it out, or override "
+                 "output.profile_settings.single_file")
+    if word_drafts and not drafts.available():
+        case.add((), "tool-missing", f"--docx writes Word drafts with python-docx, which is not "
+                 f"installed: {drafts.INSTALL}")
+    if case.problems.errors:
+        raise CaseError(f"{case.name}: the case has problems", case.problems.sorted())
+
+
+def _make(prep: Prepared, lock, step: Progress, max_file_mb: float | None, cache: bool):
+    """OCR, render, plan, assemble, finish, write and verify: the stages that make the packet."""
+    case = prep.case
+    ocr_run = OcrRun()
+    if wanted(case):
+        step("ocr")
+        ocr_run = ocr_sources(case, prep.sources, prep.output, cache=cache)
+    if pdfa_wanted(case):  # what the inputs bring that PDF/A cannot hold, named by exhibit
+        check_pdfa_sources(case, prep.sources)
+    step("render")
+    layout = lay_out(prep)
+    limit = max_file_mb or profiles.max_file_mb(case.manifest)
+    if profiles.per_exhibit(case.manifest) and not limit:
+        limit = UNLIMITED_MB  # files by exhibit, whatever their size
+    write = _write_split if limit else _write_whole
+    plan, files = write(prep, layout, lock, step, limit)
+    return ocr_run, layout, plan, files
 
 
 def _input_changed(prep: Prepared) -> None:
