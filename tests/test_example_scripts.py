@@ -71,3 +71,9 @@ def test_a_paragraph_in_dari_reads_in_order_within_the_english_declaration(packe
 def test_the_example_lints_without_errors():
     report = lint_manifest(EXAMPLE)
     assert not [p for p in report.problems if p.severity == "error"]
+
+
+def test_the_example_lints_clean_under_strict():
+    """An example a newcomer copies must not teach them to ignore warnings."""
+    report = lint_manifest(EXAMPLE)
+    assert [p.code for p in report.problems] == []

@@ -60,10 +60,40 @@ def letter() -> None:
         SAMPLE]))
 
 
+def marriage_and_status() -> None:
+    """The marriage certificate (in English, as issued to the couple abroad) and the petitioner's
+    permanent resident card: the relationship and the petitioner's identity and status."""
+    st = styles()
+    _pdf(HERE / "exhibits" / "marriage-certificate.pdf", [
+        Paragraph(text("Certificate of Marriage"), st["title"]),
+        *_lines(["Husband: Ahmad Shah Karimi (احمد‌شاه کریمی), born May 5, 1989, Kabul",
+                 "Wife: Zarghuna Karimi (زرغونه کریمی), born August 2, 1992, Kabul",
+                 "Married on June 12, 2015, in Kabul, Afghanistan", "Certificate number: 2015-KBL-000417"]),
+        Spacer(1, 24), Paragraph(text(SAMPLE), st["small"])])
+    _pdf(HERE / "exhibits" / "petitioner-green-card.pdf", [
+        Paragraph(text("Permanent Resident Card (front and back)"), st["title"]),
+        *_lines(["Surname: KARIMI", "Given name: ZARGHUNA", "Category: SQ1", "Country of birth: Afghanistan",
+                 "Resident since: 03/01/23", "USCIS#: 000-000-000"]),
+        Spacer(1, 24), Paragraph(text(SAMPLE), st["small"])])
+
+
+def forms() -> None:
+    """Stand-ins for the completed Forms I-131 and I-134 (a real filing has USCIS's own forms)."""
+    st = styles()
+    (HERE / "forms").mkdir(parents=True, exist_ok=True)
+    for name, what in (("i-131", "Form I-131, Application for Travel Documents, Parole Documents"),
+                       ("i-134", "Form I-134, Declaration of Financial Support")):
+        _pdf(HERE / "forms" / f"{name}.pdf", [
+            Paragraph(text(f"{what} (SAMPLE — fictional placeholder, not a USCIS form)"), st["heading"]),
+            *_lines(["This page stands in for the completed form."]), Paragraph(text(SAMPLE), st["small"])])
+
+
 def main() -> None:
     (HERE / "exhibits").mkdir(parents=True, exist_ok=True)
     tazkira()
     letter()
+    marriage_and_status()
+    forms()
 
 
 if __name__ == "__main__":
