@@ -147,3 +147,18 @@ def test_freeze_names_a_file_that_is_not_a_receipt(tmp_path):
     (tmp_path / "old.json").write_text("{}")
     case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
     assert any(p.code == "freeze-receipt-invalid" for p in lint_manifest(case).problems)
+
+
+def test_freeze_receipt_nested_too_deep_is_a_located_error(tmp_path):
+    (tmp_path / "old.json").write_text("[" * 100_000 + "]" * 100_000)
+    case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "nested too deeply" in found[0].message
+
+
+def test_freeze_receipt_too_large_is_reported_not_ignored(tmp_path):
+    with open(tmp_path / "old.json", "w") as f:  # over the 20 MB read limit: was skipped silently
+        f.write('{"a": "' + "x" * 21_000_000 + '"}')
+    case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "larger than 20 MB" in found[0].message

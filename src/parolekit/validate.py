@@ -230,8 +230,10 @@ def _check_earlier(case: Case, ref: tuple, relative: str):
     code = "earlier-receipt-invalid" if ref[0] == "response" else "freeze-receipt-invalid"
     path = case.resolve(relative)
     try:
-        if case.flagged(ref) or not path.is_file() or path.stat().st_size > 20_000_000:
+        if case.flagged(ref) or not path.is_file():
             return None  # a missing, outside or odd file is reported by the text-file checks
+        if path.stat().st_size > 20_000_000:  # unread: not silently built without its labels
+            raise ValueError("it is larger than 20 MB, far more than any receipt")
         return read_earlier(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
