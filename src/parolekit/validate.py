@@ -116,11 +116,19 @@ def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
         _check_word(case, ref, relative, path)
         return
     try:
-        path.read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         case.add(ref, "file-not-utf8", f"'{relative}' is not UTF-8 text; save it as UTF-8")
     except OSError as e:
         case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror})")
+    else:
+        if ref in (("brief", "file"), ("cover_letter", "file")) or ref[0] == "declarations" and ref[-1] == "text":
+            from .render.markdown import cut_short
+
+            if cut_short(source):
+                case.add(ref, "markdown-too-deep", f"'{relative}' has lists or block quotes nested about "
+                         "ten levels deep, and text nested that deep (and, in a list, all that follows "
+                         "it) would be left out of the packet; nest them fewer levels")
 
 
 def _check_word(case: Case, ref: tuple, relative: str, path) -> None:
