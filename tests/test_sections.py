@@ -162,3 +162,25 @@ def test_freeze_receipt_too_large_is_reported_not_ignored(tmp_path):
     case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
     found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
     assert found and "larger than 20 MB" in found[0].message
+
+
+def _frozen_case(tmp_path, labels):
+    first = _case(tmp_path / "one", [_exhibit("a"), _exhibit("b")])
+    build_packet(first, tmp_path / "one" / "packet.pdf")
+    receipt = json.loads((tmp_path / "one" / "packet.receipt.json").read_text())
+    for e, lab in zip(receipt["exhibits"], labels):
+        e["label"] = lab
+    (tmp_path / "old.json").write_text(json.dumps(receipt))
+    return _case(tmp_path, [_exhibit("a"), _exhibit("b")], output="output:\n  freeze: old.json\n")
+
+
+def test_freeze_receipt_giving_one_label_twice_is_refused(tmp_path):
+    case = _frozen_case(tmp_path, ["A", "A", "A"])  # was built with every exhibit labelled A
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "'A' to more than one exhibit" in found[0].message
+
+
+def test_freeze_receipt_with_markup_in_a_label_is_refused(tmp_path):
+    case = _frozen_case(tmp_path, ["<b>x</b>" + "Z" * 500])  # was an internal error (AttributeError)
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "not one parolekit writes" in found[0].message

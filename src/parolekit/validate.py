@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from .manifest import Case, is_inline_text, read_text, read_text_file, text_files, word_text  # noqa: F401  (re-exported)
 from .wordtext import WordError, read_word
@@ -284,12 +285,24 @@ def _leading_notice(m) -> str | None:
     return m.response.notice if m.response and m.response.notice_first else None
 
 
+_LABEL = re.compile(r"(?=.{1,24}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")  # A, 12, 12A, C-1, C-1A, 12A-1
+
+
 def _check_freeze(case: Case) -> None:
     m = case.manifest
     if not m.output.freeze:
         return
     earlier = _check_earlier(case, ("output", "freeze"), m.output.freeze)
     if earlier is None:
+        return
+    labels = [lab for _i, lab in earlier.labels]
+    odd = next((lab for lab in labels if not _LABEL.fullmatch(lab)), None)
+    twice = next((lab for lab in labels if labels.count(lab) > 1), None)
+    if odd is not None or twice is not None:  # kept as they are, they would print as labels
+        why = (f"its label {odd[:20]!r} is not one parolekit writes" if odd is not None
+               else f"it gives label {twice!r} to more than one exhibit")
+        case.add(("output", "freeze"), "freeze-receipt-invalid", f"'{m.output.freeze}' cannot be read as "
+                 f"the earlier filing's receipt: {why}; name the `.receipt.json` parolekit wrote beside that packet")
         return
     now = {d.id for d in m.declarations} | {e.id for e in m.exhibits}
     gone = [f"{lab} ('{i}')" for i, lab in earlier.labels if i not in now]
