@@ -184,3 +184,15 @@ def test_freeze_receipt_with_markup_in_a_label_is_refused(tmp_path):
     case = _frozen_case(tmp_path, ["<b>x</b>" + "Z" * 500])  # was an internal error (AttributeError)
     found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
     assert found and "not one parolekit writes" in found[0].message
+
+
+def test_freeze_receipt_of_another_packet_is_refused(tmp_path):
+    other = _case(tmp_path / "other", [_exhibit("z")])
+    build_packet(other, tmp_path / "other" / "packet.pdf")
+    receipt = json.loads((tmp_path / "other" / "packet.receipt.json").read_text())
+    for e in receipt["exhibits"]:
+        e["id"] = "other-" + e["id"]  # no id in common: every label would move
+    (tmp_path / "old.json").write_text(json.dumps(receipt))
+    case = _case(tmp_path, [_exhibit("a"), _exhibit("b")], output="output:\n  freeze: old.json\n")
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "another packet's" in found[0].message

@@ -305,6 +305,11 @@ def _check_freeze(case: Case) -> None:
                  f"the earlier filing's receipt: {why}; name the `.receipt.json` parolekit wrote beside that packet")
         return
     now = {d.id for d in m.declarations} | {e.id for e in m.exhibits}
+    if earlier.labels and not now & {i for i, _lab in earlier.labels}:  # another case's: it would relabel all
+        case.add(("output", "freeze"), "freeze-receipt-invalid", f"'{m.output.freeze}' cannot be read as "
+                 "the earlier filing's receipt: none of this packet's exhibits or declarations is in it, so "
+                 "it is another packet's; name the `.receipt.json` parolekit wrote beside this case's packet")
+        return
     gone = [f"{lab} ('{i}')" for i, lab in earlier.labels if i not in now]
     if gone:
         case.add(("output", "freeze"), "freeze-label-dropped",
