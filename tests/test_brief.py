@@ -161,6 +161,18 @@ def test_a_brief_template_error_is_located_in_the_brief(tmp_path):
         and "line 5" in found[0].message
 
 
+def test_a_brief_citing_none_is_told_no_exhibit_has_that_id(tmp_path):
+    case = _case(tmp_path, brief="# Brief\n\n{{ cite(none) }}\n")  # was "KeyError: 'notice:None'"
+    found = [p for p in lint_manifest(case).problems if p.code == "template-error"]
+    assert found and "no exhibit or declaration has that id" in found[0].message and "KeyError" not in found[0].message
+
+
+def test_a_brief_too_long_is_not_called_a_letter(tmp_path):
+    case = _case(tmp_path, brief=("word " * 2000 + "\n\n") * 60)  # 600,000 characters, no loop
+    found = [p for p in lint_manifest(case).problems if p.code == "template-error"]
+    assert found and "rendered text would be over 500,000" in found[0].message and "letter" not in found[0].message
+
+
 def test_a_declaration_pin_past_the_end_is_reported_by_lint(tmp_path):
     case = _case(tmp_path, decl_text='"See {{ cite(\'report\', 3) }}."')
     found = [p for p in lint_manifest(case).problems if p.code == "pin-out-of-range"]

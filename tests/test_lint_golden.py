@@ -121,6 +121,10 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
               dpi=int(opts.get("dpi", 200)), fmt="JPEG")
     elif kind == "md":
         path.write_text("I am the declarant.\n\nEverything here is true.\n", encoding="utf-8")
+    elif kind == "notes":  # a brief with a used, an unused and a twice-defined footnote
+        path.write_text("Text.[^1]\n\n[^1]: used\n[^2]: never referred to\n[^1]: again\n", encoding="utf-8")
+    elif kind == "deep-md":  # a list nested twelve levels deep, then a paragraph
+        path.write_text("".join("  " * i + f"- item {i}\n" for i in range(12)) + "\nAfter it.\n", encoding="utf-8")
     elif kind == "latin1":
         path.write_bytes("Declaración de José\n".encode("latin-1"))
     elif kind == "dir":

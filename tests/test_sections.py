@@ -147,3 +147,52 @@ def test_freeze_names_a_file_that_is_not_a_receipt(tmp_path):
     (tmp_path / "old.json").write_text("{}")
     case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
     assert any(p.code == "freeze-receipt-invalid" for p in lint_manifest(case).problems)
+
+
+def test_freeze_receipt_nested_too_deep_is_a_located_error(tmp_path):
+    (tmp_path / "old.json").write_text("[" * 100_000 + "]" * 100_000)
+    case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "nested too deeply" in found[0].message
+
+
+def test_freeze_receipt_too_large_is_reported_not_ignored(tmp_path):
+    with open(tmp_path / "old.json", "w") as f:  # over the 20 MB read limit: was skipped silently
+        f.write('{"a": "' + "x" * 21_000_000 + '"}')
+    case = _case(tmp_path, [_exhibit("a")], output="output:\n  freeze: old.json\n")
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "larger than 20 MB" in found[0].message
+
+
+def _frozen_case(tmp_path, labels):
+    first = _case(tmp_path / "one", [_exhibit("a"), _exhibit("b")])
+    build_packet(first, tmp_path / "one" / "packet.pdf")
+    receipt = json.loads((tmp_path / "one" / "packet.receipt.json").read_text())
+    for e, lab in zip(receipt["exhibits"], labels):
+        e["label"] = lab
+    (tmp_path / "old.json").write_text(json.dumps(receipt))
+    return _case(tmp_path, [_exhibit("a"), _exhibit("b")], output="output:\n  freeze: old.json\n")
+
+
+def test_freeze_receipt_giving_one_label_twice_is_refused(tmp_path):
+    case = _frozen_case(tmp_path, ["A", "A", "A"])  # was built with every exhibit labelled A
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "'A' to more than one exhibit" in found[0].message
+
+
+def test_freeze_receipt_with_markup_in_a_label_is_refused(tmp_path):
+    case = _frozen_case(tmp_path, ["<b>x</b>" + "Z" * 500])  # was an internal error (AttributeError)
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "not one parolekit writes" in found[0].message
+
+
+def test_freeze_receipt_of_another_packet_is_refused(tmp_path):
+    other = _case(tmp_path / "other", [_exhibit("z")])
+    build_packet(other, tmp_path / "other" / "packet.pdf")
+    receipt = json.loads((tmp_path / "other" / "packet.receipt.json").read_text())
+    for e in receipt["exhibits"]:
+        e["id"] = "other-" + e["id"]  # no id in common: every label would move
+    (tmp_path / "old.json").write_text(json.dumps(receipt))
+    case = _case(tmp_path, [_exhibit("a"), _exhibit("b")], output="output:\n  freeze: old.json\n")
+    found = [p for p in lint_manifest(case).problems if p.code == "freeze-receipt-invalid"]
+    assert found and "another packet's" in found[0].message

@@ -119,6 +119,8 @@ def read_earlier(text: str) -> Earlier:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise ValueError(f"it is not JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:  # brackets nested thousands deep: no receipt is shaped so
+        raise ValueError("it is nested too deeply to be a receipt") from None
     if not isinstance(data, dict) or "inputs" not in data or "exhibits" not in data:
         raise ValueError("it is not a parolekit receipt (no `inputs` and `exhibits`)")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from .manifest import Case, is_inline_text, read_text, read_text_file, text_files, word_text  # noqa: F401  (re-exported)
 from .wordtext import WordError, read_word
@@ -116,11 +117,19 @@ def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
         _check_word(case, ref, relative, path)
         return
     try:
-        path.read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         case.add(ref, "file-not-utf8", f"'{relative}' is not UTF-8 text; save it as UTF-8")
     except OSError as e:
         case.add(ref, "file-unreadable", f"'{relative}' cannot be read ({e.strerror})")
+    else:
+        if ref in (("brief", "file"), ("cover_letter", "file")) or ref[0] == "declarations" and ref[-1] == "text":
+            from .render.markdown import cut_short
+
+            if cut_short(source):
+                case.add(ref, "markdown-too-deep", f"'{relative}' has lists or block quotes nested about "
+                         "ten levels deep, and text nested that deep (and, in a list, all that follows "
+                         "it) would be left out of the packet; nest them fewer levels")
 
 
 def _check_word(case: Case, ref: tuple, relative: str, path) -> None:
@@ -230,8 +239,10 @@ def _check_earlier(case: Case, ref: tuple, relative: str):
     code = "earlier-receipt-invalid" if ref[0] == "response" else "freeze-receipt-invalid"
     path = case.resolve(relative)
     try:
-        if case.flagged(ref) or not path.is_file() or path.stat().st_size > 20_000_000:
+        if case.flagged(ref) or not path.is_file():
             return None  # a missing, outside or odd file is reported by the text-file checks
+        if path.stat().st_size > 20_000_000:  # unread: not silently built without its labels
+            raise ValueError("it is larger than 20 MB, far more than any receipt")
         return read_earlier(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
@@ -274,6 +285,9 @@ def _leading_notice(m) -> str | None:
     return m.response.notice if m.response and m.response.notice_first else None
 
 
+_LABEL = re.compile(r"(?=.{1,24}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")  # A, 12, 12A, C-1, C-1A, 12A-1
+
+
 def _check_freeze(case: Case) -> None:
     m = case.manifest
     if not m.output.freeze:
@@ -281,7 +295,21 @@ def _check_freeze(case: Case) -> None:
     earlier = _check_earlier(case, ("output", "freeze"), m.output.freeze)
     if earlier is None:
         return
+    labels = [lab for _i, lab in earlier.labels]
+    odd = next((lab for lab in labels if not _LABEL.fullmatch(lab)), None)
+    twice = next((lab for lab in labels if labels.count(lab) > 1), None)
+    if odd is not None or twice is not None:  # kept as they are, they would print as labels
+        why = (f"its label {odd[:20]!r} is not one parolekit writes" if odd is not None
+               else f"it gives label {twice!r} to more than one exhibit")
+        case.add(("output", "freeze"), "freeze-receipt-invalid", f"'{m.output.freeze}' cannot be read as "
+                 f"the earlier filing's receipt: {why}; name the `.receipt.json` parolekit wrote beside that packet")
+        return
     now = {d.id for d in m.declarations} | {e.id for e in m.exhibits}
+    if earlier.labels and not now & {i for i, _lab in earlier.labels}:  # another case's: it would relabel all
+        case.add(("output", "freeze"), "freeze-receipt-invalid", f"'{m.output.freeze}' cannot be read as "
+                 "the earlier filing's receipt: none of this packet's exhibits or declarations is in it, so "
+                 "it is another packet's; name the `.receipt.json` parolekit wrote beside this case's packet")
+        return
     gone = [f"{lab} ('{i}')" for i, lab in earlier.labels if i not in now]
     if gone:
         case.add(("output", "freeze"), "freeze-label-dropped",

@@ -159,7 +159,7 @@ def _citers(m: Manifest, plan: PagePlan, by_id: dict):
 
     def cite(exhibit_id: str, page: int | str | None = None) -> str:
         """"Exhibit C at 14": where the exhibit begins; with *page* ("2", "3-4"), at those of its pages."""
-        if exhibit_id not in by_id and exhibit_id != notice_front:
+        if exhibit_id not in by_id and (notice_front is None or exhibit_id != notice_front):  # cite(none) too
             close = difflib.get_close_matches(str(exhibit_id), list(by_id), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "cite the id of an exhibit or declaration"
             raise _CiteError(f"cite('{exhibit_id}'): no exhibit or declaration has that id; {hint}")

@@ -13,6 +13,14 @@ from .scripts import Paragraph
 from .fonts import styles, text
 
 _md = MarkdownIt("commonmark", {"breaks": False, "html": False})
+# markdown-it drops, without a word, every block nested past maxNesting (and, in a list, all that
+# follows): a parser allowed two levels more tells whether anything was dropped.
+_deeper = MarkdownIt("commonmark", {"breaks": False, "html": False, "maxNesting": _md.options["maxNesting"] + 2})
+
+
+def cut_short(source: str) -> bool:
+    """Whether parsing *source* would silently drop text nested too deep (lists, block quotes)."""
+    return len(_md.parse(source)) != len(_deeper.parse(source))
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 # A link parolekit makes (a citation): its target is resolved to a packet page at assembly.
 LINK_SCHEME = "parolekit:"

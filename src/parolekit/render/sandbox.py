@@ -259,8 +259,8 @@ def _generate(env: _BoundedEnvironment, template: jinja2.Template, ctx: dict) ->
     for chunk in template.generate(ctx):
         size += len(chunk)
         if size > MAX_OUTPUT_CHARS:
-            raise _LimitError(f"the letter would be over {MAX_OUTPUT_CHARS:,} characters; look for a "
-                              "loop that repeats without end")
+            raise _LimitError(f"the rendered text would be over {MAX_OUTPUT_CHARS:,} characters (some "
+                              "150 pages); look for a loop that repeats without end, or shorten it")
         env.check_time()
         out.append(chunk)
     return "".join(out)

@@ -68,6 +68,7 @@ def check_response(case: Case, sources: list[Source]) -> None:
         _check_motion_form(case)
     _check_pins(case, sources)
     _check_text_pins(case, sources)
+    _check_brief_notes(case)
     _check_unavailable(case)
     _check_budget(case)
 
@@ -189,6 +190,32 @@ def _check_text_pins(case: Case, sources: list[Source]) -> None:
                 err = str(PinError(ident, missing, total))
                 fix = "" if missing <= total else "; cite a page it has"
                 emit(case, ref, "pin-out-of-range", f"{where}{match.group(0)}: {err}{fix}")
+
+
+_NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def _check_brief_notes(case: Case) -> None:
+    """A footnote the brief never refers to, or defines twice, would not be printed: say so."""
+    brief = case.manifest.brief
+    text = case.input_text(("brief", "file"), brief.file) if brief else None
+    if not text:
+        return
+    refs = {m.group(1).casefold() for m in _NOTE_REF.finditer(text)}
+    seen: dict[str, int] = {}
+    for match in _NOTE_DEF.finditer(text):
+        label, line = match.group(1), text.count("\n", 0, match.start()) + 1
+        key = label.casefold()
+        if key in seen:
+            emit(case, ("brief", "file"), "brief-footnote-unused",
+                 f"{brief.file}, line {line}: footnote [^{label}] is defined again (first on line "
+                 f"{seen[key]}), and only one of them is printed; give each note its own label")
+        elif key not in refs:
+            emit(case, ("brief", "file"), "brief-footnote-unused",
+                 f"{brief.file}, line {line}: footnote [^{label}] is never referred to, so it is not "
+                 f"printed; add [^{label}] to the text where the note belongs, or delete it")
+        seen.setdefault(key, line)
 
 
 def _check_unavailable(case: Case) -> None:
