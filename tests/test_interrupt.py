@@ -26,11 +26,12 @@ import os, sys, time
 from parolekit import output
 real_save, calls = output.save_pdf, [0]
 def save_then_wait(pdf, path, *rest):
-    real_save(pdf, path, *rest)
+    saved = real_save(pdf, path, *rest)
     calls[0] += 1
     if calls[0] == int(os.environ["PK_PAUSE_AT_SAVE"]):
         open(os.environ["PK_MARK"], "w").close()
         time.sleep(120)
+    return saved
 output.save_pdf = save_then_wait
 from parolekit.cli import main
 sys.argv = ["parolekit", "build", *sys.argv[1:]]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pikepdf
 
@@ -18,6 +21,21 @@ from .manifest import Case, text_files, word_text
 from .ocr import receipt_entry, wanted
 from .plan import PagePlan
 from .publish import Commit, Move, OutputLock, commit, discard
+
+
+class Saved(NamedTuple):
+    """A file just written: its SHA-256 and size, computed while it was sealed."""
+
+    sha256: str
+    size: int
+
+
+class Staged(NamedTuple):
+    """A packet (or volume) saved to its temporary file, not yet in place."""
+
+    path: Path
+    sha256: str
+    size: int
 
 
 @dataclass
@@ -130,21 +148,96 @@ def temp_beside(final: Path) -> Path:
     raise OutputError(f"cannot create a temporary file in {final.parent}; clear out old .part files")
 
 
-def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> None:
-    """Save deterministically: same inputs, same bytes (the /ID is derived from the content)."""
+def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> Saved:
+    """Save deterministically (same inputs, same bytes) and return the file's SHA-256 and size.
+
+    The /ID is derived from the content, as qpdf's `deterministic_id` does, but from the SHA-256
+    the receipt needs anyway: qpdf's own MD5 pass over the whole file cost as much as the write.
+    """
+    nonce = secrets.token_bytes(16)  # a placeholder /ID, found and replaced once the file is whole
     try:
         # Into our own open file: given a path, pikepdf would make a temporary file of its own,
         # which an interruption would leave behind.
-        with open(path, "wb") as fh:
-            # PDF/A-2 is PDF 1.7: an input's 2.0 header must not carry over.
-            version = {"force_version": "1.7"} if getattr(pdf, "_parolekit_pdfa", False) else {}
-            pdf.save(fh, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate, **version)
+        with open(path, "w+b") as fh:
+            _save(pdf, fh, nonce=nonce)
+            saved = _seal(fh, nonce)
+            if saved is None:  # the placeholder was not found: let qpdf derive the /ID itself
+                fh.seek(0)
+                fh.truncate()
+                _save(pdf, fh, nonce=None)
+                saved = Saved(*_hash_open(fh))
             fh.flush()
             os.fsync(fh.fileno())  # whole on disk before any rename puts it in place
+        return saved
     except OSError as e:
         raise OutputError(f"cannot write {shown or path.name} ({e.strerror}); nothing was replaced. "
                           "Check free space and permissions") from e
+
+
+def _save(pdf: pikepdf.Pdf, fh, *, nonce: bytes | None) -> None:
+    # PDF/A-2 is PDF 1.7: an input's 2.0 header must not carry over.
+    version = {"force_version": "1.7"} if getattr(pdf, "_parolekit_pdfa", False) else {}
+    if nonce is None:
+        if "/ID" in pdf.trailer:
+            del pdf.trailer.ID
+        ident = {"deterministic_id": True}
+    else:
+        # static_id keeps a first /ID entry that is set and writes a constant second one.
+        pdf.trailer.ID = pikepdf.Array([pikepdf.String(nonce), pikepdf.String(nonce)])
+        ident = {"static_id": True}
+    try:
+        pdf.save(fh, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 **ident, **version)
+    finally:
+        if "/ID" in pdf.trailer:
+            del pdf.trailer.ID
+
+
+ID_TAIL = 8 << 20  # the trailer (with the /ID) is in the last part of the file: its xref stream
+
+
+def _seal(fh, nonce: bytes) -> Saved | None:
+    """Replace the placeholder /ID by the first 16 bytes of the SHA-256 of everything before it,
+    hashing the file once: the digest returned is the finished file's."""
+    size = os.fstat(fh.fileno()).st_size
+    start = max(0, size - ID_TAIL)
+    fh.seek(start)
+    tail = fh.read()
+    pattern = rb"/ID\s*\[\s*<(%s)>\s*<([0-9a-fA-F]{32})>\s*\]" % nonce.hex().encode()
+    matches = list(re.finditer(pattern, tail, re.IGNORECASE))
+    if not matches:
+        return None
+    found = matches[-1]  # the file's own trailer
+    h = _hash_range(fh, start)
+    h.update(tail[:found.start()])
+    ident = h.copy().digest()[:16].hex().encode()
+    a, b = found.start(1) - found.start(), found.start(2) - found.start()
+    patched = bytearray(found.group())
+    patched[a:a + 32] = ident
+    patched[b:b + 32] = ident
+    fh.seek(start + found.start())
+    fh.write(patched)
+    h.update(patched)
+    h.update(tail[found.end():])
+    return Saved(h.hexdigest(), size)
+
+
+def _hash_range(fh, end: int):
+    h = hashlib.sha256()
+    fh.seek(0)
+    left = end
+    while left > 0:
+        block = fh.read(min(1 << 20, left))
+        if not block:
+            break
+        h.update(block)
+        left -= len(block)
+    return h
+
+
+def _hash_open(fh) -> tuple[str, int]:
+    size = os.fstat(fh.fileno()).st_size
+    return _hash_range(fh, size).hexdigest(), size
 
 
 def write_packet(case: Case, pdf: pikepdf.Pdf, path: Path, plan: PagePlan,
@@ -155,9 +248,8 @@ def write_packet(case: Case, pdf: pikepdf.Pdf, path: Path, plan: PagePlan,
     Last before the renames: every input is still what was hashed (pages are copied from the
     inputs while saving), so the receipt describes what the packet holds.
     """
-    tmp = stage_pdf(pdf, path)
+    tmp, digest, size = stage_pdf(pdf, path)
     try:
-        digest, size = sha256_file(tmp), tmp.stat().st_size
         check_pages(tmp, path, plan.total)
         rtmp = stage_receipt(case, path, make_receipt(case, path, digest, plan, sources, texts=texts))
     except BaseException:
@@ -276,18 +368,18 @@ def _notice(plan: PagePlan) -> dict:
     return {}
 
 
-def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Path:
+def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Staged:
     """Save *pdf* to a temporary file beside *final* (not yet in place): its size can be checked."""
     tmp_path = temp_beside(final)
     try:
-        save_pdf(pdf, tmp_path, final.name)
+        saved = save_pdf(pdf, tmp_path, final.name)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
-    return tmp_path
+    return Staged(tmp_path, saved.sha256, saved.size)
 
 
-def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], base: Path,
+def write_volumes(case: Case, staged: list[tuple[Staged, Path, tuple[int, int]]], base: Path,
                   plan: PagePlan, sources: list[Source], lock: OutputLock,
                   remove: dict[Path, str] | None = None,
                   texts: dict[tuple, TextInput] | None = None,
@@ -300,7 +392,7 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
     inputs = input_paths(case, sources)
     clash = [final for _tmp, final, _pages in staged if final.resolve() in inputs]
     if clash:
-        discard([tmp for tmp, _f, _p in staged])
+        discard([tmp.path for tmp, _f, _p in staged])
         ref = ("output", "file") if case.manifest.output.file else ()
         case.add(ref, "output-overwrites-input", f"volume '{clash[0].name}' would replace an input "
                  "of the same name; parolekit never writes over its inputs. Rename that input, or "
@@ -309,8 +401,8 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
     try:
         for number, (tmp, final, (first, last)) in enumerate(staged, start=1):
             lead = (cover_pages or {}).get(final, 0)
-            check_pages(tmp, final, last - first + 1 + lead)
-            digest, size = sha256_file(tmp), tmp.stat().st_size
+            check_pages(tmp.path, final, last - first + 1 + lead)
+            digest, size = tmp.sha256, tmp.size
             written.append(Written(final, receipt_path(base), digest, last - first + 1, size))
             volumes.append({"volume": number, "path": _rel(case, final), "sha256": digest,
                             "bytes": size, "first_page": first, "last_page": last,
@@ -321,14 +413,14 @@ def write_volumes(case: Case, staged: list[tuple[Path, Path, tuple[int, int]]], 
         receipt["output"]["volumes"] = len(staged)
         rtmp = stage_receipt(case, lead.path, receipt)
     except BaseException:
-        discard([tmp for tmp, _f, _p in staged])  # a partial set of volumes is worse than none
+        discard([tmp.path for tmp, _f, _p in staged])  # a partial set of volumes is worse than none
         raise
     try:
         ensure_unchanged(case, sources, texts)
     except BaseException:
-        discard([tmp for tmp, _f, _p in staged] + [rtmp])
+        discard([tmp.path for tmp, _f, _p in staged] + [rtmp])
         raise
-    commit(lock, Commit([Move(tmp, final) for tmp, final, _p in staged] + [Move(rtmp, lead.receipt)],
+    commit(lock, Commit([Move(tmp.path, final) for tmp, final, _p in staged] + [Move(rtmp, lead.receipt)],
                         remove or {}))
     return written
 

@@ -15,7 +15,7 @@ from .intake import check_unchanged
 from .intake.cache import keep_staged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
 from .ocr import OcrRun, ocr_sources, wanted
-from .output import (Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
+from .output import (Staged, Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
                      write_signing_copies, write_volumes)
 from .pdfa import check_sources as check_pdfa_sources
 from .pdfa import wanted as pdfa_wanted
@@ -203,7 +203,7 @@ def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
             step("verify")
             return plan, write_volumes(case, staged, prep.output, plan, prep.sources, lock, earlier,
                                        prep.texts, cover_pages=leads)
-        discard([tmp for tmp, _f, _p in staged])
+        discard([tmp.path for tmp, _f, _p in staged])
         # Estimates were low for these volumes: scale what went into them, then split again.
         sizes = page_bytes(plan, layout, factors)
         for v, actual in over:
@@ -246,7 +246,7 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
     marks = bookmarks(plan, layout.by_ref)
     args = _assemble_args(prep)
     del args["title"]
-    staged: list[tuple[Path, Path, tuple[int, int]]] = []
+    staged: list[tuple[Staged, Path, tuple[int, int]]] = []
     over: list[tuple[Volume, int]] = []
     try:
         for v in vols:
@@ -263,11 +263,10 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
             tmp = stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built
             staged.append((tmp, final, (v.first, v.last)))
-            size = tmp.stat().st_size
-            if size > limit * MB:
-                over.append((v, size))
+            if tmp.size > limit * MB:
+                over.append((v, tmp.size))
     except BaseException:
-        discard([tmp for tmp, _f, _p in staged])
+        discard([tmp.path for tmp, _f, _p in staged])
         raise
     leads = {final: sheets[v.number].pages for v, (_t, final, _p) in zip(vols, staged) if v.number in sheets}
     return staged, over, leads
