@@ -93,6 +93,12 @@ out.save(out_path, deterministic_id=True, compress_streams=True,
 """
 
 
+# The least a Python packet builder using these libraries can take: the minimal script, having
+# imported what a build renders, validates and reports with (none of it used).
+FLOOR = ("import pydantic, yaml, jinja2.sandbox, markdown_it, reportlab.platypus, reportlab.pdfbase.ttfonts, "
+         "PIL.Image, uharfbuzz, typer, rich.console\n" + MINIMAL)
+
+
 # --- generating the inputs -----------------------------------------------------------------------
 def _text_pdf(pages: int, size, title: str, rng: random.Random) -> bytes:
     from reportlab.pdfgen import canvas
@@ -290,6 +296,7 @@ def time_size(root: Path, pages: int, templates, rng, runs: int, keep: bool = Fa
         "parolekit": [*PAROLEKIT, "build", str(manifest), "-o", str(out), "-q"],
         "qpdf": ["qpdf", "--keep-files-open=y", "--empty", "--pages", *names, "--", str(root / "qpdf.pdf")],
         "pikepdf": [sys.executable, str(script), str(root / "minimal.pdf"), *names],
+        "floor": [sys.executable, "-c", FLOOR, str(root / "floor.pdf"), *names],
     }
     ex = exhibiter_cmd(root, files)
     if ex is not None:
@@ -329,6 +336,7 @@ def time_batch(root: Path, count: int, templates, jobs: int) -> dict:
 
 def table(rows: list[dict], batch: dict | None) -> str:
     tools = [t for t in ("parolekit", "qpdf", "pikepdf", "exhibiter") if any(t in r for r in rows)]
+    floor = [r for r in rows if "floor" in r]
     head = {"parolekit": "parolekit build", "qpdf": "qpdf --empty --pages", "pikepdf": "minimal pikepdf script",
             "exhibiter": "exhibiter"}
     lines = ["| packet pages (input pages, files, MB) | runs | " + " | ".join(
@@ -350,6 +358,9 @@ def table(rows: list[dict], batch: dict | None) -> str:
                  "peak MB is the largest resident set of the process.")
     if "exhibiter" not in tools:
         lines.append("exhibiter: not installed (pip install exhibiter adds its column).")
+    for r in floor:
+        lines.append(f"{r['packet_pages']:,} pages, the floor (the minimal script after importing the "
+                     f"libraries a build uses): {r['floor']['s']:.2f} s = {r['floor']['s'] / r['qpdf']['s']:.2f}x qpdf.")
     if batch:
         lines.append("")
         lines.append("| small cases (5 exhibits x 20 pages) | one `build --jobs {jobs}` | {cases} separate `build` "

@@ -92,3 +92,97 @@ def test_an_executor_address_that_does_not_answer_is_a_usage_error(tmp_path, cli
     code, _out, err = cli("build", *local, "--executor", "spark://somewhere")
     assert code == 2 and "dask://HOST:8786" in err
     assert not (local[0].parent / "out").exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def ray_head():
+    """A one-node Ray cluster started as an operator would (`ray start --head`), stopped after:
+    its client server's address, ray://127.0.0.1:PORT."""
+    pytest.importorskip("ray")
+    import subprocess
+    import sys
+
+    ray = [sys.executable, "-m", "ray.scripts.scripts"]
+    port, client = _free_port(), _free_port()
+    subprocess.run([*ray, "start", "--head", "--num-cpus", "1", "--port", str(port),
+                    "--ray-client-server-port", str(client), "--include-dashboard=false",
+                    "--disable-usage-stats"], check=True, capture_output=True, timeout=120)
+    address = f"ray://127.0.0.1:{client}"
+    try:
+        # A head just started can be slow to serve its first client on a loaded machine (its
+        # per-client server is a new process): connect once, retrying, before the test's own.
+        probe = f"import ray; ray.init(address={address!r}); ray.shutdown()"
+        for _attempt in range(3):
+            if subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=120).returncode == 0:
+                break
+        yield address
+    finally:
+        subprocess.run([*ray, "stop", "--force"], capture_output=True, timeout=120)
+
+
+def test_a_ray_cluster_builds_byte_identical_packets(tmp_path, cli, ray_head):
+    local, remote = _batch(tmp_path)
+    assert _build(local) == 0
+    code, out, err = cli("build", *remote, "--executor", ray_head)
+    assert code == 0, err
+    _same_packets(local, remote)
+    # Reported as local builds are, and none of Ray's own log lines among them.
+    for m, pages in zip(remote, (8, 10, 12)):
+        assert f"{m}: wrote {m.parent / 'out' / 'packet.pdf'} ({pages} pages" in err, err
+    assert "3 built, 0 failed" in err
+    assert " INFO " not in err and "WARNING" not in err and out == "", err
+
+
+def test_a_ray_cluster_that_does_not_answer_is_a_usage_error(tmp_path, cli, monkeypatch):
+    ray = pytest.importorskip("ray")
+
+    def unreachable(*_a, **_k):  # what ray.init raises after its 30-second connection timeout
+        raise ConnectionError("ray client connection timeout")
+
+    monkeypatch.setattr(ray, "init", unreachable)
+    local, _remote = _batch(tmp_path, "a")
+    code, _out, err = cli("build", *local, "--executor", "ray://127.0.0.1:9")
+    assert code == 2 and "cannot reach the Ray cluster at ray://127.0.0.1:9" in err and "ray start --head" in err
+    assert not (local[0].parent / "out").exists()
+
+
+def test_a_ray_executor_cancels_the_task_of_a_cancelled_future():
+    from concurrent.futures import Future
+
+    from parolekit.cluster import RayExecutor
+
+    class FakeRef:
+        def __init__(self):
+            self.fut = Future()
+
+        def future(self):
+            return self.fut
+
+    class FakeRay:
+        cancelled: list = []
+
+        def remote(self, fn):
+            class Remote:
+                @staticmethod
+                def remote(*a, **k):
+                    return FakeRef()
+            return Remote
+
+        def cancel(self, ref):
+            self.cancelled.append(ref)
+
+    fake = FakeRay()
+    pool = RayExecutor(fake)
+    done, stopped = pool.submit(print, 1), pool.submit(print, 2)
+    done.set_result("ok")
+    assert stopped.cancel() and len(fake.cancelled) == 1
+    pool.shutdown(cancel_futures=True)  # nothing left to cancel: the finished one is not
+    assert len(fake.cancelled) == 1

@@ -103,8 +103,9 @@ def build(
                                           help="Meet a filing profile's rules (uscis-online, uscis-paper, "
                                                "eoir-ecas, cmecf, uk-ebundle), or fail naming those it cannot."),
     executor: Optional[str] = typer.Option(None, "--executor", metavar="dask://HOST:8786",
-                                           help="Run the builds on a Dask cluster (shared storage; "
-                                                "pip install 'parolekit[dask]')."),
+                                           help="Run the builds on a Dask or Ray cluster "
+                                                "(dask://HOST:8786, ray://HOST:10001; shared storage; "
+                                                "pip install 'parolekit[dask]' or 'parolekit[ray]')."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
     signal.signal(signal.SIGTERM, _sigterm)

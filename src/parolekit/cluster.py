@@ -1,15 +1,18 @@
-"""Executors past one machine: a Dask cluster named by its scheduler's address (`dask://HOST:8786`)."""
+"""Executors past one machine: a Dask cluster (`dask://HOST:8786`) or a Ray cluster (`ray://HOST:10001`)."""
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+import logging
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Iterator
 
 from .errors import EXIT_USAGE, ParolekitError
 
 INSTALL = "pip install 'parolekit[dask]'"
+RAY_INSTALL = "pip install 'parolekit[ray]'"
 SCHEMES = ("dask://", "tcp://", "tls://")
+RAY = "ray://"
 CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer within this is reported, not waited for
 
 
@@ -19,17 +22,25 @@ class ExecutorError(ParolekitError):
     exit_code = EXIT_USAGE
 
 
-@contextmanager
-def executor_for(address: str) -> Iterator[Executor]:
-    """A `concurrent.futures.Executor` whose work runs on the cluster at *address*, closed after.
+def executor_for(address: str):
+    """A context giving a `concurrent.futures.Executor` whose work runs on the cluster at
+    *address*, disconnected after.
 
     `dask://HOST:PORT` (or the scheduler's own `tcp://` / `tls://` address) connects a Dask
-    `distributed.Client` and gives its `get_executor()`: every worker must see the case folders
-    and the output folders at the same paths as this machine (shared storage).
+    `distributed.Client` and gives its `get_executor()`; `ray://HOST:PORT` connects to a Ray
+    cluster's client server and runs each build as a Ray task. Either way every worker must see
+    the case folders and the output folders at the same paths as this machine (shared storage).
     """
+    if address.startswith(RAY):
+        return _ray(address)
     if not address.startswith(SCHEMES):
         raise ExecutorError(f"--executor '{address}' is not a cluster address parolekit knows; give "
-                            "the Dask scheduler as dask://HOST:8786")
+                            "the Dask scheduler as dask://HOST:8786 or a Ray cluster as ray://HOST:10001")
+    return _dask(address)
+
+
+@contextmanager
+def _dask(address: str) -> Iterator[Executor]:
     try:
         from distributed import Client
     except ImportError:
@@ -45,3 +56,54 @@ def executor_for(address: str) -> Iterator[Executor]:
         yield client.get_executor(pure=False)
     finally:
         client.close()
+
+
+@contextmanager
+def _ray(address: str) -> Iterator[Executor]:
+    try:
+        import ray
+    except ImportError:
+        raise ExecutorError(f"--executor {address} runs the builds on a Ray cluster, which needs the "
+                            f"'ray[client]' package: {RAY_INSTALL}") from None
+    try:
+        # Ray's own log lines would interleave with the build report: errors only, none from workers.
+        ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
+    except (ConnectionError, OSError, TimeoutError, ValueError, RuntimeError) as e:
+        raise ExecutorError(f"cannot reach the Ray cluster at {address} ({type(e).__name__}); start it "
+                            "with `ray start --head` (see docs/scale.md) or check the address") from None
+    try:
+        yield RayExecutor(ray)
+    finally:
+        ray.shutdown()
+
+
+class RayExecutor(Executor):
+    """`concurrent.futures` over Ray: each call is one Ray task, its future the task's own
+    (`ObjectRef.future()`). Ray schedules, retries lost workers and moves the results; this only
+    adapts the interface, as Dask's `Client.get_executor()` does. Cancelling a future cancels its
+    task."""
+
+    def __init__(self, ray) -> None:
+        self._ray = ray
+        self._remote: dict = {}  # one Ray remote function per Python function
+        self._refs: dict[Future, object] = {}
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        remote = self._remote.get(fn)
+        if remote is None:
+            remote = self._remote[fn] = self._ray.remote(fn)
+        ref = remote.remote(*args, **kwargs)
+        future = ref.future()
+        self._refs[future] = ref
+        future.add_done_callback(self._settled)
+        return future
+
+    def _settled(self, future: Future) -> None:
+        ref = self._refs.pop(future, None)
+        if future.cancelled() and ref is not None:
+            self._ray.cancel(ref)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            for future in list(self._refs):
+                future.cancel()

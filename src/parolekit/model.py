@@ -80,7 +80,7 @@ Lines = Annotated[list[Text], Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False, defer_build=True)
 
 
 def is_minor(birth: dt.date | None, on: dt.date) -> bool:
