@@ -72,30 +72,38 @@ def mark_artifacts(out: pikepdf.Pdf, obj: Dictionary) -> None:
     page = pikepdf.Page(obj)
     result: list = []
     run: list = []
+    paints = False  # whether the run outside marked content paints anything
     depth, in_text = 0, False
+    bmc, emc = Operator("BMC"), Operator("EMC")
 
     def flush():
-        if any(str(i.operator) in PAINT for i in run):
-            result.append(pikepdf.ContentStreamInstruction([Name.Artifact], Operator("BMC")))
+        if paints:
+            result.append(pikepdf.ContentStreamInstruction([Name.Artifact], bmc))
             result.extend(run)
-            result.append(pikepdf.ContentStreamInstruction([], Operator("EMC")))
+            result.append(pikepdf.ContentStreamInstruction([], emc))
         else:
             result.extend(run)
         run.clear()
 
     for inst in pikepdf.parse_content_stream(page):
-        op = str(inst.operator)
-        if depth == 0 and not in_text and op in ("BDC", "BMC"):
-            flush()
-            depth = 1
-            result.append(inst)
-            continue
+        op = str(inst.operator)  # once per instruction: the loop is most of this function's time
         if depth:
             result.append(inst)
             depth += 1 if op in ("BDC", "BMC") else -1 if op == "EMC" else 0
             continue
+        if not in_text and op in ("BDC", "BMC"):
+            flush()
+            paints = False
+            depth = 1
+            result.append(inst)
+            continue
         run.append(inst)
-        in_text = True if op == "BT" else False if op == "ET" else in_text
+        if op in PAINT:
+            paints = True
+        elif op == "BT":
+            in_text = True
+        elif op == "ET":
+            in_text = False
     flush()
     obj.Contents = out.make_stream(pikepdf.unparse_content_stream(result))
 
