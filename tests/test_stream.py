@@ -8,6 +8,7 @@ import pikepdf
 import pytest
 
 from factory import CASE_HEAD, manifest, text_pdf
+from test_tagging import tagged_pdf
 
 from parolekit import assemble
 from parolekit.pipeline import build_packet
@@ -24,6 +25,7 @@ def _case(tmp_path: Path) -> Path:
         Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[10, 10, 50, 50],
         A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/"))))]))
     pdf.save(ex / "linked.pdf")
+    tagged_pdf(ex / "tagged.pdf")  # kept open over the merge for its tags; the bare inputs are not
     return manifest(tmp_path / "case.yaml", CASE_HEAD + """\
 output:
   bates_prefix: ST
@@ -32,6 +34,7 @@ exhibits:
   - {id: report, title: Country report, file: exhibits/report.pdf, pages: "2-4,1"}
   - {id: scan, title: Scanned record, file: exhibits/scan.pdf}
   - {id: linked, title: Web page, file: exhibits/linked.pdf}
+  - {id: tagged, title: Tagged report, file: exhibits/tagged.pdf}
 claims:
   - claim: The record shows it
     exhibits: [letter, scan]
@@ -89,7 +92,7 @@ def test_streamed_inputs_give_the_same_packet_content(tmp_path, monkeypatch):
     monkeypatch.setattr(assemble, "_merge", spy)
     build_packet(m, tmp_path / "streamed.pdf")
     # The plain inputs are merged from their own files; the linked page as cleaned (a copy).
-    assert merged == ["letter.pdf", "report.pdf", "scan.pdf"]
+    assert merged == ["letter.pdf", "report.pdf", "scan.pdf"]  # tagged.pdf has a link: cleaned too
     assert _content(tmp_path / "streamed.pdf") == _content(tmp_path / "memory.pdf")
     again = tmp_path / "again.pdf"
     build_packet(m, again)

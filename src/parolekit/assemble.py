@@ -90,6 +90,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     released: list[Source] = []
     # Merged by qpdf, pages exist only after the merge: their tags are made then, in the same order.
     deferred: list[tuple] = []
+    last_use = {id(p.source): id(p) for p in pieces if p.source is not None}  # its last piece
     with _gc_paused():
         for (start, part), piece in zip(parts, pieces):
             at = len(from_input)  # this part's first page among the copied ones
@@ -127,6 +128,11 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
                     name = str(src.path) if plain else _file_for(tmp, files, src.pdf)
                     spec.append(_pages_of(name, src.pages[piece.skip:piece.skip + len(chosen)]))
                     deferred.append((part, at, None, 0, src, chosen))
+                    if release_sources and last_use.get(id(src)) == id(piece) and _bare(src.pdf):
+                        # qpdf reads its pages from the file; no tags or bookmarks to take from
+                        # it later: close it now rather than hold every input open over the merge.
+                        src.pdf.close()
+                        src.pdf = None
                 else:
                     copied = [out.copy_foreign(page.obj) for page in chosen]
                     tree.exhibit(out, part.title, part.kind, part.key, at, src.pdf, chosen, copied)
@@ -165,8 +171,14 @@ def _tag_merged(out, kids: list, tree, deferred: list[tuple]) -> None:
 def _release(src: Source, outlines: dict, landing: dict, offset: int, kids: list) -> None:
     """The input's own bookmarks, re-pointed at packet pages, then the input closed."""
     outlines[id(src)] = _source_outline(src, landing, offset, kids)
-    src.pdf.close()
-    src.pdf = None
+    if src.pdf is not None:  # (an input with neither is closed as soon as its pages are listed)
+        src.pdf.close()
+        src.pdf = None
+
+
+def _bare(pdf: pikepdf.Pdf) -> bool:
+    """An input with no structure tree and no bookmarks: nothing is read from it after the merge."""
+    return "/StructTreeRoot" not in pdf.Root and "/Outlines" not in pdf.Root
 
 
 STREAM_ABOVE = 256 * 1024 * 1024  # bytes of input past which pages are streamed, not held in memory

@@ -240,15 +240,16 @@ def _hash_open(fh) -> tuple[str, int]:
     return _hash_range(fh, size).hexdigest(), size
 
 
-def write_packet(case: Case, pdf: pikepdf.Pdf, path: Path, plan: PagePlan,
+def write_packet(case: Case, staged: Staged, path: Path, plan: PagePlan,
                  sources: list[Source], lock: OutputLock, remove: dict[Path, str] | None = None,
                  texts: dict[tuple, TextInput] | None = None) -> Written:
-    """Stage the packet and its receipt, check the staged packet, then put both in place at once.
+    """Check the staged packet (`stage_pdf`), stage its receipt, then put both in place at once.
+    On any failure the staged file is removed.
 
     Last before the renames: every input is still what was hashed (pages are copied from the
     inputs while saving), so the receipt describes what the packet holds.
     """
-    tmp, digest, size = stage_pdf(pdf, path)
+    tmp, digest, size = staged
     try:
         check_pages(tmp, path, plan.total)
         rtmp = stage_receipt(case, path, make_receipt(case, path, digest, plan, sources, texts=texts))

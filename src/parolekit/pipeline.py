@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import covers, drafts, profiles
+from . import covers, drafts, output, profiles
 from . import __version__
 from .assemble import assemble
 from .errors import CaseError, Interrupted, ParolekitError, Problem
@@ -15,7 +15,7 @@ from .intake import check_unchanged
 from .intake.cache import keep_staged
 from .layout import Layout, bookmarks, lay_out, page_bytes, settle, volume_bookmarks
 from .ocr import OcrRun, ocr_sources, wanted
-from .output import (Staged, Written, discard, input_paths, signed_electronically, stage_pdf, write_packet,
+from .output import (Staged, Written, discard, input_paths, signed_electronically, write_packet,
                      write_signing_copies, write_volumes)
 from .pdfa import check_sources as check_pdfa_sources
 from .pdfa import wanted as pdfa_wanted
@@ -178,12 +178,18 @@ def _write_whole(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
                    **_assemble_args(prep))
     finish(pdf, prep)
     step("write")
-    step("verify")  # the staged file is read back before it replaces anything
     try:
-        return plan, [write_packet(prep.case, pdf, prep.output, plan, prep.sources, lock, earlier,
-                                   prep.texts)]
+        staged = output.stage_pdf(pdf, prep.output)
     finally:
         pdf.close()
+    try:
+        del pdf  # freed before the staged file is read back, which then reuses its memory
+        step("verify")  # the staged file is read back before it replaces anything
+    except BaseException:  # (write_packet removes it on its own failures)
+        staged.path.unlink(missing_ok=True)
+        raise
+    return plan, [write_packet(prep.case, staged, prep.output, plan, prep.sources, lock, earlier,
+                               prep.texts)]
 
 
 def _write_split(prep: Prepared, layout: Layout, lock: OutputLock, step: Progress,
@@ -260,7 +266,7 @@ def _stage_volumes(prep: Prepared, layout: Layout, plan: PagePlan, vols: list[Vo
                 covers.prepend(pdf, sheets[v.number], v.first)
             finish(pdf, prep)
             final = volume_file(out_path, v, parts)
-            tmp = stage_pdf(pdf, final)
+            tmp = output.stage_pdf(pdf, final)
             pdf.close()  # free this volume before the next is built
             staged.append((tmp, final, (v.first, v.last)))
             if tmp.size > limit * MB:

@@ -269,9 +269,11 @@ class _Graft:
     count: int = 0
 
 
-def _graft(out, src_pdf: pikepdf.Pdf, chosen: list, copied: list, start: int, tree: Tree) -> list:
+def _graft(out, src_pdf: pikepdf.Pdf | None, chosen: list, copied: list, start: int, tree: Tree) -> list:
     """The input's own structure elements for the pages copied, re-pointed at the packet's pages
     (their MCIDs kept, their parent-tree keys made anew); elements on pages left out are dropped."""
+    if src_pdf is None:  # closed early: it had no structure tree (assemble._bare)
+        return []
     src_root = src_pdf.Root.get("/StructTreeRoot")
     if not isinstance(src_root, Dictionary):
         return []
