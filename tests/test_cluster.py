@@ -186,3 +186,14 @@ def test_a_ray_executor_cancels_the_task_of_a_cancelled_future():
     assert stopped.cancel() and len(fake.cancelled) == 1
     pool.shutdown(cancel_futures=True)  # nothing left to cancel: the finished one is not
     assert len(fake.cancelled) == 1
+
+
+@pytest.mark.parametrize("address, package", [("dask://127.0.0.1:9", "distributed"), ("ray://127.0.0.1:9", "ray")])
+def test_a_cluster_engine_not_installed_is_a_usage_error_naming_the_extra(tmp_path, cli, monkeypatch,
+                                                                          address, package):
+    monkeypatch.setitem(__import__("sys").modules, package, None)  # as if not installed
+    local, _remote = _batch(tmp_path, "a")
+    code, _out, err = cli("build", *local, "--executor", address)
+    extra = "dask" if package == "distributed" else "ray"
+    assert code == 2 and f"pip install 'parolekit[{extra}]'" in err, err
+    assert not (local[0].parent / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -39,13 +40,18 @@ def executor_for(address: str):
     return _dask(address)
 
 
+def _engine(address: str, module: str, engine: str, package: str, install: str):
+    """The cluster engine's module, or a usage error saying how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ExecutorError(f"--executor {address} runs the builds on a {engine} cluster, which needs "
+                            f"the '{package}' package: {install}") from None
+
+
 @contextmanager
 def _dask(address: str) -> Iterator[Executor]:
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ExecutorError(f"--executor {address} runs the builds on a Dask cluster, which needs the "
-                            f"'distributed' package: {INSTALL}") from None
+    Client = _engine(address, "distributed", "Dask", "distributed", INSTALL).Client
     target = "tcp://" + address[len("dask://"):] if address.startswith("dask://") else address
     try:
         client = Client(target, timeout=CONNECT_TIMEOUT)
@@ -60,11 +66,7 @@ def _dask(address: str) -> Iterator[Executor]:
 
 @contextmanager
 def _ray(address: str) -> Iterator[Executor]:
-    try:
-        import ray
-    except ImportError:
-        raise ExecutorError(f"--executor {address} runs the builds on a Ray cluster, which needs the "
-                            f"'ray[client]' package: {RAY_INSTALL}") from None
+    ray = _engine(address, "ray", "Ray", "ray[client]", RAY_INSTALL)
     try:
         # Ray's own log lines would interleave with the build report: errors only, none from workers.
         ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
