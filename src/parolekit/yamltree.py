@@ -85,7 +85,7 @@ def parse_yaml(text: str, problems: ProblemList) -> Located | None:
                      f"{MAX_DEPTH} levels deep here; check for unclosed [ or {{ brackets.")
         return None
     try:
-        root = _compose(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
         problems.add(1, 1, "yaml-too-deep", f"the manifest nests lists or mappings more than "
                      f"{MAX_DEPTH} levels deep; check for unclosed [ or {{ brackets.")
@@ -172,26 +172,6 @@ def _flow_too_deep(text: str) -> tuple[int, int] | None:
 
 class _TooDeep(Exception):
     pass
-
-
-_C_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
-_LEADING = re.compile(r"^[ \t?:-]*", re.MULTILINE)  # indentation and block indicators of a line
-C_SAFE_DEPTH = 200  # libyaml recurses in C, unguarded: '- - - ...' 100,000 deep crashes Python
-
-
-def _compose(text: str):
-    """The node tree, by libyaml (ten times faster on a 2,700-exhibit manifest) where it cannot
-    recurse deep, else by PyYAML; any error is PyYAML's own, so messages and marks are the same.
-
-    Block nesting grows only with a line's indentation and its `-`/`?`/`:` indicators, which are
-    bounded here; flow nesting was bounded by _flow_too_deep."""
-    if _C_LOADER is not None and max((len(m.group()) for m in _LEADING.finditer(text)),
-                                     default=0) <= C_SAFE_DEPTH:
-        try:
-            return yaml.compose(text, Loader=_C_LOADER)
-        except yaml.YAMLError:
-            pass  # reported below, as PyYAML words and places it
-    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], depth: int) -> int:
