@@ -154,26 +154,31 @@ def test_a_ray_cluster_that_does_not_answer_is_a_usage_error(tmp_path, cli, monk
     assert not (local[0].parent / "out").exists()
 
 
-def test_a_ray_executor_cancels_the_task_of_a_cancelled_future():
+def test_a_ray_executor_gives_results_and_cancels_the_task_of_a_cancelled_future():
     from concurrent.futures import Future
 
     from parolekit.cluster import RayExecutor
 
     class FakeRef:
         def __init__(self):
-            self.fut = Future()
+            self.task = Future()
 
         def future(self):
-            return self.fut
+            return self.task
 
     class FakeRay:
-        cancelled: list = []
+        def __init__(self):
+            self.refs: list = []
+            self.cancelled: list = []
 
         def remote(self, fn):
+            refs = self.refs
+
             class Remote:
                 @staticmethod
                 def remote(*a, **k):
-                    return FakeRef()
+                    refs.append(FakeRef())
+                    return refs[-1]
             return Remote
 
         def cancel(self, ref):
@@ -181,11 +186,15 @@ def test_a_ray_executor_cancels_the_task_of_a_cancelled_future():
 
     fake = FakeRay()
     pool = RayExecutor(fake)
-    done, stopped = pool.submit(print, 1), pool.submit(print, 2)
-    done.set_result("ok")
-    assert stopped.cancel() and len(fake.cancelled) == 1
-    pool.shutdown(cancel_futures=True)  # nothing left to cancel: the finished one is not
-    assert len(fake.cancelled) == 1
+    done, failed, stopped = pool.submit(print, 1), pool.submit(print, 2), pool.submit(print, 3)
+    fake.refs[0].task.set_result("ok")
+    fake.refs[1].task.set_exception(ValueError("boom"))
+    assert done.result() == "ok" and isinstance(failed.exception(), ValueError)
+    assert stopped.cancel() and fake.cancelled == [fake.refs[2]]
+    fake.refs[2].task.set_result("late")  # Ray finishing a cancelled task: ignored, no error
+    assert stopped.cancelled()
+    pool.shutdown(wait=True, cancel_futures=True)  # nothing pending: returns at once
+    assert fake.cancelled == [fake.refs[2]]
 
 
 @pytest.mark.parametrize("address, package", [("dask://127.0.0.1:9", "distributed"), ("ray://127.0.0.1:9", "ray")])

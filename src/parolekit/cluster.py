@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, InvalidStateError
+from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -70,9 +71,13 @@ def _ray(address: str) -> Iterator[Executor]:
     try:
         # Ray's own log lines would interleave with the build report: errors only, none from workers.
         ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
-    except (ConnectionError, OSError, TimeoutError, ValueError, RuntimeError) as e:
+    except (ConnectionError, OSError, TimeoutError) as e:
         raise ExecutorError(f"cannot reach the Ray cluster at {address} ({type(e).__name__}); start it "
                             "with `ray start --head` (see docs/scale.md) or check the address") from None
+    except (ValueError, RuntimeError) as e:  # it answered, and refused: versions, a bad address
+        why = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+        raise ExecutorError(f"the Ray cluster at {address} refused this client: {why}. Install the "
+                            "same Ray and Python versions here as on the cluster") from None
     try:
         yield RayExecutor(ray)
     finally:
@@ -80,32 +85,51 @@ def _ray(address: str) -> Iterator[Executor]:
 
 
 class RayExecutor(Executor):
-    """`concurrent.futures` over Ray: each call is one Ray task, its future the task's own
-    (`ObjectRef.future()`). Ray schedules, retries lost workers and moves the results; this only
-    adapts the interface, as Dask's `Client.get_executor()` does. Cancelling a future cancels its
-    task."""
+    """`concurrent.futures` over Ray: each call is one Ray task. Ray schedules it, retries it if
+    its worker is lost and returns its result; this only adapts the interface, as Dask's
+    `Client.get_executor()` does. Cancelling a future cancels its task."""
 
     def __init__(self, ray) -> None:
         self._ray = ray
         self._remote: dict = {}  # one Ray remote function per Python function
-        self._refs: dict[Future, object] = {}
+        self._pending: set[Future] = set()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         remote = self._remote.get(fn)
         if remote is None:
             remote = self._remote[fn] = self._ray.remote(fn)
         ref = remote.remote(*args, **kwargs)
-        future = ref.future()
-        self._refs[future] = ref
-        future.add_done_callback(self._settled)
-        return future
+        # Our own future: Ray's (ObjectRef.future()) is never marked running, and setting the
+        # result of one cancelled meanwhile raises in Ray's callback thread.
+        future: Future = Future()
+        self._pending.add(future)
 
-    def _settled(self, future: Future) -> None:
-        ref = self._refs.pop(future, None)
-        if future.cancelled() and ref is not None:
-            self._ray.cancel(ref)
+        def settled(task: Future) -> None:
+            self._pending.discard(future)
+            if future.cancelled():
+                return
+            try:
+                if task.cancelled():
+                    future.cancel()
+                elif task.exception() is not None:
+                    future.set_exception(task.exception())
+                else:
+                    future.set_result(task.result())
+            except InvalidStateError:  # cancelled between the check and now
+                pass
+
+        def cancelled(f: Future) -> None:
+            if f.cancelled():
+                self._pending.discard(f)
+                self._ray.cancel(ref)
+
+        future.add_done_callback(cancelled)
+        ref.future().add_done_callback(settled)
+        return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if cancel_futures:
-            for future in list(self._refs):
+            for future in list(self._pending):
                 future.cancel()
+        if wait:
+            futures_wait(list(self._pending))

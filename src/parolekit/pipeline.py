@@ -180,9 +180,11 @@ def _write_whole(prep: Prepared, layout: Layout, lock: OutputLock, step: Progres
     step("write")
     try:
         staged = output.stage_pdf(pdf, prep.output)
-    finally:
+    except BaseException:
         pdf.close()
+        raise
     try:
+        pdf.close()
         del pdf  # freed before the staged file is read back, which then reuses its memory
         step("verify")  # the staged file is read back before it replaces anything
     except BaseException:  # (write_packet removes it on its own failures)
