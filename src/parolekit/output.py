@@ -15,7 +15,7 @@ import pikepdf
 
 from . import __version__
 from .errors import CaseError, OutputError, ParolekitError
-from .hashing import sha256_file  # noqa: F401  (re-exported)
+from .hashing import sha256_file
 from .intake import Source, TextInput, ensure_unchanged
 from .manifest import Case, text_files, word_text
 from .ocr import receipt_entry, wanted
@@ -165,7 +165,8 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> Saved:
                 fh.seek(0)
                 fh.truncate()
                 _save(pdf, fh, nonce=None)
-                saved = Saved(*_hash_open(fh))
+                fh.flush()
+                saved = Saved(sha256_file(path), os.fstat(fh.fileno()).st_size)
             fh.flush()
             os.fsync(fh.fileno())  # whole on disk before any rename puts it in place
         return saved
@@ -223,6 +224,7 @@ def _seal(fh, nonce: bytes) -> Saved | None:
 
 
 def _hash_range(fh, end: int):
+    """SHA-256 of the first *end* bytes of an open file, still open for more (`_seal`'s /ID)."""
     h = hashlib.sha256()
     fh.seek(0)
     left = end
@@ -233,11 +235,6 @@ def _hash_range(fh, end: int):
         h.update(block)
         left -= len(block)
     return h
-
-
-def _hash_open(fh) -> tuple[str, int]:
-    size = os.fstat(fh.fileno()).st_size
-    return _hash_range(fh, size).hexdigest(), size
 
 
 def write_packet(case: Case, staged: Staged, path: Path, plan: PagePlan,
