@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..errors import CaseError
@@ -51,9 +51,16 @@ class LinkTo(Flowable):
     def __init__(self, inner: Flowable, target: str, sink: list[Link], node: int = -1):
         super().__init__()
         self.inner, self.target, self.sink, self.node = inner, target, sink, node
+        self._wrapped: float | None = None  # the width *inner* was last wrapped at
+        self._fixed = isinstance(inner, Paragraph) or isinstance(inner, Table) and len(inner._cellvalues) == 1
 
     def wrap(self, aw, ah):
-        self.width, self.height = self.inner.wrap(aw, ah)
+        # A frame asks a row's size several times at the same width (to see whether it fits, to
+        # split the table, to place it): a one-row table's or a paragraph's size does not depend
+        # on the height offered, so it is measured once per width (~40% of an index's rendering).
+        if aw != self._wrapped or not self._fixed:
+            self.width, self.height = self.inner.wrap(aw, ah)
+            self._wrapped = aw
         return self.width, self.height
 
     # A row shorter than this moves whole to the next page; a taller one (a very long event or a
@@ -61,9 +68,10 @@ class LinkTo(Flowable):
     KEEP_WHOLE = 560.0
 
     def split(self, aw, ah):
-        _w, height = self.inner.wrap(aw, ah)
+        _w, height = self.wrap(aw, ah)
         if height <= self.KEEP_WHOLE:
             return []
+        self._wrapped = None  # splitting wraps *inner* at other heights
         return [LinkTo(part, self.target, self.sink, self.node) for part in self.inner.split(aw, ah)]
 
     def draw(self):
