@@ -272,9 +272,9 @@ def test_an_exhibit_truncated_while_its_pages_are_copied_exits_1_naming_it(tmp_p
     m = _case(tmp_path, _one("bank", "exhibits/big.pdf"))
     real = output.save_pdf
 
-    def truncated_first(pdf, path, shown=None):
+    def truncated_first(pdf, path, shown=None, **options):
         _truncate(tmp_path / "exhibits" / "big.pdf")
-        return real(pdf, path, shown)
+        return real(pdf, path, shown, **options)
 
     monkeypatch.setattr(output, "save_pdf", truncated_first)
     code, _out, err = cli("build", m)

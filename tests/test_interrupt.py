@@ -25,8 +25,8 @@ DRIVER = """
 import os, sys, time
 from parolekit import output
 real_save, calls = output.save_pdf, [0]
-def save_then_wait(pdf, path, *rest):
-    saved = real_save(pdf, path, *rest)
+def save_then_wait(pdf, path, *rest, **options):
+    saved = real_save(pdf, path, *rest, **options)
     calls[0] += 1
     if calls[0] == int(os.environ["PK_PAUSE_AT_SAVE"]):
         open(os.environ["PK_MARK"], "w").close()

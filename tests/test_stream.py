@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pikepdf
@@ -10,7 +12,7 @@ import pytest
 from factory import CASE_HEAD, manifest, text_pdf
 from test_tagging import tagged_pdf
 
-from parolekit import assemble
+from parolekit import assemble, hashing
 from parolekit.pipeline import build_packet
 
 
@@ -95,8 +97,20 @@ def test_streamed_inputs_give_the_same_packet_content(tmp_path, monkeypatch):
     assert merged == ["letter.pdf", "report.pdf", "scan.pdf"]  # tagged.pdf has a link: cleaned too
     assert _content(tmp_path / "streamed.pdf") == _content(tmp_path / "memory.pdf")
     again = tmp_path / "again.pdf"
-    build_packet(m, again)
+
+    def not_here(*_a):
+        raise AssertionError("a streamed packet is sealed by the child process")
+
+    monkeypatch.setattr(hashing.Prefix, "seal", not_here)  # in this process only
+    result = build_packet(m, again)
     assert again.read_bytes() == (tmp_path / "streamed.pdf").read_bytes()  # deterministic too
+    # A streamed packet is hashed by a child process while it is written: the receipt's digest
+    # and the /ID (from the bytes before it) are still the finished file's.
+    data = again.read_bytes()
+    receipt = json.loads(result.receipt.read_text())
+    assert result.sha256 == hashlib.sha256(data).hexdigest() == receipt["output"]["sha256"]
+    with pikepdf.open(again) as pdf:
+        assert bytes(pdf.trailer.ID[0]) == hashlib.sha256(data[:data.rindex(b"/ID")]).digest()[:16]
 
 
 def test_a_streamed_input_changed_before_saving_is_caught(tmp_path, monkeypatch):

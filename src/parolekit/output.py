@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -15,7 +14,7 @@ import pikepdf
 
 from . import __version__
 from .errors import CaseError, OutputError, ParolekitError
-from .hashing import sha256_file
+from .hashing import Follower, Prefix, sha256_file
 from .intake import Source, TextInput, ensure_unchanged
 from .manifest import Case, text_files, word_text
 from .ocr import receipt_entry, wanted
@@ -148,7 +147,7 @@ def temp_beside(final: Path) -> Path:
     raise OutputError(f"cannot create a temporary file in {final.parent}; clear out old .part files")
 
 
-def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> Saved:
+def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None, follow: bool = False) -> Saved:
     """Save deterministically (same inputs, same bytes) and return the file's SHA-256 and size.
 
     The /ID is derived from the content, as qpdf's `deterministic_id` does, but from the SHA-256
@@ -159,8 +158,14 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None) -> Saved:
         # Into our own open file: given a path, pikepdf would make a temporary file of its own,
         # which an interruption would leave behind.
         with open(path, "w+b") as fh:
-            _save(pdf, fh, nonce=nonce)
-            saved = _seal(fh, nonce)
+            # A large packet is hashed by another process while it is written; a small one after.
+            hashed = Follower(path, ID_TAIL) if follow else Prefix(path)
+            try:
+                _save(pdf, fh, nonce=nonce)
+                fh.flush()
+                saved = _seal(fh, nonce, hashed)
+            finally:
+                hashed.close()
             if saved is None:  # the placeholder was not found: let qpdf derive the /ID itself
                 fh.seek(0)
                 fh.truncate()
@@ -197,7 +202,7 @@ def _save(pdf: pikepdf.Pdf, fh, *, nonce: bytes | None) -> None:
 ID_TAIL = 8 << 20  # the trailer (with the /ID) is in the last part of the file: its xref stream
 
 
-def _seal(fh, nonce: bytes) -> Saved | None:
+def _seal(fh, nonce: bytes, hashed: Prefix | Follower) -> Saved | None:
     """Replace the placeholder /ID by the first 16 bytes of the SHA-256 of everything before it,
     hashing the file once: the digest returned is the finished file's."""
     size = os.fstat(fh.fileno()).st_size
@@ -209,32 +214,12 @@ def _seal(fh, nonce: bytes) -> Saved | None:
     if not matches:
         return None
     found = matches[-1]  # the file's own trailer
-    h = _hash_range(fh, start)
-    h.update(tail[:found.start()])
-    ident = h.copy().digest()[:16].hex().encode()
-    a, b = found.start(1) - found.start(), found.start(2) - found.start()
-    patched = bytearray(found.group())
-    patched[a:a + 32] = ident
-    patched[b:b + 32] = ident
-    fh.seek(start + found.start())
-    fh.write(patched)
-    h.update(patched)
-    h.update(tail[found.end():])
-    return Saved(h.hexdigest(), size)
-
-
-def _hash_range(fh, end: int):
-    """SHA-256 of the first *end* bytes of an open file, still open for more (`_seal`'s /ID)."""
-    h = hashlib.sha256()
-    fh.seek(0)
-    left = end
-    while left > 0:
-        block = fh.read(min(1 << 20, left))
-        if not block:
-            break
-        h.update(block)
-        left -= len(block)
-    return h
+    spots = (start + found.start(1), start + found.start(2))
+    ident, digest = hashed.seal(start + found.start(), spots, size)
+    for at in spots:
+        fh.seek(at)
+        fh.write(ident.encode())
+    return Saved(digest, size)
 
 
 def write_packet(case: Case, staged: Staged, path: Path, plan: PagePlan,
@@ -370,7 +355,9 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Staged:
     """Save *pdf* to a temporary file beside *final* (not yet in place): its size can be checked."""
     tmp_path = temp_beside(final)
     try:
-        saved = save_pdf(pdf, tmp_path, final.name)
+        # A packet merged by qpdf from files (assemble._merge: past 256 MB of input) is large
+        # enough to be worth hashing in another process while it is written.
+        saved = save_pdf(pdf, tmp_path, final.name, follow=hasattr(pdf, "_parolekit_job"))
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pikepdf
 import pytest
@@ -53,3 +54,31 @@ def test_the_pdf_is_left_without_the_placeholder_id(tmp_path):
     pdf = _pdf("Exhibit A")
     output.save_pdf(pdf, tmp_path / "a.pdf")
     assert "/ID" not in pdf.trailer
+
+
+def test_a_large_packet_is_hashed_by_another_process_while_it_is_written(tmp_path, monkeypatch):
+    # 24 MB of incompressible page content, far more than the tail the seal reads back: the
+    # digest and /ID come from what the child process hashed during qpdf's write.
+    monkeypatch.setattr(output, "ID_TAIL", 1 << 20)
+    pdf = _pdf("Exhibit A")
+    pdf.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(
+        Noise=pikepdf.Stream(pdf, os.urandom(24 << 20), Type=pikepdf.Name.XObject,
+                             Subtype=pikepdf.Name.Image, Width=4096, Height=2048,
+                             ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)))
+    children = []
+    real = output.Follower.__init__
+
+    def spy(self, *a, **k):
+        real(self, *a, **k)
+        children.append(self._child)
+
+    monkeypatch.setattr(output.Follower, "__init__", spy)
+    path = tmp_path / "big.pdf"
+    saved = output.save_pdf(pdf, path, follow=True)
+    data = path.read_bytes()
+    assert saved.sha256 == hashlib.sha256(data).hexdigest() and saved.size == len(data)
+    at = data.rindex(b"/ID")
+    assert _ids(path)[0] == hashlib.sha256(data[:at]).digest()[:16]
+    assert children and children[0] is not None and children[0].returncode is not None  # done
+    plain = output.save_pdf(pdf, tmp_path / "plain.pdf")  # hashed here: the same bytes
+    assert plain.sha256 == saved.sha256

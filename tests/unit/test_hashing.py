@@ -1,0 +1,106 @@
+"""hashing: sealing a file's /ID and digest, here or by a child process that follows the writing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+
+import pytest
+
+from parolekit import hashing
+
+
+def _expected(data: bytes, at: int, spots: tuple[int, ...]) -> tuple[str, str]:
+    ident = hashlib.sha256(data[:at]).hexdigest()[:32]
+    sealed = bytearray(data)
+    for x in spots:
+        sealed[x:x + 32] = ident.encode()
+    return ident, hashlib.sha256(sealed).hexdigest()
+
+
+def _write_slowly(fh, data: bytes, step: int) -> None:
+    for i in range(0, len(data), step):
+        fh.write(data[i:i + step])
+        fh.flush()
+        time.sleep(0.002)
+
+
+@pytest.mark.parametrize("kind", ["prefix", "follower"])
+def test_the_seal_is_the_prefix_digest_and_the_digest_of_the_file_with_it_written(tmp_path, kind):
+    data = os.urandom(6 * hashing.BLOCK + 12345)
+    path = tmp_path / "whole.bin"
+    path.write_bytes(data)
+    at = len(data) - 500
+    spots = (at + 10, at + 60)
+    h = hashing.Prefix(path) if kind == "prefix" else hashing.Follower(path, lag=0)
+    try:
+        assert h.seal(at, spots, len(data)) == _expected(data, at, spots)
+    finally:
+        h.close()
+    assert path.read_bytes() == data  # sealing computes; the caller writes the digits
+
+
+def test_the_follower_hashes_a_file_while_it_is_written(tmp_path, monkeypatch):
+    data = os.urandom(12 * hashing.BLOCK + 999)
+    path = tmp_path / "growing.bin"
+    with open(path, "w+b") as fh:
+        follower = hashing.Follower(path, lag=2 * hashing.BLOCK)
+        try:
+            writer = threading.Thread(target=_write_slowly, args=(fh, data, 64 << 10))
+            writer.start()
+            writer.join()
+            monkeypatch.setattr(hashing, "Prefix", None)  # the answer must come from the child
+            at = len(data) - 1000
+            assert follower.seal(at, (at + 5,), len(data)) == _expected(data, at, (at + 5,))
+        finally:
+            follower.close()
+    assert follower._child is None
+
+
+def test_without_a_child_process_the_follower_hashes_here(tmp_path, monkeypatch):
+    data = os.urandom(2 * hashing.BLOCK)
+    path = tmp_path / "whole.bin"
+    path.write_bytes(data)
+
+    def refused(*_a, **_k):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(hashing.subprocess, "Popen", refused)
+    h = hashing.Follower(path, lag=0)
+    assert h.seal(100, (150,), len(data)) == _expected(data, 100, (150,))
+
+
+def test_a_child_that_dies_is_replaced_by_hashing_here(tmp_path):
+    data = os.urandom(2 * hashing.BLOCK)
+    path = tmp_path / "whole.bin"
+    path.write_bytes(data)
+    h = hashing.Follower(path, lag=0)
+    h._child.kill()
+    h._child.wait()
+    assert h.seal(hashing.BLOCK, (hashing.BLOCK + 1,), len(data)) == \
+        _expected(data, hashing.BLOCK, (hashing.BLOCK + 1,))
+    assert h._child is None
+
+
+def test_a_placeholder_before_what_was_read_is_refused_not_sealed_wrong(tmp_path):
+    path = tmp_path / "whole.bin"
+    path.write_bytes(os.urandom(3 * hashing.BLOCK))
+    h = hashing.Prefix(path)
+    h._read(2 * hashing.BLOCK)
+    with pytest.raises(ValueError):
+        h.seal(10, (20,), 3 * hashing.BLOCK)
+    with pytest.raises(ValueError):
+        h.seal(2 * hashing.BLOCK, (3 * hashing.BLOCK - 5,), 3 * hashing.BLOCK)  # past the end
+    h.close()
+
+
+def test_the_child_exits_when_its_parent_goes_away(tmp_path):
+    path = tmp_path / "whole.bin"
+    path.write_bytes(b"x" * 100)
+    h = hashing.Follower(path, lag=0)
+    child = h._child
+    child.stdin.close()  # what the parent's death does to the pipe
+    assert child.wait(timeout=30) == 0
+    h.close()
