@@ -16,7 +16,7 @@ from .intake import Source
 from .plan import PagePlan
 from .render.doc import Rendered
 from .sanitize import clean_pages, flatten_forms, named_dests
-from .sheet import prepare
+from .sheet import CLOSE, prepare
 from .render.markdown import LINK_SCHEME
 from .tagging import Tree, finish as finish_tags
 from .stamp import EMBEDDED, FONT, RESOURCE, embedded_font, footer_text, stamp_stream, strip_stream
@@ -323,8 +323,8 @@ def _stamp(out, pages, from_input, plan: PagePlan, parts, offset, bates_prefix, 
         name = _font_name(fonts, font)
         if ready is not None:
             box, lay = ready
-            page.contents_add(pikepdf.Stream(out, strip_stream(text, box.box, box.rotate, box.strip, lay,
-                                                               str(name)[1:], face)), prepend=False)
+            page.contents_add(pikepdf.Stream(out, CLOSE + strip_stream(text, box.box, box.rotate, box.strip, lay,
+                                                                       str(name)[1:], face)), prepend=False)
             continue
         stream = stamp_stream(text, obj.get("/MediaBox"), obj.get("/CropBox"), rotate, str(name)[1:], face)
         page.contents_add(push, prepend=True)

@@ -11,6 +11,8 @@ from .stamp import FONT, RESOURCE, Box, Layout, _num, display_matrix, layout, vi
 
 PAPER = {"letter": (612.0, 792.0), "a4": (595.276, 841.89)}
 EDGE = 18.0  # points: the side and top margin of a page fitted onto paper
+# A prepared page's content begins with "q" (and a clip); its stamp begins by closing it.
+CLOSE = b"\nQ\n"
 FOOTER_KEY = Name("/PKFooter")  # on the page: the strip parolekit gave it, so a rebuild reuses it
 _BOXES = ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox")
 
@@ -36,6 +38,7 @@ def prepare(out: pikepdf.Pdf, page: pikepdf.Page, text: str, rotate: int,
     extended below its bottom edge by the strip. Either way the page's own content is clipped to
     what it showed before, so nothing it hid comes into view. *font* is this packet's own stamp
     font: pages sharing resources with one already stamped are not taken for earlier packets'.
+    The page's content is left inside a saved graphics state: its stamp begins with CLOSE.
     """
     obj = page.obj
     earlier = unstamp(out, obj, font)
@@ -44,12 +47,11 @@ def prepare(out: pikepdf.Pdf, page: pikepdf.Page, text: str, rotate: int,
         push = clips.get("push")
         if push is None:
             push = clips["push"] = out.make_indirect(pikepdf.Stream(out, b"q\n"))
-        page.contents_add(push, prepend=True)
-        page.contents_add(pikepdf.Stream(out, b"\nQ\n"), prepend=False)
+        page.contents_add(push, prepend=True)  # closed by the stamp (CLOSE)
         _matrix, w, h = display_matrix(box, rotate)
         return Ready(box, rotate, earlier), layout(text, w, h, face)
     if paper:
-        return _fit(out, page, text, box, rotate, PAPER[paper], face)
+        return _fit(out, page, text, box, rotate, PAPER[paper], clips, face)
     _matrix, w, h = display_matrix(box, rotate)
     lay = layout(text, w, h, face)
     return _extend(out, page, box, rotate, lay.strip, clips), lay
@@ -65,12 +67,12 @@ def _extend(out, page: pikepdf.Page, box: Box, rotate: int, strip: float, clips:
         clip = clips[key] = out.make_indirect(pikepdf.Stream(
             out, f"q {_num(box.x0)} {_num(box.y0)} {_num(box.x1 - box.x0)} {_num(box.y1 - box.y0)} "
                  f"re W n\n".encode()))
-    _reframe(out, page, clip, grown, rotate, strip, box, fitted=False)
+    _reframe(out, page, clip, grown, rotate, strip, box, fitted=False, clips=clips)
     return Ready(grown, rotate, strip)
 
 
 def _fit(out, page: pikepdf.Page, text: str, box: Box, rotate: int,
-         paper: tuple[float, float], face: str = FONT) -> tuple[Ready, Layout]:
+         paper: tuple[float, float], clips: dict, face: str = FONT) -> tuple[Ready, Layout]:
     """The page scaled (never enlarged) into the paper above a footer strip, upright, centred."""
     to_user, w, h = display_matrix(box, rotate)
     # Upright paper unless the page is too big for it and turning the sheet shrinks it less: a
@@ -90,17 +92,16 @@ def _fit(out, page: pikepdf.Page, text: str, box: Box, rotate: int,
              f"{_num(box.x1 - box.x0)} {_num(box.y1 - box.y0)} re W n\n".encode()))
     _move_annotations(page.obj, m)
     sheet = Box(0.0, 0.0, pw, ph)
-    _reframe(out, page, wrap, sheet, 0, strip, box, fitted=True)
+    _reframe(out, page, wrap, sheet, 0, strip, box, fitted=True, clips=clips)
     return Ready(sheet, 0, strip), lay
 
 
 def _reframe(out: pikepdf.Pdf, page: pikepdf.Page, wrap, box: Box, rotate: int, strip: float,
-             shown: Box, fitted: bool) -> None:
+             shown: Box, fitted: bool, clips: dict) -> None:
     """The page's new box and its record: the strip, and *shown* (what the input showed, in its
     own user space) so anyone can check that all of it is still on the page."""
     obj = page.obj
-    page.contents_add(wrap, prepend=True)
-    page.contents_add(pikepdf.Stream(out, b"\nQ\n"), prepend=False)  # the stamp follows
+    page.contents_add(wrap, prepend=True)  # closed by the stamp (CLOSE)
     obj.MediaBox = Array([box.x0, box.y0, box.x1, box.y1])
     for name in _BOXES:  # the strip is part of the page for viewers and printers alike
         if name in obj:
@@ -109,8 +110,12 @@ def _reframe(out: pikepdf.Pdf, page: pikepdf.Page, wrap, box: Box, rotate: int, 
         obj.Rotate = rotate
     elif "/Rotate" in obj:
         del obj["/Rotate"]
-    obj[FOOTER_KEY] = Dictionary(Strip=round(strip, 3), Fitted=fitted,
-                                 Box=Array([shown.x0, shown.y0, shown.x1, shown.y1]))
+    key = ("footer", round(strip, 3), fitted, shown)
+    record = clips.get(key)
+    if record is None:  # one object for every page with the same strip and box, not one each
+        record = clips[key] = out.make_indirect(Dictionary(
+            Strip=round(strip, 3), Fitted=fitted, Box=Array([shown.x0, shown.y0, shown.x1, shown.y1])))
+    obj[FOOTER_KEY] = record
 
 
 def unstamp(out: pikepdf.Pdf, obj: Dictionary, font=None) -> float | None:
