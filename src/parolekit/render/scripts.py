@@ -410,7 +410,23 @@ class Paragraph(rl_paragraph.Paragraph):
     def __init__(self, text, style, *args, **kwargs):
         if text is not None and 'face="PKF' in text and not style.shaping:
             style = _shaping(style)
+        elif not args and not kwargs and _plain(text, style):
+            # Text with no markup: the fragment the parser would make, without the parser (an
+            # index of thousands of rows is mostly one-word cells: a third of its rendering).
+            kwargs["frags"] = [_frag(style, text)]
         super().__init__(text, style, *args, **kwargs)
+
+    def wrap(self, availWidth, availHeight):
+        # A paragraph's lines depend on the width alone, and a table measures each cell again
+        # to draw it: the same width gives the same lines.
+        # The lines must still be those it made (a split may remove or replace them).
+        key = (availWidth, self.style, self.frags, self.__dict__.get("blPara"))
+        if self.__dict__.get("_pk_wrapped") == key:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        fit = availWidth >= rl_paragraph._FUZZ
+        self._pk_wrapped = (availWidth, self.style, self.frags, self.blPara) if fit else None
+        return size
 
     def drawOn(self, canvas, x, y, _sW=0):
         marked(self, canvas, lambda: super(Paragraph, self).drawOn(canvas, x, y, _sW))
@@ -442,6 +458,28 @@ class Paragraph(rl_paragraph.Paragraph):
             return super().drawPara(debug)
         finally:
             self.blPara, self.style = kept, kept_style
+
+
+def _plain(text, style) -> bool:
+    """Text the parser would take as it is: no markup, entities or whitespace to clean."""
+    return (isinstance(text, str) and text != "" and not any(c in text for c in "<>&")
+            and not getattr(style, "textTransform", None) and getattr(style, "bulletText", None) is None
+            and text == rl_paragraph.cleanBlockQuotedText(text))
+
+
+def _frag(style, text: str):
+    """The parser's fragment for plain *text* in *style*: a copy of its fragment for "x", its
+    lists fresh (drawing may extend them)."""
+    frag = _template(style).clone(text=text)
+    for k, v in frag.__dict__.items():
+        if isinstance(v, list):
+            setattr(frag, k, list(v))
+    return frag
+
+
+@functools.lru_cache(maxsize=256)
+def _template(style):
+    return rl_paragraph.Paragraph("x", style).frags[0]
 
 
 @functools.cache
