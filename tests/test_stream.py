@@ -99,12 +99,13 @@ def test_streamed_inputs_give_the_same_packet_content(tmp_path, monkeypatch):
     again = tmp_path / "again.pdf"
 
     def not_here(*_a):
-        raise AssertionError("a streamed packet is sealed by the child process")
+        raise AssertionError("a large packet is sealed by the child process")
 
+    monkeypatch.setattr(assemble, "LARGE", 0)
     monkeypatch.setattr(hashing.Prefix, "seal", not_here)  # in this process only
     result = build_packet(m, again)
     assert again.read_bytes() == (tmp_path / "streamed.pdf").read_bytes()  # deterministic too
-    # A streamed packet is hashed by a child process while it is written: the receipt's digest
+    # A large packet is hashed by a child process while it is written: the receipt's digest
     # and the /ID (from the bytes before it) are still the finished file's.
     data = again.read_bytes()
     receipt = json.loads(result.receipt.read_text())
@@ -128,3 +129,18 @@ def test_a_streamed_input_changed_before_saving_is_caught(tmp_path, monkeypatch)
         build_packet(m, tmp_path / "out.pdf")
     assert "changed" in str(e.value) or "input-changed" in repr(getattr(e.value, "problems", ""))
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_packet_merged_in_memory_is_sealed_by_the_child_too(tmp_path, monkeypatch):
+    m = _case(tmp_path)
+    plain = build_packet(m, tmp_path / "plain.pdf")  # small: hashed in this process
+
+    def not_here(*_a):
+        raise AssertionError("a large packet is sealed by the child process")
+
+    monkeypatch.setattr(assemble, "LARGE", 0)
+    monkeypatch.setattr(hashing.Prefix, "seal", not_here)
+    followed = build_packet(m, tmp_path / "followed.pdf")
+    data = (tmp_path / "followed.pdf").read_bytes()
+    assert data == (tmp_path / "plain.pdf").read_bytes()
+    assert followed.sha256 == plain.sha256 == hashlib.sha256(data).hexdigest()

@@ -77,7 +77,8 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
     out = pikepdf.new()
     # A large whole packet is merged by qpdf, which reads page data from the files while saving
     # instead of into memory now (see _merge); otherwise pages are copied here, in memory.
-    spec: list[dict] | None = [] if release_sources and _stream_worthy(pieces) else None
+    size = _input_bytes(pieces)
+    spec: list[dict] | None = [] if release_sources and size >= STREAM_ABOVE else None
     files: dict[int, str] = {}  # renderings and cleaned inputs written for qpdf's merge
     tmp = tempfile.TemporaryDirectory(prefix="parolekit-") if spec is not None else None
     opened: dict[int, tuple[pikepdf.Pdf, list]] = {}
@@ -155,6 +156,7 @@ def assemble(plan: PagePlan, pieces: list[Piece], bookmarks: list[Bookmark], *, 
         _metadata(out, title, date_iso, producer, page_offset)
         finish_tags(out, pages, tree)
     out._parolekit_opened = opened  # type: ignore[attr-defined]  # keep sources alive until saved
+    out._parolekit_large = size >= LARGE  # type: ignore[attr-defined]  # output.stage_pdf: hash it meanwhile
     return out
 
 
@@ -182,20 +184,22 @@ def _bare(pdf: pikepdf.Pdf) -> bool:
 
 
 STREAM_ABOVE = 256 * 1024 * 1024  # bytes of input past which pages are streamed, not held in memory
+LARGE = 16 * 1024 * 1024  # bytes of input past which the packet is hashed while written (hashing.Follower)
 OPEN_FILES = 200  # inputs qpdf keeps open while merging; past this it reopens each as needed
 _PAGE_ACTIVE = ("/Annots", "/AA", "/B", "/PresSteps")  # what sanitize.clean_pages removes
 
 
-def _stream_worthy(pieces: list[Piece]) -> bool:
-    """More input than is worth holding in memory.
+def _input_bytes(pieces: list[Piece]) -> int:
+    """The size of the inputs whose pages the packet holds.
 
-    pikepdf's copy_foreign reads every stream of a copied page into memory at once (it sets qpdf's
-    immediate copy, so that a source may be closed): at 20,000 pages the whole packet would sit in
-    memory. Below STREAM_ABOVE the in-memory merge is kept: reading the pages back from the files
-    while saving costs time (~0.2 s at 1,000 pages) that memory at that size does not need.
+    Past STREAM_ABOVE, a whole packet is merged by qpdf from the files: pikepdf's copy_foreign
+    reads every stream of a copied page into memory at once (it sets qpdf's immediate copy, so
+    that a source may be closed), and at 20,000 pages the whole packet would sit in memory.
+    Below, the in-memory merge is kept: reading the pages back from the files while saving costs
+    time (~0.2 s at 1,000 pages) that memory at that size does not need.
     """
     sources = {id(p.source): p.source for p in pieces if p.rendered is None and p.source is not None}
-    return sum(src.size for src in sources.values()) >= STREAM_ABOVE
+    return sum(src.size for src in sources.values())
 
 
 def _streamable(src: Source) -> bool:

@@ -355,9 +355,9 @@ def stage_pdf(pdf: pikepdf.Pdf, final: Path) -> Staged:
     """Save *pdf* to a temporary file beside *final* (not yet in place): its size can be checked."""
     tmp_path = temp_beside(final)
     try:
-        # A packet merged by qpdf from files (assemble._merge: past 256 MB of input) is large
-        # enough to be worth hashing in another process while it is written.
-        saved = save_pdf(pdf, tmp_path, final.name, follow=hasattr(pdf, "_parolekit_job"))
+        # A packet of more than a few scans is worth hashing in another process while it is
+        # written (0.04 s of 0.26 at 1,000 pages, 1.5 s at 20,000 with the fsync it hastens).
+        saved = save_pdf(pdf, tmp_path, final.name, follow=getattr(pdf, "_parolekit_large", False))
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
