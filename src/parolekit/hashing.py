@@ -26,17 +26,21 @@ class Prefix:
     """SHA-256 of a file read from the front, sealed in one step: see `seal`."""
 
     def __init__(self, path: Path):
-        self._fh = open(path, "rb")  # noqa: SIM115  # closed by close()
+        self._fh = open(path, "rb", buffering=0)  # noqa: SIM115  # closed by close(); reads go to the file
         self._h = hashlib.sha256()
         self._pos = 0
 
     def _read(self, end: int) -> None:
         while self._pos < end:
-            data = os.pread(self._fh.fileno(), min(BLOCK, end - self._pos), self._pos)
+            data = self._pread(min(BLOCK, end - self._pos), self._pos)
             if not data:
                 raise OSError("the file is shorter than written")
             self._h.update(data)
             self._pos += len(data)
+
+    def _pread(self, n: int, at: int) -> bytes:
+        self._fh.seek(at)
+        return self._fh.read(n)
 
     def seal(self, at: int, spots: tuple[int, ...], size: int) -> tuple[str, str]:
         """The /ID for a file whose placeholder begins at *at*: the first 16 bytes (32 hex digits)
@@ -46,7 +50,7 @@ class Prefix:
             raise ValueError("the placeholder is not where it was said to be")
         self._read(at)
         ident = self._h.copy().hexdigest()[:32]
-        rest = bytearray(os.pread(self._fh.fileno(), size - at, at))
+        rest = bytearray(self._pread(size - at, at))
         if len(rest) != size - at:
             raise OSError("the file is shorter than written")
         for x in spots:
@@ -117,7 +121,7 @@ def _head_start(fd: int) -> None:
     """Flush what is written so far to disk: the writer's own fsync, which still decides, then
     has little left to wait for (0.5 s of 1.5 GB at 20,000 pages)."""
     try:
-        os.fdatasync(fd)
+        getattr(os, "fdatasync", os.fsync)(fd)  # macOS has only fsync
     except OSError:
         pass  # a file system that will not: the writer's fsync does it all
 
