@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 BLOCK = 1 << 20
+STALLED = 60.0  # seconds past reading the whole file at 20 MB/s: the child is given up on
 SYNC_EVERY = 64 * BLOCK  # the child flushes what is written to disk this often (see _head_start)
 
 
@@ -77,23 +78,28 @@ class Follower:
 
     def __init__(self, path: Path, lag: int):
         self._path = path
+        self._child: subprocess.Popen | None = None
+        if getattr(sys, "frozen", False) or not sys.executable:
+            return  # no interpreter to run the child with: hashed here
         try:
-            self._child: subprocess.Popen | None = subprocess.Popen(
+            self._child = subprocess.Popen(
                 [sys.executable, "-m", "parolekit.hashing", str(path), str(lag)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         except OSError:
-            self._child = None
+            pass  # no process to spare: hashed here
 
     def seal(self, at: int, spots: tuple[int, ...], size: int) -> tuple[str, str]:
         child = self._child
-        if child is not None and child.stdin and child.stdout:
+        if child is not None:
             try:
-                child.stdin.write(" ".join(str(v) for v in ("seal", at, size, *spots)) + "\n")
-                child.stdin.flush()
-                answer = child.stdout.readline().split()
+                # A child stalled (a hung network share) is given up on, not waited for forever:
+                # the whole file read at 20 MB/s, and a minute more.
+                out, _err = child.communicate(" ".join(str(v) for v in ("seal", at, size, *spots)) + "\n",
+                                              timeout=STALLED + size / 20e6)
+                answer = out.split()
                 if len(answer) == 2 and len(answer[0]) == 32 and len(answer[1]) == 64:
                     return answer[0], answer[1]
-            except (OSError, ValueError):
+            except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
         self.close()
         here = Prefix(self._path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import threading
 import time
 
@@ -104,3 +105,18 @@ def test_the_child_exits_when_its_parent_goes_away(tmp_path):
     child.stdin.close()  # what the parent's death does to the pipe
     assert child.wait(timeout=30) == 0
     h.close()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="POSIX job control")
+def test_a_stalled_child_is_given_up_on_and_the_file_hashed_here(tmp_path, monkeypatch):
+    data = os.urandom(2 * hashing.BLOCK)
+    path = tmp_path / "whole.bin"
+    path.write_bytes(data)
+    monkeypatch.setattr(hashing, "STALLED", 0.5)
+    h = hashing.Follower(path, lag=0)
+    child = h._child
+    os.kill(child.pid, signal.SIGSTOP)  # as if stuck on a hung network share
+    started = time.monotonic()
+    assert h.seal(100, (150,), len(data)) == _expected(data, 100, (150,))
+    assert time.monotonic() - started < 20
+    assert child.returncode is not None  # killed, not left stopped
