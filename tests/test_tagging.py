@@ -215,6 +215,27 @@ def test_generated_pages_paint_nothing_outside_marked_content(packet):
                     assert depth > 0, f"{op} drawn outside marked content"
 
 
+@pytest.mark.parametrize("example", ["medical-parole", "asylum", "rfe-response"])
+def test_no_generated_page_of_the_examples_paints_outside_marked_content(tmp_path, example):
+    """Decorations are marked as the pages are rendered (render/tags.mark_page): on every page
+    parolekit made, rules, shading, images and text are inside an element or an /Artifact."""
+    r = build_packet(EXAMPLES / example / "case.yaml", output=tmp_path / "packet.pdf")
+    with pikepdf.open(r.output) as pdf:
+        pages = [p for p in pdf.pages if "/PKFooter" not in p.obj]
+        assert len(pages) >= 5
+        outside = []
+        for page in pages:
+            depth = 0
+            for inst in pikepdf.parse_content_stream(page):
+                op = str(inst.operator)
+                depth += 1 if op in ("BDC", "BMC") else -1 if op == "EMC" else 0
+                if (op in PAINT or op == "INLINE IMAGE") and depth <= 0:
+                    outside.append((page.index, op))
+                assert depth >= 0
+            assert depth == 0
+        assert not outside, outside[:10]
+
+
 def test_a_tagged_exhibit_keeps_its_tags_and_content(packet):
     output, content = packet
     with pikepdf.open(output) as pdf:

@@ -50,7 +50,8 @@ class Tree:
         for k, obj in enumerate(pages):
             annots = obj.get("/Annots")
             self.annots[start + k] = list(annots) if isinstance(annots, Array) else []
-            mark_artifacts(out, obj)
+            if not rendered.marked:  # render.doc marks them as it renders
+                mark_artifacts(out, obj)
 
     def exhibit(self, out: pikepdf.Pdf, title: str, kind: str, key: str, start: int, src_pdf: pikepdf.Pdf,
                 chosen: list, copied: list) -> None:

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..errors import CaseError
 from . import fonts
-from .tags import Tags, recording, stop, tag_story
+from .tags import Tags, mark_page, recording, stop, tag_story
 
 PAPER = {"letter": LETTER, "a4": A4}
 # The bottom margin leaves room for the footer stamp added at assembly.
@@ -37,6 +38,7 @@ class Rendered:
     first: int = 0  # where these pages begin in *data* when several sections share one rendering
     shared_pages: int = 0  # pages in *data* when shared (0: just these)
     tags: Tags | None = None  # the structure of *data*'s pages (tagging.py makes the tree of it)
+    marked: bool = False  # its decorations are marked as artifacts already (tags.mark_page)
 
     @property
     def bytes_per_page(self) -> float:
@@ -102,11 +104,19 @@ def render(story: list, paper: str = "letter", title: str = "", links: list[Link
     tag_story(story, tags)
     token = recording(tags)
     try:
-        doc.build(story, onFirstPage=count, onLaterPages=count)
+        doc.build(story, onFirstPage=count, onLaterPages=count, canvasmaker=_Canvas)
     except LayoutError as e:  # one row or paragraph taller than a page: only shorter text helps
         raise CaseError(f"{title or 'a generated page'}: one entry is too long to fit on a page "
                         "(a title, event, claim or address of thousands of characters); shorten it "
                         "and build again") from e
     finally:
         stop(token)
-    return Rendered(buf.getvalue(), pages[0], list(links or []), tags=tags)
+    return Rendered(buf.getvalue(), pages[0], list(links or []), tags=tags, marked=True)
+
+
+class _Canvas(Canvas):
+    """reportlab's canvas, each page's decorations marked as artifacts as the page is closed."""
+
+    def showPage(self):
+        self._code[:] = mark_page(self._code)
+        super().showPage()

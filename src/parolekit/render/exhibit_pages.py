@@ -48,7 +48,8 @@ def separators(sheets: list[tuple[str, str]], paper: str) -> list[Rendered]:
     whole = render(story[:-1], paper, title="Exhibit separators")
     if whole.pages != len(sheets):  # a title too long for one sheet: keep each on its own
         return [separator(label_word, title, paper) for label_word, title in sheets]
-    return [Rendered(whole.data, 1, [], first=i, shared_pages=whole.pages) for i in range(len(sheets))]
+    return [Rendered(whole.data, 1, [], first=i, shared_pages=whole.pages, marked=whole.marked)
+            for i in range(len(sheets))]
 
 
 def _signature(name: str, above: str | None = None, below: list[str] | None = None,

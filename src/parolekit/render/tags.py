@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import re
 from dataclasses import dataclass, field
 
 from reportlab.graphics.shapes import Drawing
@@ -83,20 +84,69 @@ def marked(flowable, canvas, draw) -> None:
         draw()
         return
     if node == ARTIFACT or flowable.__dict__.get("_pk_drawn") is tags:  # drawn again: a repeat
-        canvas._code.append("/Artifact BMC")
+        canvas._code.append(_Mark("/Artifact BMC"))
         draw()
-        canvas._code.append("EMC")
+        canvas._code.append(_Mark("EMC"))
         return
     flowable._pk_drawn = tags
     page = canvas.getPageNumber() - 1
     mcid = tags.mcid(page)
-    canvas._code.append(f"/{tags.roles[node]} <</MCID {mcid}>> BDC")
+    canvas._code.append(_Mark(f"/{tags.roles[node]} <</MCID {mcid}>> BDC"))
     before = len(canvas._annotationrefs)
     draw()
-    canvas._code.append("EMC")
+    canvas._code.append(_Mark("EMC"))
     tags.kids[node].append(("m", page, mcid))
     for j in range(before, len(canvas._annotationrefs)):
         tags.kids[tags.node("Link", node)].append(("a", page, j))
+
+
+class _Mark(str):
+    """A marked-content operator `marked` wrote into a canvas's code (reportlab writes none)."""
+
+
+# Painting operators: a run of a page's code outside marked content with one of them is an artifact.
+PAINT = frozenset({"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"})
+_STRINGS = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f\s]*>".decode(), re.S)
+
+
+def mark_page(code: list) -> list:
+    """A page's code with each run outside marked content that paints (a table's rules, shading,
+    text drawn untagged, a letterhead) wrapped as an /Artifact, so a screen reader reads only the
+    tagged text. Done as the page is rendered (doc.render's canvas): the assembled page need not
+    be parsed again. reportlab escapes the parentheses inside its strings, so a string is one
+    match of _STRINGS, and what is left splits into operators and operands."""
+    out: list = []
+    run: list = []
+    depth = 0
+    for entry in code:
+        if type(entry) is _Mark:
+            if depth == 0:
+                _flush(out, run)
+            depth += -1 if entry == "EMC" else 1
+            out.append(entry)
+        elif depth:
+            out.append(entry)
+        else:
+            run.append(entry)
+    _flush(out, run)
+    return out
+
+
+def _flush(out: list, run: list) -> None:
+    if run and _paints(run):
+        out.append("/Artifact BMC")
+        out.extend(run)
+        out.append("EMC")
+    else:
+        out.extend(run)
+    run.clear()
+
+
+def _paints(run: list) -> bool:
+    text = " ".join(run)
+    if "BI" in text.split():  # an inline image (its data is not operators); or a string "BI": paints too
+        return True
+    return not PAINT.isdisjoint(_STRINGS.sub(" ", text).split())
 
 
 def tag_story(story: list, tags: Tags) -> None:
