@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 BLOCK = 1 << 20
+PROTOCOL = "parolekit-seal-1"  # the child's answers begin with it: parent and child are the same code
 STALLED = 60.0  # seconds past reading the whole file at 20 MB/s: the child is given up on
 SYNC_EVERY = 64 * BLOCK  # the child flushes what is written to disk this often (see _head_start)
 
@@ -79,12 +80,16 @@ class Follower:
     def __init__(self, path: Path, lag: int):
         self._path = path
         self._child: subprocess.Popen | None = None
-        if getattr(sys, "frozen", False) or not sys.executable:
-            return  # no interpreter to run the child with: hashed here
+        if not _interpreter():
+            return  # no Python to run the child with (frozen, embedded, uWSGI): hashed here
+        # -P: not the working directory (the case folder) first on its path; and this very
+        # package first, so the child speaks the same PROTOCOL as the parent.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(Path(__file__).resolve().parents[1]), *filter(None, [os.environ.get("PYTHONPATH")])]))
         try:
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "parolekit.hashing", str(path), str(lag)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                [sys.executable, "-P", "-m", "parolekit.hashing", str(path), str(lag)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         except OSError:
             pass  # no process to spare: hashed here
 
@@ -97,8 +102,8 @@ class Follower:
                 out, _err = child.communicate(" ".join(str(v) for v in ("seal", at, size, *spots)) + "\n",
                                               timeout=STALLED + size / 20e6)
                 answer = out.split()
-                if len(answer) == 2 and len(answer[0]) == 32 and len(answer[1]) == 64:
-                    return answer[0], answer[1]
+                if len(answer) == 3 and answer[0] == PROTOCOL and len(answer[1]) == 32 and len(answer[2]) == 64:
+                    return answer[1], answer[2]
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
         self.close()
@@ -121,6 +126,13 @@ class Follower:
                         f.close()
                     except OSError:
                         pass
+
+
+def _interpreter() -> bool:
+    """Whether sys.executable is a Python that `-m` runs a module with (under uWSGI or an
+    embedding application it is the host program, whose -m means something else)."""
+    exe = os.path.basename(sys.executable or "").lower()
+    return not getattr(sys, "frozen", False) and exe.startswith(("python", "pypy"))
 
 
 def _head_start(fd: int) -> None:
@@ -161,7 +173,7 @@ def _follow(path: str, lag: int) -> None:
         try:
             if word == "seal":
                 at, size, *spots = (int(v) for v in numbers)
-                print(*prefix.seal(at, tuple(spots), size), flush=True)
+                print(PROTOCOL, *prefix.seal(at, tuple(spots), size), flush=True)
         except (OSError, ValueError):
             print("error", flush=True)
         return

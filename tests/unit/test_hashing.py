@@ -52,6 +52,11 @@ def test_the_follower_hashes_a_file_while_it_is_written(tmp_path, monkeypatch):
             writer = threading.Thread(target=_write_slowly, args=(fh, data, 64 << 10))
             writer.start()
             writer.join()
+            time.sleep(1.0)  # the child catches up to 2 MB behind the end
+            # Its first bytes changed now: a child that had not read them already would see it.
+            fh.seek(0)
+            fh.write(b"\0" * 100)
+            fh.flush()
             monkeypatch.setattr(hashing, "Prefix", None)  # the answer must come from the child
             at = len(data) - 1000
             assert follower.seal(at, (at + 5,), len(data)) == _expected(data, at, (at + 5,))
@@ -120,3 +125,30 @@ def test_a_stalled_child_is_given_up_on_and_the_file_hashed_here(tmp_path, monke
     assert h.seal(100, (150,), len(data)) == _expected(data, 100, (150,))
     assert time.monotonic() - started < 20
     assert child.returncode is not None  # killed, not left stopped
+
+
+def test_the_child_runs_no_python_file_of_the_working_folder(tmp_path, monkeypatch):
+    # The working folder is usually the case's: a queue.py or hashlib.py there must not run.
+    marker = tmp_path / "ran"
+    for name in ("queue.py", "hashlib.py", "threading.py"):
+        (tmp_path / name).write_text(f"open({str(marker)!r}, 'w').close()\n")
+    data = os.urandom(3 * hashing.BLOCK)
+    path = tmp_path / "whole.bin"
+    path.write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(hashing, "Prefix", None)  # the answer must come from the child
+    h = hashing.Follower(path, lag=hashing.BLOCK)  # the placeholder is never behind the lag
+    at = len(data) - 100
+    assert h.seal(at, (at + 20,), len(data)) == _expected(data, at, (at + 20,))
+    h.close()
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("exe", ["/usr/bin/uwsgi", "", "/opt/app/myapp"])
+def test_no_child_is_started_when_the_executable_is_not_a_python(tmp_path, monkeypatch, exe):
+    path = tmp_path / "whole.bin"
+    path.write_bytes(b"x" * 100)
+    monkeypatch.setattr(hashing.sys, "executable", exe)
+    h = hashing.Follower(path, lag=0)
+    assert h._child is None
+    assert h.seal(10, (20,), 100) == _expected(b"x" * 100, 10, (20,))

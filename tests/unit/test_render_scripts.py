@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from reportlab.platypus.paragraph import Paragraph as RLParagraph
 
@@ -48,3 +50,15 @@ def test_a_wrap_at_the_same_width_is_reused_and_a_new_width_measured(st):
     narrow = p.wrap(80, 1000)
     assert narrow[1] > wide[1] and p.blPara is not lines
     assert p.wrap(400, 1000) == wide
+
+
+def test_lines_a_split_removed_are_made_again_before_drawing(st):
+    from reportlab.pdfgen.canvas import Canvas
+
+    p = Paragraph("a paragraph of several lines " * 8, st["cell"])
+    p.wrap(150, 1000)
+    assert p.split(150, 5) == []  # no room: reportlab drops the lines it had made
+    assert "blPara" not in p.__dict__
+    size = p.wrap(150, 1000)  # the same width again: measured, not taken from before
+    assert "blPara" in p.__dict__ and size[1] > 20
+    p.drawOn(Canvas(io.BytesIO()), 0, 0)
