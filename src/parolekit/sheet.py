@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pikepdf
@@ -59,8 +60,7 @@ def prepare(out: pikepdf.Pdf, page: pikepdf.Page, text: str, rotate: int,
 
 def _extend(out, page: pikepdf.Page, box: Box, rotate: int, strip: float, clips: dict) -> Ready:
     """The page grows by *strip* below its displayed bottom edge; its content stays where it was."""
-    matrix, w, h = display_matrix(box, rotate)
-    grown = _bounds(matrix, [(0, -strip), (w, -strip), (0, h), (w, h)])
+    grown = _grown(box, rotate, strip)
     key = (box.x0, box.y0, box.x1, box.y1)
     clip = clips.get(key)
     if clip is None:  # shared by every page of the same box: one small stream, not one per page
@@ -69,6 +69,13 @@ def _extend(out, page: pikepdf.Page, box: Box, rotate: int, strip: float, clips:
                  f"re W n\n".encode()))
     _reframe(out, page, clip, grown, rotate, strip, box, fitted=False, clips=clips)
     return Ready(grown, rotate, strip)
+
+
+@functools.lru_cache(maxsize=64)
+def _grown(box: Box, rotate: int, strip: float) -> Box:
+    """*box* (displayed with *rotate*) extended by *strip* below its displayed bottom edge."""
+    matrix, w, h = display_matrix(box, rotate)
+    return _bounds(matrix, [(0, -strip), (w, -strip), (0, h), (w, h)])
 
 
 def _fit(out, page: pikepdf.Page, text: str, box: Box, rotate: int,

@@ -138,7 +138,7 @@ def strip_stream(text: str, box: Box, rotate: int, strip: float, lay: Layout,
 
 
 def _draw(lay: Layout, matrix, w: float, y: float, font: str, band: str, face: str = FONT) -> bytes:
-    out = [f"{ARTIFACT} q {' '.join(_num(v) for v in matrix)} cm {band}BT 0 g /{font} {_num(lay.size)} Tf"]
+    out = [f"{ARTIFACT} q {_numbers(tuple(matrix))} cm {band}BT 0 g /{font} {_num(lay.size)} Tf"]
     prev_x, prev_y = 0.0, 0.0
     for i, line in enumerate(lay.lines):
         lx = (w - stringWidth(line, face, lay.size)) / 2
@@ -147,6 +147,12 @@ def _draw(lay: Layout, matrix, w: float, y: float, font: str, band: str, face: s
         prev_x, prev_y = lx, ly
     out.append("ET Q EMC")
     return " ".join(out).encode("latin-1")
+
+
+@functools.lru_cache(maxsize=64)
+def _numbers(values: tuple) -> str:
+    # A packet's pages share a handful of matrices: each is written out once, not once a page.
+    return " ".join(_num(v) for v in values)
 
 
 def _num(v: float) -> str:
