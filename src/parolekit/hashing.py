@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import queue
@@ -17,18 +18,39 @@ SYNC_EVERY = 64 * BLOCK  # the child flushes what is written to disk this often 
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(BLOCK), b""):
-            h.update(block)
+        return sha256_open(fh)
+
+
+def open_same(path: Path, writer: int | None) -> int:
+    """A read-only descriptor of *path*, checked to be the very file open for writing as
+    *writer* (if given): a file put in its place meanwhile would be hashed for the packet."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    if writer is not None:
+        a, b = os.fstat(fd), os.fstat(writer)
+        if (a.st_dev, a.st_ino) != (b.st_dev, b.st_ino):
+            os.close(fd)
+            raise OSError(errno.ESTALE, f"{path} was replaced while it was written")
+    return fd
+
+
+def sha256_open(fh) -> str:
+    """SHA-256 of a file open for reading, from its start (it is left at its end)."""
+    h = hashlib.sha256()
+    fh.seek(0)
+    for block in iter(lambda: fh.read(BLOCK), b""):
+        h.update(block)
     return h.hexdigest()
 
 
 class Prefix:
     """SHA-256 of a file read from the front, sealed in one step: see `seal`."""
 
-    def __init__(self, path: Path):
-        self._fh = open(path, "rb", buffering=0)  # noqa: SIM115  # closed by close(); reads go to the file
+    def __init__(self, source: Path | int, writer: int | None = None):
+        """*source* is a path or a descriptor open for reading (which this then owns); with
+        *writer*, a path must name the file open for writing as that descriptor."""
+        fd = source if isinstance(source, int) else open_same(source, writer)
+        self._fh = open(fd, "rb", buffering=0)  # noqa: SIM115  # closed by close(); reads go to the file
         self._h = hashlib.sha256()
         self._pos = 0
 
@@ -77,21 +99,34 @@ class Follower:
     If the child cannot start or fails, the file is hashed here, from the start: same digests.
     """
 
-    def __init__(self, path: Path, lag: int):
-        self._path = path
+    def __init__(self, path: Path, lag: int, writer: int | None = None):
+        """*writer*: the descriptor the file is written through; what the child reads is
+        checked to be that same file."""
+        self._path, self._writer = path, writer
         self._child: subprocess.Popen | None = None
         if not _interpreter():
             return  # no Python to run the child with (frozen, embedded, uWSGI): hashed here
+        # The child reads the file through a descriptor opened and checked here, never by its
+        # name, so it hashes what is written even if the name were given to another file.
+        posix = os.name == "posix"
+        try:
+            fd = open_same(path, writer) if posix else None
+        except OSError:
+            return  # hashed here, where the same check fails with its reason
         # -P: not the working directory (the case folder) first on its path; and this very
         # package first, so the child speaks the same PROTOCOL as the parent.
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(Path(__file__).resolve().parents[1]), *filter(None, [os.environ.get("PYTHONPATH")])]))
         try:
             self._child = subprocess.Popen(
-                [sys.executable, "-P", "-m", "parolekit.hashing", str(path), str(lag)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+                [sys.executable, "-P", "-m", "parolekit.hashing", f"fd:{fd}" if posix else str(path), str(lag)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                pass_fds=(fd,) if posix else ())
         except OSError:
             pass  # no process to spare: hashed here
+        finally:
+            if fd is not None:
+                os.close(fd)  # the child has its own copy
 
     def seal(self, at: int, spots: tuple[int, ...], size: int) -> tuple[str, str]:
         child = self._child
@@ -107,7 +142,7 @@ class Follower:
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
         self.close()
-        here = Prefix(self._path)
+        here = Prefix(self._path, self._writer)
         try:
             return here.seal(at, spots, size)
         finally:
@@ -145,7 +180,7 @@ def _head_start(fd: int) -> None:
 
 
 def _follow(path: str, lag: int) -> None:
-    """The child: hash the file as it grows until told `seal AT SIZE SPOT...`; answer the /ID's
+    """The child: hash the file (*path*, or "fd:N" for a descriptor it was given) as it grows until told `seal AT SIZE SPOT...`; answer the /ID's
     hex digits and the whole file's SHA-256 ("error" if it cannot), and exit."""
     commands: queue.Queue[str] = queue.Queue()
 
@@ -155,7 +190,7 @@ def _follow(path: str, lag: int) -> None:
         commands.put("")  # the parent is gone
 
     threading.Thread(target=listen, daemon=True).start()
-    prefix = Prefix(Path(path))
+    prefix = Prefix(int(path[3:]) if path.startswith("fd:") else Path(path))
     fd = prefix._fh.fileno()
     while True:
         try:

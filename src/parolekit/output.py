@@ -14,7 +14,7 @@ import pikepdf
 
 from . import __version__
 from .errors import CaseError, OutputError, ParolekitError
-from .hashing import Follower, Prefix, sha256_file
+from .hashing import Follower, Prefix, sha256_file, sha256_open
 from .intake import Source, TextInput, ensure_unchanged
 from .manifest import Case, text_files, word_text
 from .ocr import receipt_entry, wanted
@@ -159,7 +159,8 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None, follow: boo
         # which an interruption would leave behind.
         with open(path, "w+b") as fh:
             # A large packet is hashed by another process while it is written; a small one after.
-            hashed = Follower(path, ID_TAIL) if follow else Prefix(path)
+            writer = fh.fileno()
+            hashed = Follower(path, ID_TAIL, writer) if follow else Prefix(path, writer)
             try:
                 _save(pdf, fh, nonce=nonce)
                 fh.flush()
@@ -171,7 +172,7 @@ def save_pdf(pdf: pikepdf.Pdf, path: Path, shown: str | None = None, follow: boo
                 fh.truncate()
                 _save(pdf, fh, nonce=None)
                 fh.flush()
-                saved = Saved(sha256_file(path), os.fstat(fh.fileno()).st_size)
+                saved = Saved(sha256_open(fh), os.fstat(fh.fileno()).st_size)
             fh.flush()
             os.fsync(fh.fileno())  # whole on disk before any rename puts it in place
         return saved

@@ -152,3 +152,40 @@ def test_no_child_is_started_when_the_executable_is_not_a_python(tmp_path, monke
     h = hashing.Follower(path, lag=0)
     assert h._child is None
     assert h.seal(10, (20,), 100) == _expected(b"x" * 100, 10, (20,))
+
+
+@pytest.mark.parametrize("kind", ["prefix", "follower"])
+def test_a_file_put_in_place_of_the_one_written_is_never_hashed_for_it(tmp_path, kind):
+    data = os.urandom(3 * hashing.BLOCK)
+    path = tmp_path / "packet.part"
+    with open(path, "w+b") as fh:
+        fh.write(data)
+        fh.flush()
+        other = tmp_path / "other"
+        other.write_bytes(os.urandom(len(data)))
+        other.replace(path)  # the name now means another file
+        with pytest.raises(OSError, match="replaced"):
+            h = hashing.Prefix(path, fh.fileno()) if kind == "prefix" else \
+                hashing.Follower(path, lag=0, writer=fh.fileno())
+            try:
+                h.seal(len(data) - 100, (len(data) - 90,), len(data))
+            finally:
+                h.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the child is handed a descriptor on POSIX only")
+def test_the_child_reads_the_file_written_even_when_its_name_changes_hands(tmp_path, monkeypatch):
+    data = os.urandom(4 * hashing.BLOCK + 77)
+    path = tmp_path / "packet.part"
+    with open(path, "w+b") as fh:
+        follower = hashing.Follower(path, lag=0, writer=fh.fileno())
+        try:
+            (tmp_path / "other").write_bytes(os.urandom(len(data)))
+            (tmp_path / "other").replace(path)  # after the child opened the file written
+            fh.write(data)
+            fh.flush()
+            monkeypatch.setattr(hashing, "Prefix", None)  # the answer must come from the child
+            at = len(data) - 200
+            assert follower.seal(at, (at + 5,), len(data)) == _expected(data, at, (at + 5,))
+        finally:
+            follower.close()

@@ -477,6 +477,8 @@ def _frag(style, text: str):
     return frag
 
 
+# Keyed on the style object itself (as the wrap cache is): styles are made once (fonts.styles)
+# and never changed in place; a variant is a clone, a new key.
 @functools.lru_cache(maxsize=256)
 def _template(style):
     return rl_paragraph.Paragraph("x", style).frags[0]
