@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
@@ -17,6 +18,7 @@ from rich.console import Console
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ParolekitError
 from .report import report_error
+from .startup import hold, release
 
 FLAG = ""  # metavar of an on/off flag: typer would print "<bool>", as if it took a value
 
@@ -60,6 +62,19 @@ def _main(
     debug: bool = typer.Option(False, "--debug", metavar=FLAG, help="Show Python tracebacks for internal errors."),
 ) -> None:
     _state["debug"] = debug
+
+
+def _interruptible(command):
+    """Ctrl-C in a command other than build: "interrupted." and its exit code, as for build
+    (typer would say "Aborted" and exit 1)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            err.print("interrupted.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    return run
 
 
 def _positive_mb(value: Optional[float]) -> Optional[float]:
@@ -112,9 +127,10 @@ def build(
     if output and len(manifests) > 1:
         err.print("error: -o names one output file; give one manifest, or set output.file in each")
         raise typer.Exit(2)
-    from .batch import build_many
-
     try:
+        from .batch import build_many
+
+        release()  # a Ctrl-C pressed while the modules loaded stops the build here
         # The cores this process may use (a container's share), not the host's count.
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         with _executor(executor) as pool:
@@ -145,6 +161,7 @@ def _executor(address: Optional[str]):
 
 
 @app.command(cls=_Command)
+@_interruptible
 def lint(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s) to check."),
     format: str = typer.Option("auto", "--format", "-f", help="text | json | github | auto."),
@@ -156,6 +173,8 @@ def lint(
 ) -> None:
     """Check manifests (and their files) without building; for CI and review."""
     from .lint import lint_manifest, render_report
+
+    release()
 
     if format not in ("auto", "text", "json", "github"):
         err.print(f"error: unknown format '{format}'; use text, json, github or auto")
@@ -170,6 +189,7 @@ def lint(
 
 
 @app.command(cls=_Command)
+@_interruptible
 def diff(
     old: Path = typer.Argument(..., help="The earlier packet's .receipt.json."),
     new: Path = typer.Argument(..., help="The later packet's .receipt.json."),
@@ -177,6 +197,8 @@ def diff(
 ) -> None:
     """Say which exhibits were added, removed, changed (by content) or moved between two builds."""
     from .changes import compare_receipts
+
+    release()
 
     if format not in ("text", "json"):
         err.print(f"error: unknown format '{format}'; use text or json")
@@ -206,17 +228,23 @@ def diff(
 
 
 @app.command(cls=_Command)
+@_interruptible
 def schema() -> None:
     """Print the manifest's JSON Schema (for editors and CI)."""
     from .model import json_schema
+
+    release()
 
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
 
 
 @app.command(cls=_Command)
+@_interruptible
 def init(directory: Path = typer.Argument(..., help="Folder for the new case (created).")) -> None:
     """Create a new case folder with a commented manifest that lints and builds as it is."""
     from .scaffold import init_case
+
+    release()
 
     try:
         made = init_case(directory)
@@ -229,6 +257,7 @@ def init(directory: Path = typer.Argument(..., help="Folder for the new case (cr
 
 
 def main() -> None:
+    hold()  # the commands' own imports are still to come (see startup.hold)
     try:
         app()
     except KeyboardInterrupt:
