@@ -7,12 +7,13 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .errors import ManifestError, ProblemList, display_path
 from .model import Manifest
+from .repair import model_at, repaired
 from .wordtext import SUFFIXES as WORD_SUFFIXES, WordError, is_word, read_word
 from .yamltree import Located, decode_manifest, parse_yaml, read_manifest
 
@@ -35,6 +36,9 @@ class Case:
     template_files: dict[Path, str] = field(default_factory=dict)
     draft: bool = False  # built with --draft: every page marked, never written over a final packet
     ocr: bool = False  # built with --ocr (output.ocr turns it on too)
+    # Places whose invalid values were set aside (repair.py) so the other checks could run:
+    # already reported, and nothing found under them is reported again.
+    repaired: list[tuple] = field(default_factory=list)
 
     @property
     def base(self) -> Path:
@@ -53,6 +57,8 @@ class Case:
     def add(self, path: tuple, code: str, message: str, severity: str | None = None,
             key: bool = False) -> None:
         """Record a problem located at *path* (a tuple of keys and list indices)."""
+        if any(path[:len(r)] == r for r in self.repaired):
+            return  # a value the schema refused, set aside: what follows from that is not news
         line, col = self.where(path, key)
         kp = self.keypath(path)
         self.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp, severity)
@@ -123,8 +129,13 @@ def keypath(data: Any, path: tuple) -> str:
     return out
 
 
-def load_case(path: Path | str) -> Case:
-    """Read and validate a manifest; raise ManifestError listing every problem found."""
+def load_case(path: Path | str, keep_going: bool = False) -> Case:
+    """Read and validate a manifest; raise ManifestError listing every problem found.
+
+    With *keep_going*, a manifest whose values the schema refuses comes back (its problems
+    recorded) validated without them where repair.py can set them aside, for the checks that
+    do not read them: the caller fails on those problems once it has found the rest.
+    """
     path = Path(path)
     problems = ProblemList(file=display_path(path))
     try:
@@ -146,11 +157,17 @@ def load_case(path: Path | str) -> Case:
                  "the manifest must be a mapping of keys (parolekit:, case:, exhibits: ...); "
                  "start from `parolekit init`.")
         raise ManifestError(f"{problems.file}: invalid manifest", problems.sorted())
+    readable = not problems.errors  # the YAML itself read cleanly (no duplicate keys...)
     try:
         case.manifest = Manifest.model_validate(located.data)
     except ValidationError as e:
         for err in e.errors():
             _add_schema_problem(case, err)
+        # The other checks still run, on the manifest without those values: all problems at once.
+        fixed = repaired(located.data, e.errors()) if readable and keep_going else None
+        if fixed is not None:
+            case.manifest, case.repaired = fixed[0], [tuple(p) for p in fixed[1]]
+            return case
     if case.manifest is None or problems.errors:
         raise ManifestError(f"{problems.file}: the manifest has errors", problems.sorted())
     return case
@@ -171,7 +188,7 @@ def _add_schema_problem(case: Case, err: dict) -> None:
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
+        parent = model_at(loc[:-1])
         hint = ""
         if parent is not None:
             close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1, cutoff=0.6)
@@ -229,32 +246,6 @@ def _add_schema_problem(case: Case, err: dict) -> None:
         case.add(loc, "invalid-type", f"expected {want}, got {got}; write it as {want}")
         return
     case.add(loc, "invalid-value", f"{err['msg']}; check this value against the manifest format")
-
-
-def _model_at(loc: tuple):
-    """The pydantic model class that validates the mapping at *loc*, if any."""
-    model: Any = Manifest
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field_info = model.model_fields.get(part) if isinstance(model, type) else None
-        if field_info is None:
-            return None
-        ann = field_info.annotation
-        model = _find_model(ann)
-        if model is None:
-            return None
-    return model
-
-
-def _find_model(ann):
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return ann
-    for arg in get_args(ann):
-        found = _find_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def is_inline_text(value: str) -> bool:

@@ -55,7 +55,7 @@ def prepare(manifest: Path | str, output: Path | str | None = None, *,
     """
     report = step or (lambda _stage: None)
     report("load")
-    case = load_case(manifest)
+    case = load_case(manifest, keep_going=True)  # one typo must not hide the other problems
     case.allow = list(allow_paths or [])
     case.draft = draft
     case.ocr = bool(ocr)
