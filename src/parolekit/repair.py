@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -23,7 +24,8 @@ def repaired(data: dict, errors: list[dict]) -> tuple[Manifest, list[tuple]] | N
     fixed = copy.deepcopy(data)
     places: list[tuple] = []
     for _round in range(ROUNDS):
-        for err in errors:
+        # A missing key first: it may be the misspelt one beside it (`titel:` for `title:`).
+        for err in sorted(errors, key=lambda e: e["type"] != "missing"):
             loc = tuple(err["loc"])
             if not _set_aside(fixed, loc, err["type"]):
                 return None
@@ -36,15 +38,17 @@ def repaired(data: dict, errors: list[dict]) -> tuple[Manifest, list[tuple]] | N
 
 
 def _set_aside(data: dict, loc: tuple, kind: str) -> bool:
-    if not loc or kind == "missing" or loc[0] == "parolekit":
-        return False  # (another format version is not checked as this one)
+    if not loc or loc[0] == "parolekit":
+        return False  # another format version is not checked as this one
     parent = _walk(data, loc[:-1])
     last = loc[-1]
+    if kind == "missing":
+        return isinstance(parent, dict) and _respelt(parent, loc)
+    if kind == "extra_forbidden" and isinstance(parent, dict):
+        parent.pop(last, None)  # (gone already if it was taken for the key it misspells)
+        return True
     if not isinstance(parent, dict) or last not in parent:
         return False  # a list item, or a place inside a union pydantic names by member
-    if kind == "extra_forbidden":
-        del parent[last]
-        return True
     model = model_at(loc[:-1])
     field = model.model_fields.get(last) if model is not None else None
     if field is None:
@@ -57,6 +61,20 @@ def _set_aside(data: dict, loc: tuple, kind: str) -> bool:
         parent[last] = choices[-1]  # "other" where there is one: the least said about the case
         return True
     return False
+
+
+def _respelt(parent: dict, loc: tuple) -> bool:
+    """A required key missing where a key the model does not know is close to its name: that
+    key's value is taken as this one's (both are reported)."""
+    model = model_at(loc[:-1])
+    if model is None:
+        return False
+    unknown = [k for k in parent if isinstance(k, str) and k not in model.model_fields]
+    close = difflib.get_close_matches(str(loc[-1]), unknown, n=1, cutoff=0.6)
+    if not close:
+        return False
+    parent[loc[-1]] = parent.pop(close[0])
+    return True
 
 
 def _walk(data: Any, path: tuple) -> Any:

@@ -88,3 +88,17 @@ def test_a_required_value_of_no_fixed_choices_is_not_guessed():
     errors = [{"loc": ("case", "title"), "type": "string_type"}]
     assert repaired(data, errors) is None
     assert data["case"]["title"] == ["not", "text"]  # the manifest read is never changed
+
+
+def test_a_misspelt_required_key_does_not_stop_the_other_checks(tmp_path):
+    text_pdf(tmp_path / "exhibits" / "letter.pdf", pages=1)
+    path = manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+exhibits:
+  - id: letter
+    titel: Letter
+    file: exhibits/letter.pdf
+  - id: other
+    title: Other
+    file: exhibits/nothere.pdf
+""")
+    assert _codes(lint_manifest(path).problems) == [(15, "missing-key"), (16, "unknown-key"), (20, "file-missing")]
