@@ -123,6 +123,9 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
         path.write_text("I am the declarant.\n\nEverything here is true.\n", encoding="utf-8")
     elif kind == "notes":  # a brief with a used, an unused and a twice-defined footnote
         path.write_text("Text.[^1]\n\n[^1]: used\n[^2]: never referred to\n[^1]: again\n", encoding="utf-8")
+    elif kind == "md-image":  # a declaration whose photo stands as a paragraph of its own
+        path.write_text("I visited my sister.\n\n![My sister in the hospital](photo.jpg)\n\n"
+                        "She has lost weight.\n", encoding="utf-8")
     elif kind == "deep-md":  # a list nested twelve levels deep, then a paragraph
         path.write_text("".join("  " * i + f"- item {i}\n" for i in range(12)) + "\nAfter it.\n", encoding="utf-8")
     elif kind == "latin1":
