@@ -1,4 +1,4 @@
-"""What parolekit cannot show is said, never dropped: Markdown images.
+"""What parolekit cannot show is said, never dropped: Markdown images, animations.
 
 Each test builds (or tries to build) the packet through the CLI and reads the result back.
 """
@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+
+import pytest
+from PIL import Image
 
 from factory import CASE_HEAD, manifest, require_poppler, text_pdf
 from parolekit.render.markdown import pictures
@@ -106,3 +109,95 @@ def test_pictures_are_found_wherever_markdown_puts_them():
               "`![code](no.png)` and \\![escaped](no.png)\n")
     found = [(p.line, p.alt, p.src) for p in pictures(source)]
     assert found == [(4, "q", "q.png"), (7, "in a list", "l.png"), (9, "in a link", "k.png"), (11, "ref", "r.png")]
+
+
+# --- animations -----------------------------------------------------------------------------------
+def _frames(n: int) -> list[Image.Image]:
+    return [Image.new("RGB", (80, 60), (30 * k % 256, 90, 200)) for k in range(n)]
+
+
+def _animation(path: Path, fmt: str, n: int) -> Path:
+    frames = _frames(n)
+    frames[0].save(path, fmt, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return path
+
+
+def _image_case(tmp_path: Path, name: str) -> Path:
+    return manifest(tmp_path / "case.yaml", CASE_HEAD + f"""\
+exhibits:
+  - id: screen
+    title: Screen recording of the messages
+    file: exhibits/{name}
+claims:
+  - claim: It is so
+    exhibits: [screen]
+""")
+
+
+@pytest.mark.parametrize("name,fmt", [("screen.gif", "GIF"), ("screen.png", "PNG"), ("screen.webp", "WEBP")])
+def test_an_animation_is_refused_with_its_name_and_frames(tmp_path, cli, name, fmt):
+    (tmp_path / "exhibits").mkdir()
+    _animation(tmp_path / "exhibits" / name, fmt, 7)
+    with Image.open(tmp_path / "exhibits" / name) as img:
+        assert getattr(img, "n_frames", 1) == 7  # Pillow wrote an animation
+    case = _image_case(tmp_path, name)
+    for command in ("build", "lint"):
+        code, _out, err = cli(command, case)
+        flat = " ".join(err.split())
+        assert code == 1 and "Traceback" not in err, err
+        assert "[image-animated]" in flat and f"'exhibits/{name}'" in flat and "7 frames" in flat
+        assert "export the frame(s) that show the evidence as PNG or PDF" in flat
+    assert not (tmp_path / "case.pdf").exists()
+
+
+def test_an_animation_is_refused_though_an_earlier_version_cached_its_first_frame(tmp_path, cli):
+    """An entry an earlier parolekit made of the first frame alone (cache format 1) is not reused."""
+    import hashlib
+
+    (tmp_path / "exhibits").mkdir()
+    gif = tmp_path / "exhibits" / "screen.gif"
+    _frames(1)[0].save(gif, "GIF")
+    case = _image_case(tmp_path, "screen.gif")
+    assert cli("build", case)[0] == 0
+    cache = tmp_path / ".parolekit-cache"
+    [entry] = cache.glob("*.pdf")
+    _animation(gif, "GIF", 4)
+    sha = hashlib.sha256(gif.read_bytes()).hexdigest()
+    dpi = entry.name.rsplit("-", 1)[1]  # "300dpi.pdf"
+    for made in (entry, entry.with_suffix(".json")):  # as the old version named them
+        made.rename(cache / f"{sha}.image1-{dpi[:-4]}{made.suffix}")
+    code, _out, err = cli("build", case)
+    assert code == 1 and "[image-animated]" in err and "4 frames" in err, err
+
+
+def test_a_single_frame_gif_and_a_multi_page_tiff_are_pages(tmp_path, cli):
+    (tmp_path / "exhibits").mkdir()
+    _frames(1)[0].save(tmp_path / "exhibits" / "still.gif", "GIF")
+    frames = _frames(3)
+    frames[0].save(tmp_path / "exhibits" / "scan.tiff", "TIFF", save_all=True, append_images=frames[1:])
+    manifest(tmp_path / "case.yaml", CASE_HEAD + """\
+exhibits:
+  - id: still
+    title: Still picture
+    file: exhibits/still.gif
+  - id: scan
+    title: Faxed pages
+    file: exhibits/scan.tiff
+claims:
+  - claim: It is so
+    exhibits: [still, scan]
+""")
+    code, _out, err = cli("build", tmp_path / "case.yaml")
+    assert code == 0, err
+    receipt = json.loads((tmp_path / "case.receipt.json").read_text())
+    counts = {i["path"].rsplit("/", 1)[-1]: i["page_count"] for i in receipt["inputs"] if "page_count" in i}
+    assert counts["still.gif"] == 1 and counts["scan.tiff"] == 3, receipt["inputs"]
+
+
+def test_the_corpus_animation_is_refused(corpus, tmp_path, cli):
+    (tmp_path / "exhibits").mkdir()
+    (tmp_path / "exhibits" / "anim.gif").symlink_to(corpus / "animated-transparent_31-frames.gif")
+    case = _image_case(tmp_path, "anim.gif")
+    code, _out, err = cli("lint", case, "--allow-path", corpus)
+    flat = " ".join(err.split())
+    assert code == 1 and "[image-animated]" in flat and "31 frames" in flat, err
