@@ -128,6 +128,8 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
     elif kind == "md-image":  # a declaration whose photo stands as a paragraph of its own
         path.write_text("I visited my sister.\n\n![My sister in the hospital](photo.jpg)\n\n"
                         "She has lost weight.\n", encoding="utf-8")
+    elif kind == "md-control":  # a NUL pasted into a statement
+        path.write_text("I am the declarant.\n\nEverything\x00 here is true.\n", encoding="utf-8")
     elif kind == "animated-gif":  # frames=N, each a different grey
         frames = [Image.new("L", (60, 40), 40 * k % 256) for k in range(int(opts.get("frames", 3)))]
         frames[0].save(path, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)

@@ -1,4 +1,4 @@
-"""What parolekit cannot show is said, never dropped: Markdown images, animations.
+"""What parolekit cannot show is said, never dropped: Markdown images, animations, invisible controls.
 
 Each test builds (or tries to build) the packet through the CLI and reads the result back.
 """
@@ -9,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image
 
@@ -201,3 +202,47 @@ def test_the_corpus_animation_is_refused(corpus, tmp_path, cli):
     code, _out, err = cli("lint", case, "--allow-path", corpus)
     flat = " ".join(err.split())
     assert code == 1 and "[image-animated]" in flat and "31 frames" in flat, err
+
+
+# --- invisible control characters ---------------------------------------------------------------
+@pytest.mark.parametrize("escape,codepoint", [("\\0", "U+0000"), ("\\x07", "U+0007"), ("\\e", "U+001B"),
+                                              ("\\x7f", "U+007F"), ("\\x85", "U+0085"), ("\\x9b", "U+009B"),
+                                              ("\\u202e", "U+202E"), ("\\u2066", "U+2066")])
+def test_a_control_character_in_a_title_is_refused_naming_key_and_codepoint(tmp_path, cli, escape, codepoint):
+    case = _case(tmp_path, "I am the sister.\n", exhibits=f"""\
+  - id: photo
+    title: "Photo{escape} of the house"
+    file: exhibits/letter.pdf
+""")
+    case.write_text(case.read_text().replace("exhibits: [letter, decl]", "exhibits: [letter, decl, photo]"))
+    code, _out, err = cli("build", case)
+    flat = " ".join(err.split())
+    assert code == 1 and "Traceback" not in err
+    assert "[text-control-character] exhibits[photo].title:" in flat and codepoint in flat, err
+    assert "(the first after 'Photo')" in flat and flat.count("delete it") >= 1
+    assert "[text-unprintable]" not in flat  # not told to find a font for it
+    assert not (tmp_path / "case.pdf").exists()
+
+
+def test_a_control_character_in_a_declaration_file_is_refused_at_its_line(tmp_path, cli):
+    case = _case(tmp_path, "I am the sister.\n\nShe is\x00 ill.\n\nAnd\x0bmore.\n")
+    code, _out, err = cli("lint", case)
+    flat = " ".join(err.split())
+    assert code == 1 and flat.count("[text-control-character]") == 1
+    assert "'declarations/ana.md', line 3, has an invisible control character, U+0000" in flat
+
+
+def test_joiners_tabs_and_line_breaks_are_not_controls(tmp_path, cli):
+    """ZWNJ, ZWJ and U+200B spell Persian, Indic and Myanmar text; tab and line feed are whitespace."""
+    case = _case(tmp_path, "I am the sister.\tTruly.\r\n\r\nMy name is Mehr\u200cdad.\n", exhibits="""\
+  - id: photo
+    title: "Photo of Mehr\\u200Cdad\\tand \\u0915\\u094D\\u200D\\u0937 and a\\u200Bb"
+    file: exhibits/letter.pdf
+""")
+    case.write_text(case.read_text().replace("exhibits: [letter, decl]", "exhibits: [letter, decl, photo]"))
+    code, _out, err = cli("build", case)
+    assert code == 0, err
+    assert "text-control-character" not in err
+    with pikepdf.open(tmp_path / "case.pdf") as pdf:
+        assert len(pdf.pages) > 0
+    assert "Mehr" in _text(tmp_path / "case.pdf")
