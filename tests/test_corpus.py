@@ -25,7 +25,8 @@ PASSWORDS = {"enc-user-pw_rc4-128_libreoffice.pdf": "openpassword",
 # file -> source pages when it must build, or the problem code when it must be refused.
 EXPECTED: dict[str, int | str] = {
     "acroform-js-incremental_irs-f1040nr.pdf": 5,
-    "animated-transparent_31-frames.gif": 1,  # an animation prints as its first frame
+    # 31 frames: a page shows one still picture, and which frame is the evidence is not ours to pick.
+    "animated-transparent_31-frames.gif": "image-animated",
     "annotations_text-highlight-ink.pdf": 1,
     "arabic_rotate-90-180-270-360.pdf": 4,
     "boxes_rotations_mediabox-offset_cropbox.pdf": 8,
@@ -74,7 +75,8 @@ EXPECTED: dict[str, int | str] = {
 # What the user is told to do, per refusal.
 REMEDY = {"file-corrupt": r"(download|export|re-scan)", "file-wrong-type": r"(rename|give a PDF)",
           "file-no-pages": r"re-export or replace", "file-encrypted": r"password_env",
-          "file-password-wrong": r"check the password", "file-password-missing": r"export "}
+          "file-password-wrong": r"check the password", "file-password-missing": r"export ",
+          "image-animated": r"31 frames.*export the frame\(s\) that show the evidence as PNG or PDF"}
 REPAIRED = {"truncated-trailer_no-startxref.pdf"}
 TEXT_SAMPLE = 40  # on long files, compare the text of every 40th page (pypdf is slow on 894 pages)
 _STAMP = re.compile(rb"^((?:Exhibit ([A-Z]+)(?:, p\. (\d+) of (\d+))?   \|   )?Page (\d+) of (\d+))")

@@ -21,6 +21,8 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
+from PIL import Image
+
 from factory import photo, text_pdf
 
 GOLDEN = Path(__file__).parent / "lint"
@@ -123,6 +125,14 @@ def make(base: Path, rel: str, kind: str, opts: dict) -> None:
         path.write_text("I am the declarant.\n\nEverything here is true.\n", encoding="utf-8")
     elif kind == "notes":  # a brief with a used, an unused and a twice-defined footnote
         path.write_text("Text.[^1]\n\n[^1]: used\n[^2]: never referred to\n[^1]: again\n", encoding="utf-8")
+    elif kind == "md-image":  # a declaration whose photo stands as a paragraph of its own
+        path.write_text("I visited my sister.\n\n![My sister in the hospital](photo.jpg)\n\n"
+                        "She has lost weight.\n", encoding="utf-8")
+    elif kind == "md-control":  # a NUL pasted into a statement
+        path.write_text("I am the declarant.\n\nEverything\x00 here is true.\n", encoding="utf-8")
+    elif kind == "animated-gif":  # frames=N, each a different grey
+        frames = [Image.new("L", (60, 40), 40 * k % 256) for k in range(int(opts.get("frames", 3)))]
+        frames[0].save(path, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
     elif kind == "deep-md":  # a list nested twelve levels deep, then a paragraph
         path.write_text("".join("  " * i + f"- item {i}\n" for i in range(12)) + "\nAfter it.\n", encoding="utf-8")
     elif kind == "latin1":

@@ -20,6 +20,12 @@ FIT_SHORT, FIT_LONG = 612.0, 842.0  # points: letter's width by A4's height; bot
 MAX_PIXELS = 150_000_000
 # A TIFF's frames are pages; an MPO's (phone JPEGs) are previews and depth maps of one photo.
 MULTI_PAGE_FORMATS = {"TIFF"}
+# Formats whose extra frames belong to the one picture, never a page of their own.
+ONE_PICTURE_FORMATS = {"MPO"}
+# Names for the frames of any other image that has several (GIF, APNG, WebP animations; HEIF
+# collections): refused, since a printed page shows one still picture and which frame is the
+# evidence is for the client to say, not for parolekit to guess.
+_ANIMATIONS = {"GIF", "PNG", "WEBP"}
 MAX_FRAMES = 1000  # pages in one multi-page image; a fax or scan batch is far below this
 # All pages of one image file together: 300 letter pages at 600 dpi, or a bomb of many big frames.
 MAX_TOTAL_PIXELS = 10_000_000_000
@@ -127,6 +133,7 @@ def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImageP
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            _refuse_animation(img)
             frames = img.n_frames if img.format in MULTI_PAGE_FORMATS else 1
             if frames > MAX_FRAMES:
                 raise ImageProblem(f"the image has {frames:,} pages, more than {MAX_FRAMES:,}; "
@@ -153,6 +160,29 @@ def image_pages(path: Path, pdf: pikepdf.Pdf, max_dpi: int = 300) -> list[ImageP
     finally:
         img.close()
     return out
+
+
+def frame_count(img: Image.Image) -> int:
+    try:
+        return max(1, int(getattr(img, "n_frames", 1) or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _refuse_animation(img: Image.Image) -> None:
+    """An animated GIF, PNG or WebP (or a HEIF holding several pictures) is refused with its
+    number of frames: printing its first frame alone would lose the rest without a word, and a
+    screen recording as hundreds of pages is not what anyone files."""
+    if img.format in MULTI_PAGE_FORMATS or img.format in ONE_PICTURE_FORMATS:
+        return
+    frames = frame_count(img)
+    if frames <= 1:
+        return
+    what = (f"an animation of {frames:,} frames" if img.format in _ANIMATIONS
+            else f"{frames:,} pictures in one file")
+    raise ImageProblem(f"the image is {what}, and a printed page shows one still picture; export the "
+                       "frame(s) that show the evidence as PNG or PDF and name those files instead",
+                       "image-animated")
 
 
 def _add_frame(path: Path, img: Image.Image, pdf: pikepdf.Pdf, max_dpi: int) -> ImagePage:

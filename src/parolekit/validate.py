@@ -69,6 +69,7 @@ def check_case(case: Case) -> None:
     for ref, value in text_files(case):
         if not case.flagged(ref):
             _check_text_file(case, ref, value)
+    _check_pictures(case)
     _check_freeze(case)
     from .render.coverage import check_printable
     from .render.letter import check_cited_texts, check_letter  # tries the templates (Jinja only, fast)
@@ -130,6 +131,70 @@ def _check_text_file(case: Case, ref: tuple, relative: str) -> None:
                 case.add(ref, "markdown-too-deep", f"'{relative}' has lists or block quotes nested about "
                          "ten levels deep, and text nested that deep (and, in a list, all that follows "
                          "it) would be left out of the packet; nest them fewer levels")
+
+
+def _markdown_texts(case: Case) -> list[tuple[tuple, str | None, str, bool]]:
+    """(manifest key, file it was read from or None, Markdown, sworn) of every Markdown text
+    parolekit prints; a refused file (outside the case, missing, not UTF-8) is reported already."""
+    m = case.manifest
+    values: list[tuple[tuple, str, bool]] = []
+    for i, d in enumerate(m.declarations):
+        if d.signed_file:
+            continue  # printed as scanned, not from its text
+        if d.declarant.qualifications:
+            values.append((("declarations", i, "declarant", "qualifications"), d.declarant.qualifications, True))
+        if d.text:
+            values.append((("declarations", i, "text"), d.text, True))
+    cl = m.cover_letter
+    if cl and cl.body:
+        values.append((("cover_letter", "body"), cl.body, False))
+    if m.response:
+        values += [(("response", "grounds", i, "answer"), g.answer, False)
+                   for i, g in enumerate(m.response.grounds) if g.answer]
+    values += [(("exhibits", i, "unavailable", "explanation"), e.unavailable.explanation, False)
+               for i, e in enumerate(m.exhibits) if e.unavailable and e.unavailable.explanation]
+    out: list[tuple[tuple, str | None, str, bool]] = []
+    files: list[tuple[tuple, str, bool]] = []
+    for ref, value, sworn in values:
+        if ref[-1] == "text" and not is_inline_text(value):  # a declaration's `text:` naming its file
+            files.append((ref, value.strip(), sworn))
+        else:
+            out.append((ref, None, value, sworn))
+    for key in ("file", "template"):
+        if cl and getattr(cl, key):
+            files.append((("cover_letter", key), getattr(cl, key), False))
+    if m.brief:
+        files.append((("brief", "file"), m.brief.file, False))
+    for ref, relative, sworn in files:
+        text = case.input_text(ref, relative)
+        if text is not None:
+            out.append((ref, relative, text, sworn))
+    return out
+
+
+def _check_pictures(case: Case) -> None:
+    """A Markdown image is never printed (parolekit sets text): in a declaration that would change
+    what the declarant swore to, so it is an error; in a letter, brief or answer, a warning."""
+    from .render.brief import _md as brief_parser
+    from .render.markdown import pictures
+
+    for ref, file, source, sworn in _markdown_texts(case):
+        found = pictures(source, brief_parser if ref == ("brief", "file") else None)
+        if not found:
+            continue
+        first = found[0]
+        where = f"{file}, line {first.line}: " if file else (f"line {first.line}: " if "\n" in source.strip() else "")
+        more = (f" (and {len(found) - 1} more image{'s' * (len(found) > 2)}, from line {found[1].line})"
+                if len(found) > 1 else "")
+        if sworn:
+            case.add(ref, "declaration-image", f"{where}the image {first.shown()}{more} cannot be part of a "
+                     "declaration: parolekit prints a declaration's text only, and what the declarant "
+                     "signs must be what is filed. Attach the photo as an exhibit of its own and cite it "
+                     "in the text (\"a photo of ... (Exhibit ...)\") instead of the image")
+        else:
+            case.add(ref, "markdown-image-ignored", f"{where}the image {first.shown()}{more} is not printed: "
+                     "parolekit sets this text without pictures. Add any that is evidence as an exhibit "
+                     "and cite it, and delete the image from the text")
 
 
 def _check_word(case: Case, ref: tuple, relative: str, path) -> None:

@@ -1,4 +1,4 @@
-"""Photos and scans as inputs: each image (each TIFF frame) one PDF page (see images.py)."""
+"""Photos and scans as inputs: each image (each TIFF frame) one PDF page; animations refused (see images.py)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def open_source(case: Case, src: Source, opening: Opening) -> bool:
     try:
         placed = image_pages(src.path, pdf, opening.max_dpi)
     except ImageProblem as e:
-        code = "image-too-large" if e.code == "image-too-large" else "file-corrupt"
+        code = e.code if e.code in ("image-too-large", "image-animated") else "file-corrupt"
         case.add(src.ref, code, f"'{src.relative}': {e}")
         return False
     src.pdf = pdf
@@ -44,7 +44,9 @@ def open_source(case: Case, src: Source, opening: Opening) -> bool:
     return True
 
 
-CACHE_FORMAT = 1  # bumped when image_pages makes different pages from the same image
+# Bumped when image_pages makes different pages from the same image (2: animations refused, so an
+# entry made of an animation's first frame is never reused).
+CACHE_FORMAT = 2
 
 
 def _entry(src: Source, opening: Opening) -> Path | None:

@@ -21,6 +21,34 @@ _deeper = MarkdownIt("commonmark", {"breaks": False, "html": False, "maxNesting"
 def cut_short(source: str) -> bool:
     """Whether parsing *source* would silently drop text nested too deep (lists, block quotes)."""
     return len(_md.parse(source)) != len(_deeper.parse(source))
+
+
+@dataclass
+class Picture:
+    """A Markdown image (`![alt](src)`, `![alt][ref]`): parolekit sets text only, so it is not printed."""
+
+    line: int  # 1-based, in the source
+    alt: str
+    src: str
+
+    def shown(self) -> str:
+        return f"![{self.alt}]({self.src})"
+
+
+def pictures(source: str, parser: MarkdownIt | None = None) -> list[Picture]:
+    """Every image in *source*, with its line (the text is checked as written, before Jinja)."""
+    out: list[Picture] = []
+    for tok in (parser or _md).parse((source or "").lstrip("\ufeff")):
+        if tok.type != "inline" or not tok.children:
+            continue
+        line = (tok.map[0] if tok.map else 0) + 1
+        for child in tok.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image":
+                alt = "".join(c.content for c in child.children or []) or child.content
+                out.append(Picture(line, alt, str(child.attrGet("src") or "")))
+    return out
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 # A link parolekit makes (a citation): its target is resolved to a packet page at assembly.
 LINK_SCHEME = "parolekit:"
