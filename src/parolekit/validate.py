@@ -70,6 +70,7 @@ def check_case(case: Case) -> None:
         if not case.flagged(ref):
             _check_text_file(case, ref, value)
     _check_pictures(case)
+    _check_definitions(case)
     _check_freeze(case)
     from .render.coverage import check_printable
     from .render.letter import check_cited_texts, check_letter  # tries the templates (Jinja only, fast)
@@ -195,6 +196,22 @@ def _check_pictures(case: Case) -> None:
             case.add(ref, "markdown-image-ignored", f"{where}the image {first.shown()}{more} is not printed: "
                      "parolekit sets this text without pictures. Add any that is evidence as an exhibit "
                      "and cite it, and delete the image from the text")
+
+
+def _check_definitions(case: Case) -> None:
+    """A line Markdown reads as a link definition no link uses is not printed: a footnote typed
+    as `[^1]: Ibid.` outside the brief, a note written `[a]: ...`."""
+    from .render.brief import _md as brief_parser
+    from .render.markdown import unused_definitions
+
+    for ref, file, source, _sworn in _markdown_texts(case):
+        lines = unused_definitions(source, brief_parser if ref == ("brief", "file") else None)
+        if lines:
+            where = f"{file}, line" if file else "line"
+            at = ", ".join(str(n) for n in lines)
+            case.add(ref, "markdown-text-dropped", f"{where}{'s' * (len(lines) > 1)} {at}: Markdown reads "
+                     "the line as a link definition (`[label]: ...`) that no link uses, so it would "
+                     "not be printed; write `\\[` for its opening bracket, or reword it")
 
 
 def _check_word(case: Case, ref: tuple, relative: str, path) -> None:

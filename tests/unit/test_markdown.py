@@ -33,3 +33,14 @@ def test_a_footnote_reference_is_a_superscript_number():
     tokens = MarkdownIt("commonmark").use(footnote_plugin).parse("See this.[^n]\n\n[^n]: The note.\n")
     inline = next(t for t in tokens if t.type == "inline")
     assert _inline(inline.children) == "See this.<super>1</super>"
+
+
+def test_unused_definitions_and_footnotes_outside_the_brief_are_found_by_line():
+    from parolekit.render.markdown import unused_definitions
+
+    source = ("I saw the notice.[^1] See [the record][rec].\n\n[^1]: Ibid.\n\n[rec]: https://example.org\n\n"
+              "[a]: ibid.\n\n[1]: see the attached record\n")
+    # [^1] is a link to "Ibid." here (its text lost), [a] is used by nothing; [rec] prints as its
+    # link, and "[1]: see the attached record" is no definition (a space in its target): it prints.
+    assert unused_definitions(source) == [3, 7]
+    assert unused_definitions("Plain text.\n") == []

@@ -49,6 +49,20 @@ def pictures(source: str, parser: MarkdownIt | None = None) -> list[Picture]:
                 alt = "".join(c.content for c in child.children or []) or child.content
                 out.append(Picture(line, alt, str(child.attrGet("src") or "")))
     return out
+
+
+def unused_definitions(source: str, parser: MarkdownIt | None = None) -> list[int]:
+    """The lines of link reference definitions no link uses (`[a]: see-below`), and of footnotes
+    where footnotes are not read (`[^1]: Ibid.`, whose `[^1]` becomes a link to "Ibid."): Markdown
+    takes such a line for a definition and prints nothing of it."""
+    env: dict = {}
+    tokens = (parser or _md).parse((source or "").lstrip("\ufeff"), env)
+    used = {child.attrGet("src" if child.type == "image" else "href") for tok in tokens if tok.type == "inline"
+            for child in tok.children or [] if child.type in ("link_open", "image")}
+    return sorted(ref["map"][0] + 1 for label, ref in env.get("references", {}).items()
+                  if ref.get("map") and (ref["href"] not in used or label.startswith("^")))
+
+
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 # A link parolekit makes (a citation): its target is resolved to a packet page at assembly.
 LINK_SCHEME = "parolekit:"
