@@ -284,3 +284,133 @@ def test_a_packet_rename_refused_by_a_mount_exits_3_naming_the_packet(tmp_path, 
     assert ".part" not in e.value.message and "unchanged" in e.value.message
     assert (tmp_path / "case.pdf").read_bytes() == first
     assert _temps(tmp_path) == []
+
+
+# --- a full disk (or any failing write) at each step of the commit -----------------------------
+def _no_space(*_a, **_k):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _failing_replace(monkeypatch, fails) -> None:
+    """os.replace raising ENOSPC for the renames `fails(src, dst)` picks (every other one works:
+    the cache renames its entries too)."""
+    real = os.replace
+
+    def replace(src, dst, *a, **k):
+        if fails(Path(src).name, Path(dst).name):
+            _no_space()
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(publish.os, "replace", replace)
+
+
+def _staged(src: str) -> bool:
+    return src.endswith(".part") and not src.endswith(".old.part")
+
+
+def _failing_journal_fsync(monkeypatch, folder: Path) -> None:
+    """fsync failing for the lock file only (the staged files are synced before it)."""
+    real, lock = os.fsync, publish.lock_path(folder / "case.pdf")
+
+    def fsync(fd):
+        if lock.exists() and os.fstat(fd).st_ino == lock.stat().st_ino:
+            _no_space()
+        return real(fd)
+
+    monkeypatch.setattr(publish.os, "fsync", fsync)
+
+
+FAULTS_BEFORE_ANY_RENAME = {
+    "journal": lambda mp, _folder: mp.setattr(publish.os, "pwrite", _no_space),
+    "journal-fsync": _failing_journal_fsync,
+    "rollback-link": lambda mp, _folder: mp.setattr(publish.os, "link", _no_space),
+    "packet-rename": lambda mp, _folder: _failing_replace(mp, lambda src, dst: dst == "case.pdf"),
+    # the packet is in place when the receipt's rename fails: it is rolled back
+    "receipt-rename": lambda mp, _folder: _failing_replace(
+        mp, lambda src, dst: dst == "case.receipt.json" and _staged(src)),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS_BEFORE_ANY_RENAME)
+def test_a_full_disk_during_the_commit_keeps_the_earlier_pair_and_no_temporary_file(
+        tmp_path, monkeypatch, cli, fault):
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    first_receipt = (tmp_path / "case.receipt.json").read_bytes()
+    FAULTS_BEFORE_ANY_RENAME[fault](monkeypatch, tmp_path)
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == EXIT_OUTPUT, err
+    assert "No space left on device" in err and "nothing was replaced" in err, err
+    assert "Free space" in err and "internal error" not in err and "Traceback" not in err
+    assert (tmp_path / "case.pdf").read_bytes() == first
+    assert (tmp_path / "case.receipt.json").read_bytes() == first_receipt
+    assert _temps(tmp_path) == []
+    assert not publish.lock_path(tmp_path / "case.pdf").exists()
+    with OutputLock(tmp_path / "case.pdf") as lock:  # no journal that a later build would finish
+        assert lock.recovered == [] and lock.cleaned == []
+    assert cli("build", case)[0] == 0  # space again: the next build goes through
+    assert _pair_is_whole(tmp_path)["output"]["pages"] == 6
+
+
+def test_a_rollback_that_fails_too_says_which_files_the_folder_holds(tmp_path, monkeypatch, cli):
+    """The receipt cannot go in place, nor the earlier packet come back: exit 3 naming the mix."""
+    case = _case(tmp_path)
+    _rebuild_with_new_content(case)
+    first_receipt = (tmp_path / "case.receipt.json").read_bytes()
+    _failing_replace(monkeypatch, lambda src, dst: dst == "case.receipt.json" and _staged(src)
+                     or src.endswith(".old.part"))
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == EXIT_OUTPUT, err
+    assert "case.receipt.json could not be put in place (No space left on device), nor the " \
+        "earlier case.pdf brought back" in err
+    assert "Do not file this packet" in err and "Traceback" not in err
+    assert (tmp_path / "case.receipt.json").read_bytes() == first_receipt
+    with pikepdf.open(tmp_path / "case.pdf") as pdf:
+        assert len(pdf.pages) == 6  # the new packet, as the message says
+    assert _temps(tmp_path) == []
+    assert cli("build", case)[0] == 0
+    _pair_is_whole(tmp_path)
+
+
+def test_a_journal_that_cannot_be_cleared_after_the_renames_is_no_failure(tmp_path, monkeypatch, cli):
+    """The new pair is in place before the journal is cleared: a full disk then changes nothing,
+    and the journal left behind is finished harmlessly by the next build."""
+    case = _case(tmp_path)
+    _rebuild_with_new_content(case)
+    real, calls = os.pwrite, []
+
+    def journal_then_full(fd, data, offset):
+        calls.append(data)
+        if not data:  # clearing it
+            _no_space()
+        return real(fd, data, offset)
+
+    monkeypatch.setattr(publish.os, "pwrite", journal_then_full)
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == 0, err
+    assert calls[-1] == b""
+    assert _pair_is_whole(tmp_path)["output"]["pages"] == 6
+    assert _temps(tmp_path) == []
+    assert cli("build", case)[0] == 0
+    _pair_is_whole(tmp_path)
+
+
+def test_a_killed_builds_commit_that_cannot_be_finished_exits_3_and_is_finished_later(
+        tmp_path, monkeypatch, cli):
+    case = _case(tmp_path)
+    _rebuild_with_new_content(case)
+    r = _run(DRIVER, case, PK_AFTER_MOVE="1", PK_SIGNAL="SIGKILL")  # the receipt still staged
+    assert r.returncode == -signal.SIGKILL
+    _failing_replace(monkeypatch, lambda src, dst: dst == "case.receipt.json")
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == EXIT_OUTPUT, err
+    assert "cannot finish putting in place the case.pdf of an earlier build that was stopped " \
+        "(No space left on device)" in err and "Free space" in err and "Traceback" not in err
+    with OutputLock(tmp_path / "case.pdf") as lock:  # its journal was kept for this
+        assert lock.recovered == [tmp_path / "case.receipt.json"]
+    _pair_is_whole(tmp_path)
+    assert _temps(tmp_path) == []
