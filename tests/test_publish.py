@@ -41,6 +41,38 @@ sys.argv = ["parolekit", "build", *sys.argv[1:]]
 main()
 """
 
+# Ctrl-C at the worst moment, the way a terminal sends it to a process with a second thread (a
+# batch worker has its queue's feeder): after the N-th rename a thread started beforehand, which
+# does not block the signal, sends SIGINT to the whole process. PK_WORKER runs the build as a
+# batch worker does, with its signal handlers; otherwise through the CLI.
+THREAD_DRIVER = """
+import os, signal, sys, threading
+from pathlib import Path
+from parolekit import publish
+go, sent = threading.Event(), threading.Event()
+def sender():
+    go.wait()
+    os.kill(os.getpid(), signal.SIGINT)
+    sent.set()
+threading.Thread(target=sender, daemon=True).start()
+real_move, calls = publish._move, [0]
+def move_then_ctrl_c(tmp, final):
+    real_move(tmp, final)
+    calls[0] += 1
+    if calls[0] == int(os.environ["PK_AFTER_MOVE"]):
+        go.set()
+        sent.wait()
+publish._move = move_then_ctrl_c
+if os.environ.get("PK_WORKER"):
+    from parolekit import batch
+    batch._init_worker(None)
+    batch._build_in_worker(0, Path(sys.argv[1]), None, None, [], False)
+    sys.exit("the build was not interrupted")
+from parolekit.cli import main
+sys.argv = ["parolekit", "build", *sys.argv[1:]]
+main()
+"""
+
 # Pauses the first build once its packet is staged, so a second build can try the same output.
 PAUSE = """
 import os, sys, time
@@ -106,6 +138,26 @@ def test_a_signal_just_after_the_packet_rename_leaves_the_new_pair(tmp_path, sig
     assert data["output"]["pages"] == 1 + 1 + 1 + 3  # cover, index, separator, the changed letter
     assert (tmp_path / "case.pdf").read_bytes() != first
     assert _temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("after_move", ["1", "2"])
+@pytest.mark.parametrize("worker", ["", "1"], ids=["cli", "batch-worker"])
+def test_ctrl_c_reaching_another_thread_mid_commit_leaves_the_new_pair_and_no_temporary_file(
+        tmp_path, after_move, worker):
+    """The signal is held back until the commit is over, the .old.part links removed included,
+    even when it is delivered to another thread of the process (blocking it in this one is not
+    enough: Python then runs the handler here anyway)."""
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    r = _run(THREAD_DRIVER, case, PK_AFTER_MOVE=after_move, PK_WORKER=worker)
+    assert r.returncode == 130, r.stderr
+    assert "Traceback" not in r.stderr
+    if not worker:
+        assert "new packet case.pdf and its receipt were already in place" in r.stderr
+    assert _pair_is_whole(tmp_path)["output"]["pages"] == 6
+    assert (tmp_path / "case.pdf").read_bytes() != first
+    assert _temps(tmp_path) == []
+    assert not publish.lock_path(tmp_path / "case.pdf").exists()  # nor a journal to finish
 
 
 def test_kill_9_between_the_renames_is_finished_by_the_next_build(tmp_path):

@@ -16,8 +16,8 @@ from pathlib import Path
 from .errors import OutputError
 from .volumes import remove_stale
 
-# Signals a user sends to stop a build: held back while the files are renamed, so that a
-# Ctrl-C or SIGTERM cannot land between the packet's rename and its receipt's.
+# Signals a user sends to stop a build: held back through the commit, so that a Ctrl-C or
+# SIGTERM cannot land between the packet's rename and its receipt's, nor before the cleanup.
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -134,14 +134,15 @@ def commit(lock: OutputLock, work: Commit) -> None:
     failure before the first rename removes every staged file (nothing was replaced); if a rename
     fails, files already moved get their earlier versions back (kept as hard links).
     """
-    held = _hold_signals()
     try:
-        backups = _prepare(lock, work)
-        _put_in_place(lock, work, backups)
-        lock.committed = True
-        _tidy(lock, work, backups)
-    finally:
-        _release_signals(held)  # a held Ctrl-C is raised now: the new packet is already whole
+        with _StopSignalsHeld():  # a held Ctrl-C is raised on leaving: the new pair is whole
+            backups = _prepare(lock, work)
+            _put_in_place(lock, work, backups)
+            lock.committed = True
+            _tidy(lock, work, backups)
+    except BaseException:
+        discard(m.tmp for m in work.moves)  # a signal just before the hold began (once moved: gone)
+        raise
 
 
 def _prepare(lock: OutputLock, work: Commit) -> dict[Path, Path]:
@@ -316,12 +317,48 @@ def discard(paths) -> None:
             p.unlink()
 
 
-def _hold_signals():
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+class _StopSignalsHeld:
+    """Ctrl-C and SIGTERM noted, not acted on, until the block ends; then handed to their handlers.
+
+    Blocking them (pthread_sigmask) is not enough: it covers one thread, and a process-wide
+    signal goes to another thread if there is one (a batch worker's queue feeder, a progress
+    bar's refresher), after which Python runs the handler in the main thread anyway, between any
+    two steps of the commit: a worker stopped so left an .old.part, or a new packet beside the
+    earlier receipt. So the handlers themselves are swapped for one that only notes the signal.
+    """
+
+    def __enter__(self) -> "_StopSignalsHeld":
+        self.caught: list[int] = []
+        self.previous: dict[int, object] = {}
+        # Python runs handlers in the main thread only: in another, none can cut the commit short.
+        self.holding = threading.current_thread() is threading.main_thread()
+        try:
+            for sig in _HELD if self.holding else ():
+                if signal.getsignal(sig) is not None:  # (None: a handler Python cannot put back)
+                    self.previous[sig] = signal.signal(sig, self._note)
+        except BaseException:  # a signal while swapping: nothing is held, and none stays swapped
+            self.__exit__()
+            raise
+        return self
+
+    def _note(self, signum: int, frame) -> None:
+        if self.holding:
+            self.caught.append(signum)
+        else:  # left installed by a signal while the handlers were put back: act as they would
+            _act(self.previous[signum], signum, frame)
+
+    def __exit__(self, *exc) -> None:
+        self.holding = False
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        for sig in dict.fromkeys(self.caught):
+            _act(self.previous[sig], sig, None)
 
 
-def _release_signals(previous) -> None:
-    if previous is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+def _act(handler, signum: int, frame) -> None:
+    """What *handler*, a signal's handler before the hold, does with it."""
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
