@@ -41,6 +41,38 @@ sys.argv = ["parolekit", "build", *sys.argv[1:]]
 main()
 """
 
+# Ctrl-C at the worst moment, the way a terminal sends it to a process with a second thread (a
+# batch worker has its queue's feeder): after the N-th rename a thread started beforehand, which
+# does not block the signal, sends SIGINT to the whole process. PK_WORKER runs the build as a
+# batch worker does, with its signal handlers; otherwise through the CLI.
+THREAD_DRIVER = """
+import os, signal, sys, threading
+from pathlib import Path
+from parolekit import publish
+go, sent = threading.Event(), threading.Event()
+def sender():
+    go.wait()
+    os.kill(os.getpid(), signal.SIGINT)
+    sent.set()
+threading.Thread(target=sender, daemon=True).start()
+real_move, calls = publish._move, [0]
+def move_then_ctrl_c(tmp, final):
+    real_move(tmp, final)
+    calls[0] += 1
+    if calls[0] == int(os.environ["PK_AFTER_MOVE"]):
+        go.set()
+        sent.wait()
+publish._move = move_then_ctrl_c
+if os.environ.get("PK_WORKER"):
+    from parolekit import batch
+    batch._init_worker(None)
+    batch._build_in_worker(0, Path(sys.argv[1]), None, None, [], False)
+    sys.exit("the build was not interrupted")
+from parolekit.cli import main
+sys.argv = ["parolekit", "build", *sys.argv[1:]]
+main()
+"""
+
 # Pauses the first build once its packet is staged, so a second build can try the same output.
 PAUSE = """
 import os, sys, time
@@ -106,6 +138,26 @@ def test_a_signal_just_after_the_packet_rename_leaves_the_new_pair(tmp_path, sig
     assert data["output"]["pages"] == 1 + 1 + 1 + 3  # cover, index, separator, the changed letter
     assert (tmp_path / "case.pdf").read_bytes() != first
     assert _temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("after_move", ["1", "2"])
+@pytest.mark.parametrize("worker", ["", "1"], ids=["cli", "batch-worker"])
+def test_ctrl_c_reaching_another_thread_mid_commit_leaves_the_new_pair_and_no_temporary_file(
+        tmp_path, after_move, worker):
+    """The signal is held back until the commit is over, the .old.part links removed included,
+    even when it is delivered to another thread of the process (blocking it in this one is not
+    enough: Python then runs the handler here anyway)."""
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    r = _run(THREAD_DRIVER, case, PK_AFTER_MOVE=after_move, PK_WORKER=worker)
+    assert r.returncode == 130, r.stderr
+    assert "Traceback" not in r.stderr
+    if not worker:
+        assert "new packet case.pdf and its receipt were already in place" in r.stderr
+    assert _pair_is_whole(tmp_path)["output"]["pages"] == 6
+    assert (tmp_path / "case.pdf").read_bytes() != first
+    assert _temps(tmp_path) == []
+    assert not publish.lock_path(tmp_path / "case.pdf").exists()  # nor a journal to finish
 
 
 def test_kill_9_between_the_renames_is_finished_by_the_next_build(tmp_path):
@@ -283,4 +335,134 @@ def test_a_packet_rename_refused_by_a_mount_exits_3_naming_the_packet(tmp_path, 
     assert e.value.message.startswith("cannot put case.pdf in place (Device or resource busy)")
     assert ".part" not in e.value.message and "unchanged" in e.value.message
     assert (tmp_path / "case.pdf").read_bytes() == first
+    assert _temps(tmp_path) == []
+
+
+# --- a full disk (or any failing write) at each step of the commit -----------------------------
+def _no_space(*_a, **_k):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _failing_replace(monkeypatch, fails) -> None:
+    """os.replace raising ENOSPC for the renames `fails(src, dst)` picks (every other one works:
+    the cache renames its entries too)."""
+    real = os.replace
+
+    def replace(src, dst, *a, **k):
+        if fails(Path(src).name, Path(dst).name):
+            _no_space()
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(publish.os, "replace", replace)
+
+
+def _staged(src: str) -> bool:
+    return src.endswith(".part") and not src.endswith(".old.part")
+
+
+def _failing_journal_fsync(monkeypatch, folder: Path) -> None:
+    """fsync failing for the lock file only (the staged files are synced before it)."""
+    real, lock = os.fsync, publish.lock_path(folder / "case.pdf")
+
+    def fsync(fd):
+        if lock.exists() and os.fstat(fd).st_ino == lock.stat().st_ino:
+            _no_space()
+        return real(fd)
+
+    monkeypatch.setattr(publish.os, "fsync", fsync)
+
+
+FAULTS_BEFORE_ANY_RENAME = {
+    "journal": lambda mp, _folder: mp.setattr(publish.os, "pwrite", _no_space),
+    "journal-fsync": _failing_journal_fsync,
+    "rollback-link": lambda mp, _folder: mp.setattr(publish.os, "link", _no_space),
+    "packet-rename": lambda mp, _folder: _failing_replace(mp, lambda src, dst: dst == "case.pdf"),
+    # the packet is in place when the receipt's rename fails: it is rolled back
+    "receipt-rename": lambda mp, _folder: _failing_replace(
+        mp, lambda src, dst: dst == "case.receipt.json" and _staged(src)),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS_BEFORE_ANY_RENAME)
+def test_a_full_disk_during_the_commit_keeps_the_earlier_pair_and_no_temporary_file(
+        tmp_path, monkeypatch, cli, fault):
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    first_receipt = (tmp_path / "case.receipt.json").read_bytes()
+    FAULTS_BEFORE_ANY_RENAME[fault](monkeypatch, tmp_path)
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == EXIT_OUTPUT, err
+    assert "No space left on device" in err and "nothing was replaced" in err, err
+    assert "Free space" in err and "internal error" not in err and "Traceback" not in err
+    assert (tmp_path / "case.pdf").read_bytes() == first
+    assert (tmp_path / "case.receipt.json").read_bytes() == first_receipt
+    assert _temps(tmp_path) == []
+    assert not publish.lock_path(tmp_path / "case.pdf").exists()
+    with OutputLock(tmp_path / "case.pdf") as lock:  # no journal that a later build would finish
+        assert lock.recovered == [] and lock.cleaned == []
+    assert cli("build", case)[0] == 0  # space again: the next build goes through
+    assert _pair_is_whole(tmp_path)["output"]["pages"] == 6
+
+
+def test_a_rollback_that_fails_too_says_which_files_the_folder_holds(tmp_path, monkeypatch, cli):
+    """The receipt cannot go in place, nor the earlier packet come back: exit 3 naming the mix."""
+    case = _case(tmp_path)
+    _rebuild_with_new_content(case)
+    first_receipt = (tmp_path / "case.receipt.json").read_bytes()
+    _failing_replace(monkeypatch, lambda src, dst: dst == "case.receipt.json" and _staged(src)
+                     or src.endswith(".old.part"))
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == EXIT_OUTPUT, err
+    assert "case.receipt.json could not be put in place (No space left on device), nor the " \
+        "earlier case.pdf brought back" in err
+    assert "Do not file this packet" in err and "Traceback" not in err
+    assert (tmp_path / "case.receipt.json").read_bytes() == first_receipt
+    with pikepdf.open(tmp_path / "case.pdf") as pdf:
+        assert len(pdf.pages) == 6  # the new packet, as the message says
+    assert _temps(tmp_path) == []
+    assert cli("build", case)[0] == 0
+    _pair_is_whole(tmp_path)
+
+
+def test_a_journal_that_cannot_be_cleared_after_the_renames_is_no_failure(tmp_path, monkeypatch, cli):
+    """The new pair is in place before the journal is cleared: a full disk then changes nothing,
+    and the journal left behind is finished harmlessly by the next build."""
+    case = _case(tmp_path)
+    _rebuild_with_new_content(case)
+    real, calls = os.pwrite, []
+
+    def journal_then_full(fd, data, offset):
+        calls.append(data)
+        if not data:  # clearing it
+            _no_space()
+        return real(fd, data, offset)
+
+    monkeypatch.setattr(publish.os, "pwrite", journal_then_full)
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == 0, err
+    assert calls[-1] == b""
+    assert _pair_is_whole(tmp_path)["output"]["pages"] == 6
+    assert _temps(tmp_path) == []
+    assert cli("build", case)[0] == 0
+    _pair_is_whole(tmp_path)
+
+
+def test_a_killed_builds_commit_that_cannot_be_finished_exits_3_and_is_finished_later(
+        tmp_path, monkeypatch, cli):
+    case = _case(tmp_path)
+    _rebuild_with_new_content(case)
+    r = _run(DRIVER, case, PK_AFTER_MOVE="1", PK_SIGNAL="SIGKILL")  # the receipt still staged
+    assert r.returncode == -signal.SIGKILL
+    _failing_replace(monkeypatch, lambda src, dst: dst == "case.receipt.json")
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == EXIT_OUTPUT, err
+    assert "cannot finish putting in place the case.pdf of an earlier build that was stopped " \
+        "(No space left on device)" in err and "Free space" in err and "Traceback" not in err
+    with OutputLock(tmp_path / "case.pdf") as lock:  # its journal was kept for this
+        assert lock.recovered == [tmp_path / "case.receipt.json"]
+    _pair_is_whole(tmp_path)
     assert _temps(tmp_path) == []
