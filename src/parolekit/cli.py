@@ -18,7 +18,7 @@ from rich.console import Console
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ParolekitError
 from .report import report_error
-from .startup import hold, release
+from .startup import hold, release, settled
 
 FLAG = ""  # metavar of an on/off flag: typer would print "<bool>", as if it took a value
 
@@ -260,6 +260,9 @@ def main() -> None:
     hold()  # the commands' own imports are still to come (see startup.hold)
     try:
         app()
+    except SystemExit as done:
+        settled(done.code)  # a Ctrl-C from here on cannot change how the command ended
+        raise
     except KeyboardInterrupt:
         err.print("interrupted.")
         sys.exit(EXIT_INTERRUPTED)

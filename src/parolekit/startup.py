@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 
 _held: list[int] = []
@@ -33,3 +35,22 @@ def release() -> None:
     if _held:
         _held.clear()
         raise KeyboardInterrupt
+
+
+def settled(code) -> None:
+    """The command has finished and said so: a Ctrl-C while the interpreter shuts down (joining
+    worker processes, flushing output) ends the process at once with the command's own status,
+    not with a traceback and a status that says it was killed."""
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+
+    def leave(_signum: int, _frame) -> None:
+        for stream in (sys.stdout, sys.stderr):  # what was printed is kept
+            try:
+                stream.flush()
+            except (OSError, ValueError, RuntimeError):
+                pass
+        os._exit(status)
+
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _hold):
+        signal.signal(signal.SIGINT, leave)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -86,3 +87,25 @@ sys.exit(0)
 def test_text_shaping_turned_off_by_an_interrupt_stops_the_process():
     run = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60)
     assert run.returncode == 130, run.stderr
+
+
+# The command has finished; Ctrl-C arrives while the interpreter shuts down (joining workers).
+PRESSED_AT_EXIT = """
+import atexit, os, signal, sys, time
+def late():
+    print("shutting down", flush=True)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)  # never reached to its end: the interrupt ends the process
+atexit.register(late)
+from parolekit.cli import main
+sys.argv = ["parolekit", "schema"]
+main()
+"""
+
+
+def test_ctrl_c_after_the_command_has_finished_keeps_its_exit_status_and_output():
+    run = subprocess.run([sys.executable, "-c", PRESSED_AT_EXIT], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    printed, _, last = run.stdout.rstrip().rpartition("\n")
+    assert last == "shutting down" and "properties" in json.loads(printed)  # the schema, printed whole
