@@ -21,6 +21,13 @@ def _expected(data: bytes, at: int, spots: tuple[int, ...]) -> tuple[str, str]:
     return ident, hashlib.sha256(sealed).hexdigest()
 
 
+def _assert_child_seals(follower, data: bytes, back: int, monkeypatch) -> None:
+    """The child's seal of *data* with the placeholder *back* bytes before its end is right."""
+    monkeypatch.setattr(hashing, "Prefix", None)  # the answer must come from the child
+    at = len(data) - back
+    assert follower.seal(at, (at + 5,), len(data)) == _expected(data, at, (at + 5,))
+
+
 def _write_slowly(fh, data: bytes, step: int) -> None:
     for i in range(0, len(data), step):
         fh.write(data[i:i + step])
@@ -57,9 +64,7 @@ def test_the_follower_hashes_a_file_while_it_is_written(tmp_path, monkeypatch):
             fh.seek(0)
             fh.write(b"\0" * 100)
             fh.flush()
-            monkeypatch.setattr(hashing, "Prefix", None)  # the answer must come from the child
-            at = len(data) - 1000
-            assert follower.seal(at, (at + 5,), len(data)) == _expected(data, at, (at + 5,))
+            _assert_child_seals(follower, data, 1000, monkeypatch)
         finally:
             follower.close()
     assert follower._child is None
@@ -184,8 +189,6 @@ def test_the_child_reads_the_file_written_even_when_its_name_changes_hands(tmp_p
             (tmp_path / "other").replace(path)  # after the child opened the file written
             fh.write(data)
             fh.flush()
-            monkeypatch.setattr(hashing, "Prefix", None)  # the answer must come from the child
-            at = len(data) - 200
-            assert follower.seal(at, (at + 5,), len(data)) == _expected(data, at, (at + 5,))
+            _assert_child_seals(follower, data, 200, monkeypatch)
         finally:
             follower.close()
