@@ -466,3 +466,23 @@ def test_a_killed_builds_commit_that_cannot_be_finished_exits_3_and_is_finished_
         assert lock.recovered == [tmp_path / "case.receipt.json"]
     _pair_is_whole(tmp_path)
     assert _temps(tmp_path) == []
+
+
+def test_without_hard_links_the_earlier_pair_still_comes_back_when_the_receipt_cannot_go_in_place(
+        tmp_path, monkeypatch, cli):
+    """FAT, some shares: the earlier packet is kept as a copy, so the rollback has it."""
+    case = _case(tmp_path)
+    first = _rebuild_with_new_content(case)
+    first_receipt = (tmp_path / "case.receipt.json").read_bytes()
+
+    def no_links(*_a, **_k):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(publish.os, "link", no_links)
+    _failing_replace(monkeypatch, lambda src, dst: dst == "case.receipt.json" and _staged(src))
+    code, _out, err = cli("build", case)
+    monkeypatch.undo()
+    assert code == EXIT_OUTPUT and "nothing was replaced" in err, err
+    assert (tmp_path / "case.pdf").read_bytes() == first
+    assert (tmp_path / "case.receipt.json").read_bytes() == first_receipt
+    assert _temps(tmp_path) == []

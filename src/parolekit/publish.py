@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import signal
 import threading
 from dataclasses import dataclass, field
@@ -193,7 +194,7 @@ def _roll_back(done: list[Move], backups: dict[Path, Path]) -> list[Path]:
                 os.replace(backups[move.final], move.final)
                 del backups[move.final]
             else:
-                move.final.unlink(missing_ok=True)  # there was none before (or no hard links)
+                move.final.unlink(missing_ok=True)  # there was none before
         except OSError:
             lost.append(move.final)
     return lost
@@ -238,8 +239,8 @@ def _names(paths: list[Path]) -> str:
 
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
-# os.link's answers on a file system without hard links (FAT, some network shares): the commit
-# then goes ahead without a rollback copy. Any other failure (no space) stops it beforehand.
+# os.link's answers on a file system without hard links (FAT, some network shares): the earlier
+# file is copied instead. Any other failure (no space) stops the commit beforehand.
 _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV, errno.ENOSYS}
 
 
@@ -249,17 +250,27 @@ def _move(tmp: Path, final: Path) -> None:
 
 def _keep_earlier(moves: list[Move], out: dict[Path, Path]) -> None:
     """Hard links (into *out*) to the files about to be replaced, so a failed commit can restore
-    them; filled as made, so that a failure halfway knows which to remove."""
+    them; filled as made, so that a failure halfway knows which to remove. Where the file system
+    has no hard links (FAT on a USB stick, some shares), a synced copy: without one, a receipt
+    that cannot go in place would leave the earlier receipt beside no packet at all."""
     for move in moves:
         if move.final.is_file():
             keep = move.tmp.with_name(move.tmp.name[:-len(".part")] + ".old.part")
             try:
                 os.link(move.final, keep)
+                out[move.final] = keep
             except OSError as e:
-                if e.errno in _NO_LINKS:
-                    continue  # no rollback for this file
-                raise
-            out[move.final] = keep
+                if e.errno not in _NO_LINKS:
+                    raise
+                out[move.final] = keep  # named before the copy: one that fails halfway is removed too
+                _copy_synced(move.final, keep)
+
+
+def _copy_synced(src: Path, dst: Path) -> None:
+    with open(src, "rb") as fin, open(dst, "xb") as fout:
+        shutil.copyfileobj(fin, fout, 1 << 20)
+        fout.flush()
+        os.fsync(fout.fileno())
 
 
 def _recover(fd: int) -> list[Path]:
