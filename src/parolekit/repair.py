@@ -45,7 +45,11 @@ def _set_aside(data: dict, loc: tuple, kind: str) -> bool:
     if kind == "missing":
         return isinstance(parent, dict) and _respelt(parent, loc)
     if kind == "extra_forbidden" and isinstance(parent, dict):
-        parent.pop(last, None)  # (gone already if it was taken for the key it misspells)
+        if last in parent:  # (gone already if it was taken for a required key it misspells)
+            value = parent.pop(last)
+            meant = _meant(parent, loc)
+            if meant is not None:  # `declarationsx:`, `executedx:`: checked as the key it misspells
+                parent[meant] = value
         return True
     if not isinstance(parent, dict) or last not in parent:
         return False  # a list item, or a place inside a union pydantic names by member
@@ -75,6 +79,16 @@ def _respelt(parent: dict, loc: tuple) -> bool:
         return False
     parent[loc[-1]] = parent.pop(close[0])
     return True
+
+
+def _meant(parent: dict, loc: tuple) -> str | None:
+    """The key the model knows, absent here, that unknown key *loc* is close to, if any."""
+    model = model_at(loc[:-1])
+    if model is None:
+        return None
+    absent = [k for k in model.model_fields if k not in parent]
+    close = difflib.get_close_matches(str(loc[-1]), absent, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _walk(data: Any, path: tuple) -> Any:

@@ -102,3 +102,20 @@ exhibits:
     file: exhibits/nothere.pdf
 """)
     assert _codes(lint_manifest(path).problems) == [(15, "missing-key"), (16, "unknown-key"), (20, "file-missing")]
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "medical-parole" / "case.yaml"
+
+
+@pytest.mark.parametrize("change", [
+    ("declarations:", "declarationsx:"),  # a misspelt section: not every citation of it unknown
+    ("    text: declarations/beneficiary.md", "    text: [1, 2]"),  # not also "the declaration has no text"
+], ids=["misspelt-section", "wrong-type-of-an-optional-key"])
+def test_a_value_set_aside_brings_no_follow_on_problem(tmp_path, change):
+    import shutil
+
+    shutil.copytree(EXAMPLE.parent, tmp_path / "case")
+    path = tmp_path / "case" / "case.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
+    errors = [p for p in lint_manifest(path).problems if p.severity == "error"]
+    assert len(errors) == 1 and errors[0].code in ("unknown-key", "invalid-type"), errors
