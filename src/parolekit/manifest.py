@@ -57,10 +57,8 @@ class Case:
     def add(self, path: tuple, code: str, message: str, severity: str | None = None,
             key: bool = False) -> None:
         """Record a problem located at *path* (a tuple of keys and list indices)."""
-        if any(path[:len(r)] == r or (len(r) > 1 and path == r[:-1]) for r in self.repaired):
-            # A value the schema refused, set aside: what follows from that, there or on the
-            # item that holds it ("the declaration has no text"), is not news.
-            return
+        if any(path[:len(r)] == r for r in self.repaired):
+            return  # a value the schema refused, set aside: what follows from that is not news
         line, col = self.where(path, key)
         kp = self.keypath(path)
         self.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp, severity)

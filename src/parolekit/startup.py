@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
 import threading
 
 _held: list[int] = []
@@ -38,19 +36,11 @@ def release() -> None:
 
 
 def settled(code) -> None:
-    """The command has finished and said so: a Ctrl-C while the interpreter shuts down (joining
-    worker processes, flushing output) ends the process at once with the command's own status,
-    not with a traceback and a status that says it was killed."""
-    status = code if isinstance(code, int) else (0 if code is None else 1)
-
-    def leave(_signum: int, _frame) -> None:
-        for stream in (sys.stdout, sys.stderr):  # what was printed is kept
-            try:
-                stream.flush()
-            except (OSError, ValueError, RuntimeError):
-                pass
-        os._exit(status)
-
-    if threading.current_thread() is threading.main_thread() and \
-            signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _hold):
-        signal.signal(signal.SIGINT, leave)
+    """The command has finished and said so: a Ctrl-C or SIGTERM while the interpreter shuts down
+    (joining worker processes, flushing output) is ignored, so the process ends with the
+    command's own status. (A Python handler would not do: the interpreter stops running them
+    and puts the default back while it shuts down, and the process then dies of the signal.)"""
+    del code  # the status is the one SystemExit carries on
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
