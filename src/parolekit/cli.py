@@ -260,8 +260,8 @@ def main() -> None:
     hold()  # the commands' own imports are still to come (see startup.hold)
     try:
         app()
-    except SystemExit as done:
-        settled(done.code)  # a Ctrl-C from here on cannot change how the command ended
+    except SystemExit:
+        settled()  # a Ctrl-C from here on cannot change how the command ended
         raise
     except KeyboardInterrupt:
         err.print("interrupted.")

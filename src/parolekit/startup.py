@@ -35,12 +35,11 @@ def release() -> None:
         raise KeyboardInterrupt
 
 
-def settled(code) -> None:
+def settled() -> None:
     """The command has finished and said so: a Ctrl-C or SIGTERM while the interpreter shuts down
-    (joining worker processes, flushing output) is ignored, so the process ends with the
-    command's own status. (A Python handler would not do: the interpreter stops running them
-    and puts the default back while it shuts down, and the process then dies of the signal.)"""
-    del code  # the status is the one SystemExit carries on
+    (joining worker processes, flushing output) is ignored, so the process ends with the status
+    SystemExit carries. (A Python handler would not do: the interpreter stops running them and
+    puts the default back while it shuts down, and the process then dies of the signal.)"""
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)
