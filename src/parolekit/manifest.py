@@ -5,15 +5,15 @@ from __future__ import annotations
 import difflib
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
 from .errors import ManifestError, ProblemList, display_path
 from .model import Manifest
-from .repair import model_at, repaired
+from .repair import model_at, repaired, respelling
 from .wordtext import SUFFIXES as WORD_SUFFIXES, WordError, is_word, read_word
 from .yamltree import Located, decode_manifest, parse_yaml, read_manifest
 
@@ -39,6 +39,9 @@ class Case:
     # Places whose invalid values were set aside (repair.py) so the other checks could run:
     # already reported, and nothing found under them is reported again.
     repaired: list[tuple] = field(default_factory=list)
+    # The manifest with other values in those places (repair.py): what a check finds only with
+    # the value put in is not reported.
+    variants: list[Manifest] = field(default_factory=list)
 
     @property
     def base(self) -> Path:
@@ -62,6 +65,25 @@ class Case:
         line, col = self.where(path, key)
         kp = self.keypath(path)
         self.problems.add(line, col, code, f"{kp}: {message}" if kp else message, kp, severity)
+
+    def check(self, run: Callable[[Case], None]) -> None:
+        """Run a check that reads the manifest; where values were set aside, keep only the
+        problems it also finds with the other values they could hold."""
+        first = len(self.problems.items)
+        run(self)
+        if not self.variants or len(self.problems.items) == first:
+            return
+        found = self.problems.items[first:]
+        keep = {_key(p) for p in found}
+        for variant in self.variants:
+            shadow = replace(self, manifest=variant, problems=ProblemList(file=self.problems.file),
+                             template_files=dict(self.template_files), variants=[])
+            try:
+                run(shadow)
+            except Exception:  # noqa: BLE001  (a value that cannot stand: this one tells nothing)
+                continue
+            keep &= {_key(p) for p in shadow.problems.items}
+        self.problems.items[first:] = [p for p in found if _key(p) in keep]
 
     def flagged(self, path: tuple) -> bool:
         """Whether an error is recorded at *path* (a text file missing, outside, not a file...)."""
@@ -106,6 +128,10 @@ class Case:
             return path
         except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte, a name too long
             return self.base / relative  # left unresolved: the file checks report why
+
+
+def _key(problem) -> tuple:
+    return problem.code, problem.path, problem.line, problem.column
 
 
 def keypath(data: Any, path: tuple) -> str:
@@ -157,18 +183,22 @@ def load_case(path: Path | str, keep_going: bool = False) -> Case:
                  "the manifest must be a mapping of keys (parolekit:, case:, exhibits: ...); "
                  "start from `parolekit init`.")
         raise ManifestError(f"{problems.file}: invalid manifest", problems.sorted())
-    readable = not problems.errors  # the YAML itself read cleanly (no duplicate keys...)
+    # The YAML read into data: a key given twice is reported, and its data is still well defined.
+    readable = all(p.code == "duplicate-key" for p in problems.errors)
     try:
         case.manifest = Manifest.model_validate(located.data)
     except ValidationError as e:
         for err in e.errors():
             _add_schema_problem(case, err)
         # The other checks still run, on the manifest without those values: all problems at once.
-        fixed = repaired(located.data, e.errors()) if readable and keep_going else None
-        if fixed is not None:
-            case.manifest, case.repaired = fixed[0], [tuple(p) for p in fixed[1]]
-            return case
-    if case.manifest is None or problems.errors:
+        if keep_going and readable:
+            fixed = repaired(located.data, e.errors())
+            for err in fixed.later:  # found once values before them were set aside
+                _add_schema_problem(case, err)
+            if fixed.manifest is not None:
+                case.manifest, case.repaired, case.variants = fixed.manifest, fixed.places, fixed.variants
+                return case
+    if case.manifest is None or (problems.errors and not (keep_going and readable)):
         raise ManifestError(f"{problems.file}: the manifest has errors", problems.sorted())
     return case
 
@@ -199,6 +229,8 @@ def _add_schema_problem(case: Case, err: dict) -> None:
         case.add(loc, "unknown-key", f"unknown key '{loc[-1]}'{hint}", key=True)
         return
     if kind == "missing":
+        if respelling(case.located.data, loc):
+            return  # `kimd:` for `kind:`: the unknown key's problem names the key meant
         case.add(loc[:-1], "missing-key", f"missing required key '{loc[-1]}'; add it "
                  f"(see the example in `parolekit init`)")
         return

@@ -60,7 +60,7 @@ def prepare(manifest: Path | str, output: Path | str | None = None, *,
     case.draft = draft
     case.ocr = bool(ocr)
     report("validate")
-    check_case(case)
+    case.check(check_case)
     if ocr is not None and wanted(case):  # before any input is opened: a missing tool fails at once
         check_tools(case)
         if case.problems.errors:

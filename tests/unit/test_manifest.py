@@ -50,8 +50,13 @@ def test_every_problem_is_located_and_named_by_id(tmp_path):
     unknown = next(p for p in problems if p.code == "unknown-key")
     assert unknown.path == "exhibits[physician-letter].titel"
     assert "did you mean 'title'" in unknown.message
+    assert not [p for p in problems if p.code == "missing-key"]  # the misspelling names it
+
+
+def test_a_required_key_left_out_is_named_where_its_mapping_starts(tmp_path):
+    problems = _problems(tmp_path, CASE_HEAD + "exhibits:\n  - id: letter\n    file: a.pdf\n")
     missing = next(p for p in problems if p.code == "missing-key")
-    assert "title" in missing.message and missing.line == 15
+    assert "'title'" in missing.message and missing.line == 15
 
 
 def test_duplicate_keys_are_errors(tmp_path):

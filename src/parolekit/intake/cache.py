@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from .source import Source
 
@@ -17,6 +18,18 @@ def keep_staged(sources: list[Source]) -> None:
             except OSError:
                 staged.unlink(missing_ok=True)
         src.cache_staged = []
+        src.cache_made = []
+
+
+def make_folder(folder: Path) -> list[Path]:
+    """Make *folder* and its missing parents; those made, deepest first."""
+    made = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        made.append(parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    return made
 
 
 def drop_staged(sources: list[Source]) -> None:
@@ -27,7 +40,10 @@ def drop_staged(sources: list[Source]) -> None:
             staged.unlink(missing_ok=True)
             folders.add(staged.parent)
         src.cache_staged = []
-    for folder in folders:  # made for these entries: an empty cache folder is not left either
+    for src in sources:  # and the folders made for them (build/ too): none is left empty
+        folders.update(src.cache_made)
+        src.cache_made = []
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
         try:
             folder.rmdir()
         except OSError:

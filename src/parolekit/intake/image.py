@@ -10,6 +10,7 @@ import pikepdf
 
 from ..images import ImageProblem, image_pages
 from ..manifest import Case
+from .cache import make_folder
 from .converter import FileType, Opening, Tool
 from .source import Source
 
@@ -80,7 +81,7 @@ def _keep(src: Source, opening: Opening) -> None:
     dpi = entry.with_suffix(".json")
     staged = [(entry.with_name(f".{p.name}.{os.getpid()}.tmp"), p) for p in (dpi, entry)]  # dpi first
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        src.cache_made.extend(make_folder(entry.parent))
         staged[0][0].write_text(json.dumps({"dpi": src.image_dpi}), encoding="utf-8")
         with open(staged[1][0], "wb") as fh:  # an open file: pikepdf would make a temporary file of its own
             # As made, uncompressed streams too: the packet copies the same objects from either.

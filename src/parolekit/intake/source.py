@@ -53,6 +53,7 @@ class Source:
     # Cache entries made for this input (staged file, final name): put in place only when the
     # packet is, so a failed build leaves nothing (intake/cache.py).
     cache_staged: list[tuple[Path, Path]] = field(default_factory=list)
+    cache_made: list[Path] = field(default_factory=list)  # folders made for them (deepest first)
 
     @property
     def selection(self) -> str:

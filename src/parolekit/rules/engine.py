@@ -34,7 +34,10 @@ def run_rules(case: Case, sources: list[Source]) -> None:
     """Add warnings (and lint-only errors) to case.problems."""
     for name, check in _checks():
         try:
-            check(case, sources)
+            if name == "pdf":  # reads the files, not the values repair.py may have put in
+                check(case, sources)
+            else:
+                case.check(lambda c, check=check: check(c, sources))
         except Exception as e:  # one broken rule must not hide what the others find
             if os.environ.get("PAROLEKIT_DEBUG_RULES"):
                 raise
@@ -50,12 +53,16 @@ def check_for_build(case: Case, sources: list[Source]) -> None:
     declaration executed after the packet date or a document dated in the future.
     """
     first = len(case.problems.items)
-    content.check_dates(case, sources)
-    response.check_due(case)
-    court.check_court(case, sources)  # its errors fail a build as they fail lint
-    filing.check_profile(case, sources)
+    case.check(lambda c: _build_rules(c, sources))
     for k in range(first, len(case.problems.items)):
         p = case.problems.items[k]
         if p.severity == "error" and rules_by_code()[p.code].lint_only:
             case.problems.items[k] = replace(p, severity="warning",
                                              message=p.message + " (lint reports this as an error)")
+
+
+def _build_rules(case: Case, sources: list[Source]) -> None:
+    content.check_dates(case, sources)
+    response.check_due(case)
+    court.check_court(case, sources)  # its errors fail a build as they fail lint
+    filing.check_profile(case, sources)
