@@ -7,7 +7,6 @@ import functools
 import json
 import math
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -83,10 +82,6 @@ def _positive_mb(value: Optional[float]) -> Optional[float]:
     return value
 
 
-def _sigterm(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 @app.command(cls=_Command)
 def build(
     manifests: list[Path] = typer.Argument(..., help="Case manifest(s), e.g. cases/*/case.yaml."),
@@ -123,7 +118,6 @@ def build(
                                                 "pip install 'parolekit[dask]' or 'parolekit[ray]')."),
 ) -> None:
     """Build the packet PDF (and its receipt) for each manifest."""
-    signal.signal(signal.SIGTERM, _sigterm)
     if output and len(manifests) > 1:
         err.print("error: -o names one output file; give one manifest, or set output.file in each")
         raise typer.Exit(2)

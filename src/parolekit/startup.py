@@ -21,15 +21,27 @@ def hold() -> None:
     for the whole build (Arabic printed as unjoined letters, in a packet that looks finished).
     A process told to ignore Ctrl-C (nohup, a background job) keeps ignoring it.
     """
-    if threading.current_thread() is threading.main_thread() and \
-            signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _hold)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # SIGTERM stops a command as Ctrl-C does
+        signal.signal(signal.SIGTERM, _hold)
+
+
+def terminate(_signum, _frame) -> None:
+    """SIGTERM (a service manager, `timeout`, a batch's parent) stops a command as Ctrl-C does:
+    "interrupted.", exit status 130, nothing half-written."""
+    raise KeyboardInterrupt
 
 
 def release() -> None:
-    """Ctrl-C raises KeyboardInterrupt again; one pressed while held is raised now."""
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is _hold:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    """Ctrl-C (and SIGTERM) raise KeyboardInterrupt again; one received while held is raised now."""
+    if threading.current_thread() is threading.main_thread():
+        if signal.getsignal(signal.SIGINT) is _hold:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if signal.getsignal(signal.SIGTERM) is _hold:
+            signal.signal(signal.SIGTERM, terminate)
     if _held:
         _held.clear()
         raise KeyboardInterrupt

@@ -29,6 +29,20 @@ def test_a_held_interrupt_is_raised_on_release_and_the_default_handler_is_back()
     startup.release()  # nothing held: nothing raised
 
 
+def test_sigterm_held_then_stops_the_command_as_ctrl_c_does():
+    old = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        startup.hold()
+        os.kill(os.getpid(), signal.SIGTERM)  # would end the process here, unheld
+        with pytest.raises(KeyboardInterrupt):
+            startup.release()
+        assert signal.getsignal(signal.SIGTERM) is startup.terminate
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def test_an_ignored_interrupt_stays_ignored():
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under nohup
     try:
@@ -45,15 +59,16 @@ PRESSED_EARLY = """
 import os, signal, sys
 from parolekit.startup import hold
 hold()
-os.kill(os.getpid(), signal.SIGINT)
+os.kill(os.getpid(), getattr(signal, sys.argv[1]))
 from parolekit.cli import main
-sys.argv = ["parolekit", *sys.argv[1:]]
+sys.argv = ["parolekit", *sys.argv[2:]]
 main()
 """
 
 
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("command", ["build", "lint"])
-def test_ctrl_c_while_the_modules_load_stops_the_command_cleanly(tmp_path: Path, command: str):
+def test_ctrl_c_while_the_modules_load_stops_the_command_cleanly(tmp_path: Path, command: str, sig: str):
     text_pdf(tmp_path / "exhibits" / "letter.pdf", pages=2, title="Letter")
     case = manifest(tmp_path / "case.yaml", CASE_HEAD + """\
 exhibits:
@@ -61,7 +76,7 @@ exhibits:
     title: Letter
     file: exhibits/letter.pdf
 """)
-    run = subprocess.run([sys.executable, "-c", PRESSED_EARLY, command, str(case)],
+    run = subprocess.run([sys.executable, "-c", PRESSED_EARLY, sig, command, str(case)],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 130, run.stderr
     assert "interrupted" in run.stderr and "Traceback" not in run.stderr
