@@ -134,21 +134,20 @@ def _fix_item(data: dict, loc: tuple) -> list | None:
 
 def _respelt(parent: dict, loc: tuple) -> bool:
     """A required key missing where a key the model does not know is close to its name: that
-    key's value is taken as this one's (both are reported)."""
-    model = model_at(loc[:-1])
-    if model is None:
+    key's value is taken as this one's (the unknown key is reported, naming this one)."""
+    close = respelling_in(parent, loc)
+    if close is None:
         return False
-    unknown = [k for k in parent if isinstance(k, str) and k not in model.model_fields]
-    close = difflib.get_close_matches(str(loc[-1]), unknown, n=1, cutoff=0.6)
-    if not close:
-        return False
-    parent[loc[-1]] = parent.pop(close[0])
+    parent[loc[-1]] = parent.pop(close)
     return True
 
 
 def respelling(data: Any, loc: tuple) -> str | None:
     """The unknown key beside missing required key *loc* that misspells it, if any."""
-    parent = _walk(data, loc[:-1])
+    return respelling_in(_walk(data, loc[:-1]), loc)
+
+
+def respelling_in(parent: Any, loc: tuple) -> str | None:
     model = model_at(loc[:-1])
     if not isinstance(parent, dict) or model is None:
         return None
