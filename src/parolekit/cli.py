@@ -125,6 +125,10 @@ def build(
         from .batch import build_many
 
         release()  # a Ctrl-C pressed while the modules loaded stops the build here
+    except KeyboardInterrupt:
+        err.print("interrupted: the build had not started; nothing was written.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    try:
         # The cores this process may use (a container's share), not the host's count.
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         with _executor(executor) as pool:

@@ -80,6 +80,8 @@ exhibits:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 130, run.stderr
     assert "interrupted" in run.stderr and "Traceback" not in run.stderr
+    if command == "build":  # one build that had not started: not the batch's wording
+        assert "had not started; nothing was written" in run.stderr, run.stderr
     assert not [p for p in tmp_path.rglob("*") if p.suffix in (".pdf", ".part", ".json")
                 and "exhibits" not in p.parts]
 
