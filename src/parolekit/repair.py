@@ -54,7 +54,7 @@ def repaired(data: dict, errors: list[dict]) -> Repair:
                 continue  # a whole item's check, set aside already: its items stand as given
             todo.append((loc, err))
         if round_ and todo:
-            later += [err for loc, err in todo if _news(loc, changed)]
+            later += [err for loc, err in todo if _news(loc, changed) and _written(data, loc, err["type"])]
         for loc, err in todo:
             choices = _set_aside(fixed, loc, err["type"])
             if choices is None:
@@ -86,6 +86,19 @@ def _news(loc: tuple, changed: list[tuple]) -> bool:
     """Whether an error found after a repair round is the user's, not one the repair made: it is
     not on, under or above a value the repair replaced (an unknown key taken out changes nothing)."""
     return not any(loc[:len(c)] == c or c[:len(loc)] == loc for c in changed)
+
+
+def _written(data: dict, loc: tuple, kind: str) -> bool:
+    """Whether the place of an error exists in the manifest as written (a key a misspelling was
+    checked as, `x_beneficiaries:` as beneficiary_title, is not the user's to be told about)."""
+    where = loc[:-1] if kind == "missing" else loc
+    if not where:
+        return True
+    parent = _walk(data, where[:-1])
+    last = where[-1]
+    if isinstance(parent, dict):
+        return last in parent
+    return isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent)
 
 
 def _set_aside(data: dict, loc: tuple, kind: str) -> list | None:

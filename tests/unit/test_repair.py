@@ -195,3 +195,10 @@ def test_a_key_given_twice_does_not_hide_the_other_problems(tmp_path):
     path = _mistaken(tmp_path, "medical-parole", "  reasons: [medical]\n", "  reasons: [medical]\n  reasons: [medical]\n")
     assert sorted(p.code for p in lint_manifest(path).problems if p.severity == "error") == \
         ["duplicate-key", "file-missing"]
+
+
+def test_a_key_checked_as_the_one_it_misspells_reports_nothing_the_user_did_not_write(tmp_path):
+    # `x_beneficiaries:` is close to beneficiary_title, a key of text: the list is not reported there
+    path = _mistaken(tmp_path, "medical-parole", "  beneficiaries:\n", "  beneficiaries: []\n  x_beneficiaries:\n")
+    codes = sorted(p.code for p in lint_manifest(path).problems if p.severity == "error")
+    assert codes == ["empty-list", "file-missing", "unknown-key"]
