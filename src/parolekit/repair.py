@@ -47,12 +47,8 @@ def repaired(data: dict, errors: list[dict]) -> Repair:
     options: dict[tuple, list] = {}
     later: list[dict] = []
     for round_ in range(ROUNDS):
-        todo = []
-        for err in sorted(errors, key=lambda e: e["type"] != "missing"):
-            loc = _in_data(fixed, tuple(err["loc"]))
-            if loc in places and err["type"] == "value_error" and _is_model(loc):
-                continue  # a whole item's check, set aside already: its items stand as given
-            todo.append((loc, err))
+        todo = [(_in_data(fixed, tuple(err["loc"])), err) for err in errors if not _stood_aside(fixed, err, places)]
+        todo.sort(key=lambda item: item[1]["type"] != "missing")
         if round_ and todo:
             later += [err for loc, err in todo if _news(loc, changed) and _written(data, loc, err["type"])]
         for loc, err in todo:
@@ -65,18 +61,25 @@ def repaired(data: dict, errors: list[dict]) -> Repair:
             if len(choices) > 1:
                 options[loc] = choices
         try:
-            manifest = Manifest.model_validate(fixed, context=_LENIENT)
+            manifest = Manifest.model_validate(fixed)
         except ValidationError as e:
             errors = e.errors()
-            continue
-        try:
-            Manifest.model_validate(fixed)
-        except ValidationError as e:  # an item's own check (an exhibit needs a file): set aside
-            errors = [err for err in e.errors() if _in_data(fixed, tuple(err["loc"])) not in places]
-            if errors:
+            if not all(_stood_aside(fixed, err, places) for err in errors):
+                continue
+            try:  # only the own checks of items set aside fail: validated without those checks
+                manifest = Manifest.model_validate(fixed, context=_LENIENT)
+            except ValidationError as e2:
+                errors = e2.errors()
                 continue
         return Repair(manifest, places, _variants(fixed, options), later)
     return Repair(None, later=later)
+
+
+def _stood_aside(data: dict, err: dict, places: list[tuple]) -> bool:
+    """Whether *err* is the own check of an item already set aside (an exhibit with no file):
+    reported once, and validated without it from then on."""
+    loc = _in_data(data, tuple(err["loc"]))
+    return err["type"] == "value_error" and loc in places and _is_model(loc)
 
 
 _LENIENT = {"lenient": True}  # the models' whole-item checks stand aside (only for what repair set aside)
@@ -91,11 +94,15 @@ def _news(loc: tuple, changed: list[tuple]) -> bool:
 def _written(data: dict, loc: tuple, kind: str) -> bool:
     """Whether the place of an error exists in the manifest as written (a key a misspelling was
     checked as, `x_beneficiaries:` as beneficiary_title, is not the user's to be told about)."""
-    where = loc[:-1] if kind == "missing" else loc
-    if not where:
+    return _exists(data, loc[:-1] if kind == "missing" else loc)
+
+
+def _exists(data: Any, loc: tuple) -> bool:
+    """Whether *loc* names a key or list item present in *data* (its value may be null)."""
+    if not loc:
         return True
-    parent = _walk(data, where[:-1])
-    last = where[-1]
+    parent = _walk(data, loc[:-1])
+    last = loc[-1]
     if isinstance(parent, dict):
         return last in parent
     return isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent)
@@ -119,11 +126,9 @@ def _set_aside(data: dict, loc: tuple, kind: str) -> list | None:
         return [parent[last]]
     if kind == "value_error" and _is_model(loc):
         return _fix_item(data, loc)
-    node = _walk(data, loc)
-    if isinstance(parent, dict) and (last in parent or kind == "missing"):
-        pass
-    elif not (isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent)):
+    if not (_exists(data, loc) or kind == "missing" and isinstance(parent, dict)):
         return None
+    node = _walk(data, loc)
     typed = _type_at(loc)
     if typed is None:
         return None

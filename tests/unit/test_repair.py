@@ -159,13 +159,18 @@ def _mistaken(tmp_path: Path, example: str, old: str, new: str) -> Path:
     return path
 
 
+def _added(example: str, path: Path) -> list:
+    """The problems lint finds in *path* that the example as shipped does not have."""
+    before = {(p.code, p.path) for p in lint_manifest(EXAMPLES / example / "case.yaml").problems}
+    return [p for p in lint_manifest(path).problems if (p.code, p.path) not in before]
+
+
 @pytest.mark.parametrize("mistake", list(MISTAKES), ids=list(MISTAKES))
 def test_a_value_set_aside_brings_no_follow_on_problem(tmp_path, mistake):
     example, old, new = MISTAKES[mistake]
-    before = {(p.code, p.path) for p in lint_manifest(EXAMPLES / example / "case.yaml").problems}
     path = _mistaken(tmp_path, example, old, new)
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if new.split("\n")[0] in text)
-    new_problems = [p for p in lint_manifest(path).problems if (p.code, p.path) not in before]
+    new_problems = _added(example, path)
     assert [p.code for p in new_problems if p.code == "file-missing"] == ["file-missing"], new_problems
     theirs = [p for p in new_problems if p.code != "file-missing"]
     assert len(theirs) == 1 and line - 5 <= theirs[0].line <= line + 1, theirs  # (an item's: its first line)
@@ -181,9 +186,8 @@ def test_a_value_set_aside_brings_no_follow_on_problem(tmp_path, mistake):
       'phone: "+1 713 555 0199"}', "      notes: none"), ["invalid-value", "unknown-key"]),
 ], ids=["exhibit-left-without-file", "title-left-empty", "translation-left-without-certificate"])
 def test_a_problem_found_once_a_value_is_set_aside_is_reported_with_the_rest(tmp_path, mistake, codes):
-    before = {(p.code, p.path) for p in lint_manifest(EXAMPLES / mistake[0] / "case.yaml").problems}
     path = _mistaken(tmp_path, *mistake)
-    found = sorted(p.code for p in lint_manifest(path).problems if (p.code, p.path) not in before)
+    found = sorted(p.code for p in _added(mistake[0], path))
     assert found == sorted(codes + ["file-missing"])
     with pytest.raises(CaseError) as e:  # a build reports the same, and writes nothing
         build_packet(path)
